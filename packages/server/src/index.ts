@@ -1,1 +1,46 @@
-export {};
+// The public surface of @flashsale/server. Settings load eagerly (the CLI builds its flags from
+// them); everything that pulls in pg, ioredis or prom-client is imported on first use.
+
+export type { SaleKeys } from './admission/keys.js';
+export { saleKeys } from './admission/keys.js';
+export type { ServeHandle } from './cluster.js';
+export type { Milliseconds } from './config/duration.js';
+export { formatDuration, parseDuration } from './config/duration.js';
+export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
+export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
+export type { Logger } from './observe/log.js';
+export type { Clock, SaleWindow } from './sale/clock.js';
+export { saleIdAt, saleWindow } from './sale/clock.js';
+export { codePattern } from './sale/codes.js';
+export type { RunningServer, StartOptions } from './start.js';
+export type { MigrationResult } from './store/migrate.js';
+
+import type { ServeHandle } from './cluster.js';
+import type { ServerConfig } from './config/settings.js';
+import type { Logger } from './observe/log.js';
+import type { RunningServer, StartOptions } from './start.js';
+import type { MigrationResult } from './store/migrate.js';
+
+/** Starts one service process (no signal handling); the caller closes it. */
+export async function startServer(
+  config: Readonly<ServerConfig>,
+  options?: StartOptions,
+): Promise<RunningServer> {
+  return (await import('./start.js')).startServer(config, options);
+}
+
+/** `flashsale serve`: migrates, starts one process or `workers` cluster workers, stops on SIGINT/SIGTERM. */
+export async function serve(config: Readonly<ServerConfig>, log?: Logger): Promise<ServeHandle> {
+  return (await import('./cluster.js')).serve(config, log);
+}
+
+/** Applies pending schema migrations, creating the database when it is missing and the role may. */
+export async function migrate(databaseUrl: string, log?: Logger): Promise<MigrationResult> {
+  return (await import('./store/migrate.js')).migrate(databaseUrl, log);
+}
+
+export async function createLogger(
+  ...args: Parameters<typeof import('./observe/log.js').createLogger>
+): Promise<Logger> {
+  return (await import('./observe/log.js')).createLogger(...args);
+}

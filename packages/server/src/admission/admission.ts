@@ -1,0 +1,185 @@
+// Admission: the atomic decisions of a sale, one Redis script call per request. Scripts are sent
+// once per connection and run by EVALSHA after that (ioredis defineCommand). Outcomes come back
+// as values; nothing is thrown for an expected refusal.
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { Milliseconds } from '../config/duration.js';
+import { type SaleScriptKeys, saleScriptKeys } from './keys.js';
+
+/** Expired holds a request script releases before deciding; the reconciler sweeps the rest. */
+const SWEEP_PER_REQUEST = 16;
+
+const scriptNames = {
+  fsCheckout: 'checkout.lua',
+  fsPurchase: 'purchase.lua',
+  fsReleaseHold: 'release-hold.lua',
+  fsUndoPurchase: 'undo-purchase.lua',
+  fsApplyPurchases: 'apply-purchases.lua',
+  fsSaleStatus: 'sale-status.lua',
+} as const;
+
+type ScriptName = keyof typeof scriptNames;
+type ScriptReply = Array<string | number> | number;
+type ScriptCommands = Record<ScriptName, (...args: Array<string | number>) => Promise<ScriptReply>>;
+
+let scriptSources: Record<ScriptName, string> | undefined;
+
+function loadScripts(): Record<ScriptName, string> {
+  if (scriptSources === undefined) {
+    const read = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+    const lib = read('sale-lib.lua');
+    const sources = {} as Record<ScriptName, string>;
+    for (const [name, file] of Object.entries(scriptNames) as [ScriptName, string][]) {
+      sources[name] = lib + read(file);
+    }
+    scriptSources = sources;
+  }
+  return scriptSources;
+}
+
+export type CheckoutDecision =
+  | { kind: 'held'; code: string; expiresAtMs: Milliseconds; isNew: boolean }
+  | { kind: 'refused'; reason: 'sold_out' | 'item_held' | 'user_limit' }
+  | { kind: 'no_item' }
+  | { kind: 'rebuild' };
+
+export type PurchaseDecision =
+  | {
+      kind: 'purchased';
+      purchaseId: string;
+      itemId: number;
+      userId: string;
+      slot: number;
+      holdExpiresAtMs: Milliseconds;
+      isReplay: boolean;
+      /** Postgres may not have it yet: the answer must wait for a durable write. */
+      isPending: boolean;
+    }
+  | { kind: 'refused'; reason: 'unknown_code' | 'code_expired' | 'user_limit' }
+  | { kind: 'rebuild' };
+
+export type SaleCounts = { size: number; sold: number; held: number; pending: number };
+
+export type PurchaseRecord = {
+  code: string;
+  purchaseId: string;
+  itemId: number;
+  userId: string;
+  slot: number;
+  holdExpiresAtMs: Milliseconds;
+};
+
+export type Admission = ReturnType<typeof createAdmission>;
+
+export function createAdmission(redis: Redis) {
+  const sources = loadScripts();
+  for (const name of Object.keys(sources) as ScriptName[]) {
+    redis.defineCommand(name, { numberOfKeys: 9, lua: sources[name] });
+  }
+  const scripts = redis as unknown as ScriptCommands;
+  const call = (name: ScriptName, keys: SaleScriptKeys, ...args: Array<string | number>) =>
+    scripts[name](...keys, ...args);
+
+  return {
+    async checkout(input: {
+      saleId: number;
+      userId: string;
+      itemId: number;
+      newCode: string;
+      nowMs: Milliseconds;
+    }): Promise<CheckoutDecision> {
+      const reply = (await call(
+        'fsCheckout',
+        saleScriptKeys(input.saleId),
+        input.userId,
+        input.itemId,
+        input.newCode,
+        input.nowMs,
+        SWEEP_PER_REQUEST,
+      )) as Array<string | number>;
+      const status = reply[0];
+      if (status === 'ok') {
+        return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
+      }
+      if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
+        return { kind: 'refused', reason: status };
+      }
+      if (status === 'no_item') return { kind: 'no_item' };
+      return { kind: 'rebuild' };
+    },
+
+    async purchase(input: {
+      saleId: number;
+      code: string;
+      purchaseId: string;
+      nowMs: Milliseconds;
+    }): Promise<PurchaseDecision> {
+      const reply = (await call(
+        'fsPurchase',
+        saleScriptKeys(input.saleId),
+        input.code,
+        input.purchaseId,
+        input.nowMs,
+        SWEEP_PER_REQUEST,
+      )) as Array<string | number>;
+      const status = reply[0];
+      if (status === 'ok') {
+        return {
+          kind: 'purchased',
+          purchaseId: String(reply[1]),
+          itemId: Number(reply[2]),
+          userId: String(reply[3]),
+          slot: Number(reply[4]),
+          holdExpiresAtMs: Number(reply[5]),
+          isReplay: reply[6] === 1,
+          isPending: reply[7] === 1,
+        };
+      }
+      if (status === 'unknown_code' || status === 'code_expired' || status === 'user_limit') {
+        return { kind: 'refused', reason: status };
+      }
+      return { kind: 'rebuild' };
+    },
+
+    /** Undoes a new hold whose attempt row could not be written. */
+    async releaseHold(saleId: number, code: string): Promise<boolean> {
+      return (await call('fsReleaseHold', saleScriptKeys(saleId), code)) === 1;
+    },
+
+    /** Undoes a purchase Postgres did not take. */
+    async undoPurchase(saleId: number, code: string, nowMs: Milliseconds): Promise<boolean> {
+      return (await call('fsUndoPurchase', saleScriptKeys(saleId), code, nowMs)) === 1;
+    },
+
+    /** Marks purchases durable: they leave the pending set the reconciler watches. */
+    async confirmPurchases(saleId: number, codes: readonly string[]): Promise<void> {
+      if (codes.length > 0) await redis.zrem(saleScriptKeys(saleId)[8], ...codes);
+    },
+
+    /** Shows in Redis purchases that only Postgres has; returns how many were applied. */
+    async applyPurchases(saleId: number, records: readonly PurchaseRecord[]): Promise<number> {
+      if (records.length === 0) return 0;
+      const args: Array<string | number> = [];
+      for (const r of records) args.push(r.code, r.purchaseId, r.itemId, r.userId, r.slot, r.holdExpiresAtMs);
+      return Number(await call('fsApplyPurchases', saleScriptKeys(saleId), ...args));
+    },
+
+    /** Counts after sweeping up to `sweepLimit` lapsed holds; undefined when the sale must be rebuilt. */
+    async saleCounts(
+      saleId: number,
+      nowMs: Milliseconds,
+      sweepLimit = 1000,
+    ): Promise<SaleCounts | undefined> {
+      const reply = (await call('fsSaleStatus', saleScriptKeys(saleId), nowMs, sweepLimit)) as Array<
+        string | number
+      >;
+      if (reply[0] === 'rebuild') return undefined;
+      return {
+        size: Number(reply[0]),
+        sold: Number(reply[1]),
+        held: Number(reply[2]),
+        pending: Number(reply[3]),
+      };
+    },
+  };
+}

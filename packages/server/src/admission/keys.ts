@@ -1,0 +1,85 @@
+// Every Redis key of a sale, built in one place. All share the `{sale:<id>}` hash tag, so a sale
+// lives in one Redis Cluster slot and its scripts may touch all of them atomically.
+
+export type SaleKeys = {
+  /** hash: size, user_limit, hold_ttl_ms, ends_at_ms, retain_until_ms. Its absence means "rebuild". */
+  meta: string;
+  /** hash item → buyer, for sold items */
+  sold: string;
+  /** hash item → code, for live holds */
+  holds: string;
+  /** sorted set item by hold deadline (ms), swept lazily by the scripts */
+  deadlines: string;
+  /** hash code → "item|user|expires_ms", for codes not purchased (live or lapsed) */
+  codes: string;
+  /** hash code → "purchase_id|item|user|slot|expires_ms", for codes that purchased */
+  purchased: string;
+  /** hash user → bit mask of the purchase slots the buyer owns */
+  owned: string;
+  /** hash user → number of live holds */
+  held: string;
+  /** sorted set code by admission time (ms): purchases admitted and not yet known durable */
+  pending: string;
+  /** string: the instance rebuilding this sale from Postgres */
+  rebuildLock: string;
+  /** string: the instance reconciling this sale */
+  reconcileLock: string;
+};
+
+/** The keys every sale script takes, in the order the scripts' KEYS expect. */
+export type SaleScriptKeys = readonly [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+
+const cache = new Map<number, { keys: SaleKeys; scriptKeys: SaleScriptKeys }>();
+
+export function saleKeys(saleId: number): SaleKeys {
+  return entry(saleId).keys;
+}
+
+export function saleScriptKeys(saleId: number): SaleScriptKeys {
+  return entry(saleId).scriptKeys;
+}
+
+function entry(saleId: number) {
+  let found = cache.get(saleId);
+  if (found === undefined) {
+    const tag = `{sale:${saleId}}`;
+    const keys: SaleKeys = {
+      meta: `${tag}:meta`,
+      sold: `${tag}:sold`,
+      holds: `${tag}:holds`,
+      deadlines: `${tag}:deadlines`,
+      codes: `${tag}:codes`,
+      purchased: `${tag}:purchased`,
+      owned: `${tag}:owned`,
+      held: `${tag}:held`,
+      pending: `${tag}:pending`,
+      rebuildLock: `${tag}:rebuild-lock`,
+      reconcileLock: `${tag}:reconcile-lock`,
+    };
+    const scriptKeys: SaleScriptKeys = [
+      keys.meta,
+      keys.sold,
+      keys.holds,
+      keys.deadlines,
+      keys.codes,
+      keys.purchased,
+      keys.owned,
+      keys.held,
+      keys.pending,
+    ];
+    found = { keys, scriptKeys };
+    if (cache.size > 1000) cache.clear(); // sales are hourly; old ones are rarely asked for again
+    cache.set(saleId, found);
+  }
+  return found;
+}

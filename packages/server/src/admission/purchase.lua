@@ -1,0 +1,52 @@
+-- Purchase: validates the code and turns its hold into a sale, in one step, so a code can never
+-- be redeemed twice. The purchase stays in `pending` until Postgres has it.
+-- KEYS: the sale keys (see sale-lib.lua)
+-- ARGV: 1 code, 2 purchase id, 3 now (ms), 4 most expired holds to sweep first
+-- Returns: {'ok', purchase_id, item, user, slot, expires_ms, replayed (1|0), pending (1|0)}
+--        | {'unknown_code'} | {'code_expired'} | {'user_limit'} | {'rebuild'}
+if redis.call('EXISTS', META) == 0 then
+  return { 'rebuild' }
+end
+local code, now = ARGV[1], tonumber(ARGV[3])
+
+local done = redis.call('HGET', PURCHASED, code)
+if done then
+  local pid, item, user, slot, expires = parse_purchase(done)
+  local pending = redis.call('ZSCORE', PENDING, code) and 1 or 0
+  return { 'ok', pid, item, user, slot, expires, 1, pending }
+end
+
+sweep(now, tonumber(ARGV[4]))
+local entry = redis.call('HGET', CODES, code)
+if not entry then
+  return { 'unknown_code' }
+end
+local item, user, expires = parse_code(entry)
+local is_live_hold = redis.call('HGET', HOLDS, item) == code
+if expires <= now or not is_live_hold then
+  if is_live_hold then
+    release_hold(item, code)
+  end
+  return { 'code_expired' }
+end
+
+local limit = tonumber(redis.call('HGET', META, 'user_limit'))
+local mask = tonumber(redis.call('HGET', OWNED, user) or '0')
+local slot = nil
+for s = 1, limit do
+  if not has_slot(mask, s) then
+    slot = s
+    break
+  end
+end
+if not slot then
+  return { 'user_limit' } -- unreachable while holds count toward the limit; kept as a guard
+end
+
+release_hold(item, code)
+redis.call('HDEL', CODES, code)
+set_mask(user, mask + 2 ^ (slot - 1))
+redis.call('HSET', SOLD, item, user)
+redis.call('HSET', PURCHASED, code, ARGV[2] .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires)
+redis.call('ZADD', PENDING, now, code)
+return { 'ok', ARGV[2], item, user, slot, expires, 0, 1 }

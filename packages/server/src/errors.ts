@@ -1,0 +1,33 @@
+// The stable error codes of the API. http/respond.ts maps each to its status, once.
+
+export type ErrorCode =
+  | 'invalid_request'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'sold_out'
+  | 'item_held'
+  | 'user_limit'
+  | 'unknown_code'
+  | 'code_expired'
+  | 'unavailable'
+  | 'internal';
+
+/** An expected refusal, returned as a value (never thrown on the hot path). */
+export type Refusal = { ok: false; code: ErrorCode; message: string };
+
+export function refuse(code: ErrorCode, message: string): Refusal {
+  return { ok: false, code, message };
+}
+
+/** A dependency (Postgres or Redis) could not be reached; becomes 503 `unavailable`. */
+export class UnavailableError extends Error {
+  readonly code = 'unavailable';
+  readonly dependency: 'postgres' | 'redis';
+
+  constructor(dependency: 'postgres' | 'redis', cause: unknown) {
+    super(`${dependency} is unavailable`, { cause });
+    this.name = 'UnavailableError';
+    this.dependency = dependency;
+  }
+}

@@ -1,0 +1,62 @@
+// GET /health: each dependency checked with its latency; 503 names the part that failed.
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Reply } from './respond.js';
+
+const CHECK_TIMEOUT_MS = 1000;
+
+type Check = { status: 'ok' | 'down'; latency_ms: number; error?: string };
+
+export async function healthReply(pool: pg.Pool, redis: Redis): Promise<Reply> {
+  const [postgres, redisCheck] = await Promise.all([
+    timed(() => pool.query('SELECT 1')),
+    timed(() => redis.ping()),
+  ]);
+  const isOk = postgres.status === 'ok' && redisCheck.status === 'ok';
+  const failing = [
+    postgres.status === 'down' ? 'postgres' : null,
+    redisCheck.status === 'down' ? 'redis' : null,
+  ].filter((part) => part !== null);
+  const body = isOk
+    ? { status: 'ok', postgres, redis: redisCheck }
+    : {
+        status: 'unavailable',
+        error: 'unavailable',
+        message: `${failing.join(' and ')} unavailable`,
+        postgres,
+        redis: redisCheck,
+      };
+  return {
+    status: isOk ? 200 : 503,
+    outcome: isOk ? 'ok' : 'unavailable',
+    body: JSON.stringify(body),
+    ...(isOk ? {} : { headers: ['retry-after', '1'] }),
+  };
+}
+
+async function timed(probe: () => Promise<unknown>): Promise<Check> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)),
+          CHECK_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { status: 'ok', latency_ms: round(performance.now() - started) };
+  } catch (error) {
+    return {
+      status: 'down',
+      latency_ms: round(performance.now() - started),
+      error: (error as Error).message,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;

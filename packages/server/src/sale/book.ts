@@ -1,0 +1,62 @@
+// The sales this process knows: opened in Postgres (once per process per sale, cached) and
+// present in Redis (rebuilt from Postgres when their keys are missing).
+import type pg from 'pg';
+import type { ServerConfig } from '../config/settings.js';
+import type { Logger } from '../observe/log.js';
+import { findSale, openSale, type SaleInfo } from './open.js';
+import type { createRebuilder } from './rebuild.js';
+
+export type SaleBook = ReturnType<typeof createSaleBook>;
+
+export function createSaleBook(deps: {
+  pool: pg.Pool;
+  config: Readonly<ServerConfig>;
+  rebuilder: ReturnType<typeof createRebuilder>;
+  log: Logger;
+}) {
+  const known = new Map<number, SaleInfo>();
+  const opening = new Map<number, Promise<SaleInfo>>();
+
+  function remember(sale: SaleInfo): SaleInfo {
+    if (known.size > 100) known.clear(); // hourly sales: a small cache is plenty
+    known.set(sale.saleId, sale);
+    return sale;
+  }
+
+  return {
+    /** The sale if this process has seen it already: the hot path's synchronous check. */
+    cached(saleId: number): SaleInfo | undefined {
+      return known.get(saleId);
+    },
+
+    /** Opens the sale (Postgres rows, then Redis state) if needed; safe to race. */
+    open(saleId: number): Promise<SaleInfo> {
+      const hit = known.get(saleId);
+      if (hit !== undefined) return Promise.resolve(hit);
+      let pending = opening.get(saleId);
+      if (pending === undefined) {
+        pending = (async () => {
+          const { sale, isNew } = await openSale(deps.pool, saleId, deps.config);
+          if (isNew)
+            deps.log.info('sale_opened', {
+              saleId,
+              size: sale.size,
+              endsAt: new Date(sale.endsAtMs).toISOString(),
+            });
+          await deps.rebuilder.ensure(sale);
+          return remember(sale);
+        })().finally(() => opening.delete(saleId));
+        opening.set(saleId, pending);
+      }
+      return pending;
+    },
+
+    /** A sale that exists in Postgres (for codes of earlier sales), without opening anything. */
+    async find(saleId: number): Promise<SaleInfo | undefined> {
+      const hit = known.get(saleId);
+      if (hit !== undefined) return hit;
+      const sale = await findSale(deps.pool, saleId);
+      return sale === undefined ? undefined : remember(sale);
+    },
+  };
+}

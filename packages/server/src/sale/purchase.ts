@@ -1,0 +1,124 @@
+// Purchase: the code is consumed atomically in Redis, then the purchase is made durable in
+// Postgres before the 200. If Postgres refuses or fails, the admission is undone in Redis; if the
+// process dies in between, the reconciler finishes the job from the `pending` set.
+
+import type { PurchaseDecision } from '../admission/admission.js';
+import type { Milliseconds } from '../config/duration.js';
+import { type Refusal, refuse } from '../errors.js';
+import { isConnectionFailure } from '../store/failures.js';
+import type { PurchaseWrite } from '../store/purchases.js';
+import { purchaseIdFor } from './codes.js';
+import type { SaleDeps } from './deps.js';
+
+export type PurchaseInput = { code: string; saleId: number; requestId: string };
+
+export type PurchaseOutcome =
+  | {
+      ok: true;
+      purchaseId: string;
+      saleId: number;
+      itemId: number;
+      userId: string;
+      isReplay: boolean;
+      purchasedAtMs: Milliseconds;
+    }
+  | Refusal;
+
+export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<PurchaseOutcome> {
+  const { saleId, code } = input;
+  const nowMs = deps.clock();
+  const purchaseId = purchaseIdFor(code);
+  let decision: PurchaseDecision;
+  try {
+    const sale = deps.sales.cached(saleId) ?? (await deps.sales.find(saleId));
+    if (sale === undefined) return refuse('unknown_code', 'no checkout issued this code');
+    const ask = () => deps.admission.purchase({ saleId, code, purchaseId, nowMs });
+    decision = await ask();
+    if (decision.kind === 'rebuild') {
+      await deps.rebuilder.ensure(sale);
+      decision = await ask();
+    }
+  } catch (error) {
+    if (isConnectionFailure(error) || (error as { code?: string }).code === 'unavailable') {
+      return refuse('unavailable', 'purchases are unavailable right now; retry with the same code');
+    }
+    throw error;
+  }
+
+  if (decision.kind === 'rebuild')
+    return refuse('unavailable', 'the sale is being restored; retry with the same code');
+  if (decision.kind === 'refused') return refuse(decision.reason, refusalMessages[decision.reason]);
+
+  const answer = {
+    ok: true,
+    purchaseId: decision.purchaseId,
+    saleId,
+    itemId: decision.itemId,
+    userId: decision.userId,
+    isReplay: decision.isReplay,
+    purchasedAtMs: nowMs,
+  } as const;
+  // A replay of a purchase Postgres already has is answered at once; anything still pending
+  // goes through the (idempotent) write, so no 200 leaves before the row is durable.
+  if (!decision.isPending) return answer;
+
+  let written: PurchaseWrite;
+  try {
+    const ticket = deps.purchases.enqueue({
+      purchaseId: decision.purchaseId,
+      saleId,
+      itemId: decision.itemId,
+      userId: decision.userId,
+      slot: decision.slot,
+      code,
+      requestId: input.requestId,
+      holdExpiresAtMs: decision.holdExpiresAtMs,
+      purchasedAtMs: nowMs,
+    });
+    written = (await ticket.batch)[ticket.index]!;
+  } catch (error) {
+    // The original request undoes its own admission; a replay leaves that to it.
+    if (!decision.isReplay) await undoPurchase(deps, saleId, code, nowMs, 'write_failed');
+    if (isConnectionFailure(error))
+      return refuse('unavailable', 'the purchase could not be recorded; retry with the same code');
+    throw error;
+  }
+
+  if (written.status === 'refused') {
+    // Postgres, the last line of defence, disagrees with Redis: Postgres wins.
+    await undoPurchase(deps, saleId, code, nowMs, 'refused_by_postgres');
+    deps.log.warn('purchase_refused_by_postgres', {
+      saleId,
+      code: '<redacted>',
+      reason: written.reason,
+      requestId: input.requestId,
+    });
+    return written.reason === 'item_sold'
+      ? refuse('sold_out', 'this item is sold')
+      : refuse('user_limit', 'you already own as many items of this sale as one buyer may');
+  }
+  if (written.status === 'stored') deps.metrics.itemsSold.inc();
+  return answer;
+}
+
+const refusalMessages = {
+  unknown_code: 'no checkout issued this code',
+  code_expired: 'the hold of this code has lapsed; check out the item again',
+  user_limit: 'you already own as many items of this sale as one buyer may',
+} as const;
+
+async function undoPurchase(
+  deps: SaleDeps,
+  saleId: number,
+  code: string,
+  nowMs: Milliseconds,
+  kind: 'write_failed' | 'refused_by_postgres',
+): Promise<void> {
+  try {
+    await deps.admission.undoPurchase(saleId, code, nowMs);
+    deps.metrics.compensations.inc({ kind: `purchase_undone_${kind}` });
+  } catch (error) {
+    // Redis is gone too: the purchase stays pending and the reconciler settles it from Postgres.
+    deps.log.warn('compensation_failed', { saleId, kind: `purchase_undone_${kind}`, error });
+  }
+}

@@ -1,0 +1,45 @@
+import { userInfo } from 'node:os';
+import pg from 'pg';
+import type { Logger } from '../observe/log.js';
+
+// Like libpq: with no user in the URL and no PGUSER, connect as the operating-system user.
+if (!pg.defaults.user) pg.defaults.user = userInfo().username;
+
+export type PoolOptions = { databaseUrl: string; size: number; applicationName: string };
+
+// Statements that take longer than this fail, so a request never waits on Postgres forever and
+// the reconciler's grace period can assume an admitted write has either landed or failed.
+export const STATEMENT_TIMEOUT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 2000;
+
+export function createPool(options: PoolOptions, log: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.size,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    application_name: options.applicationName,
+  });
+  // An idle connection that dies (backend terminated, server restart) is dropped by the pool;
+  // without this listener the process would crash.
+  pool.on('error', (error) => log.warn('pg_idle_connection_lost', { error }));
+  return pool;
+}
+
+/**
+ * Runs a statement, once more on a fresh connection when the first attempt lost its connection
+ * (a terminated backend is noticed only when used). Statements given here must be idempotent.
+ */
+export async function queryIdempotent<R extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  config: pg.QueryConfig,
+  isConnectionFailure: (error: unknown) => boolean,
+): Promise<pg.QueryResult<R>> {
+  try {
+    return await pool.query<R>(config);
+  } catch (error) {
+    if (!isConnectionFailure(error)) throw error;
+    return await pool.query<R>(config);
+  }
+}

@@ -1,0 +1,135 @@
+// Purchases: written by group commit before the 200 leaves. ON CONFLICT makes a retried batch
+// harmless; a row the constraints refuse (an item already sold, a slot already taken) is reported
+// back to its request, which undoes its admission in Redis.
+import type pg from 'pg';
+import type { Milliseconds } from '../config/duration.js';
+import { isConnectionFailure } from './failures.js';
+import { queryIdempotent } from './pool.js';
+
+export type PurchaseRow = {
+  purchaseId: string;
+  saleId: number;
+  itemId: number;
+  userId: string;
+  slot: number;
+  code: string;
+  requestId: string;
+  holdExpiresAtMs: Milliseconds;
+  purchasedAtMs: Milliseconds;
+};
+
+export type PurchaseWrite =
+  | { status: 'stored' }
+  /** The code had already been made durable (a retry, or the reconciler got there first). */
+  | { status: 'exists' }
+  /** Postgres refused the row: the item is sold to another code, or the buyer has no free slot. */
+  | { status: 'refused'; reason: 'item_sold' | 'slot_taken' | 'invalid' };
+
+const insertPurchases = `
+  INSERT INTO purchases
+    (purchase_id, sale_id, item_id, user_id, slot, code, request_id, hold_expires_at, purchased_at)
+  SELECT p, s, i, u, sl, c, r, to_timestamp(e / 1000.0), to_timestamp(t / 1000.0)
+  FROM unnest($1::uuid[], $2::int8[], $3::int4[], $4::text[], $5::int4[], $6::text[], $7::text[],
+              $8::float8[], $9::float8[]) AS x(p, s, i, u, sl, c, r, e, t)
+  ON CONFLICT DO NOTHING
+  RETURNING code`;
+
+const findByCodes = `
+  SELECT code, sale_id, item_id FROM purchases WHERE code = ANY($1::text[])`;
+
+const findSoldItems = `
+  SELECT sale_id, item_id FROM purchases p
+  WHERE (sale_id, item_id) IN (SELECT * FROM unnest($1::int8[], $2::int4[]))`;
+
+export function purchaseWriter(pool: pg.Pool) {
+  return async (rows: readonly PurchaseRow[]): Promise<readonly PurchaseWrite[]> => {
+    try {
+      return await insertBatch(pool, rows);
+    } catch (error) {
+      // A foreign key or check violation fails the whole statement; isolate the bad row so the
+      // others still land.
+      if (!isConstraintViolation(error) || rows.length === 1) {
+        if (isConstraintViolation(error)) return [{ status: 'refused', reason: 'invalid' }];
+        throw error;
+      }
+      const results: PurchaseWrite[] = [];
+      for (const row of rows) {
+        try {
+          results.push(...(await insertBatch(pool, [row])));
+        } catch (rowError) {
+          if (!isConstraintViolation(rowError)) throw rowError;
+          results.push({ status: 'refused', reason: 'invalid' });
+        }
+      }
+      return results;
+    }
+  };
+}
+
+async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise<PurchaseWrite[]> {
+  const n = rows.length;
+  const columns = {
+    ids: new Array<string>(n),
+    saleIds: new Array<number>(n),
+    itemIds: new Array<number>(n),
+    userIds: new Array<string>(n),
+    slots: new Array<number>(n),
+    codes: new Array<string>(n),
+    requestIds: new Array<string>(n),
+    expires: new Array<number>(n),
+    times: new Array<number>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    columns.ids[i] = row.purchaseId;
+    columns.saleIds[i] = row.saleId;
+    columns.itemIds[i] = row.itemId;
+    columns.userIds[i] = row.userId;
+    columns.slots[i] = row.slot;
+    columns.codes[i] = row.code;
+    columns.requestIds[i] = row.requestId;
+    columns.expires[i] = row.holdExpiresAtMs;
+    columns.times[i] = row.purchasedAtMs;
+  }
+  const inserted = await queryIdempotent<{ code: string }>(
+    pool,
+    { name: 'insert_purchases', text: insertPurchases, values: Object.values(columns) },
+    isConnectionFailure,
+  );
+  if (inserted.rowCount === n) return new Array<PurchaseWrite>(n).fill({ status: 'stored' });
+
+  const stored = new Set(inserted.rows.map((r) => r.code));
+  const missing = rows.filter((r) => !stored.has(r.code));
+  const existing = new Set(
+    (
+      await pool.query<{ code: string }>({
+        name: 'purchases_by_code',
+        text: findByCodes,
+        values: [missing.map((r) => r.code)],
+      })
+    ).rows.map((r) => r.code),
+  );
+  const refused = missing.filter((r) => !existing.has(r.code));
+  const soldItems = new Set<string>();
+  if (refused.length > 0) {
+    const sold = await pool.query<{ sale_id: string; item_id: number }>({
+      name: 'purchases_sold_items',
+      text: findSoldItems,
+      values: [refused.map((r) => r.saleId), refused.map((r) => r.itemId)],
+    });
+    for (const r of sold.rows) soldItems.add(`${r.sale_id}:${r.item_id}`);
+  }
+  return rows.map((row): PurchaseWrite => {
+    if (stored.has(row.code)) return { status: 'stored' };
+    if (existing.has(row.code)) return { status: 'exists' };
+    return {
+      status: 'refused',
+      reason: soldItems.has(`${row.saleId}:${row.itemId}`) ? 'item_sold' : 'slot_taken',
+    };
+  });
+}
+
+function isConstraintViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('23');
+}
