@@ -62,7 +62,7 @@ export function startReconciler(
     for (let saleId = current; saleId >= oldest; saleId--) {
       const sale = await deps.sales.find(saleId);
       if (sale === undefined) continue;
-      const report = await reconcileSale(deps, sale, token, options.intervalMs);
+      const report = await reconcileSale(deps, sale, token);
       if (report !== undefined) reports.push(report);
     }
     return reports;
@@ -90,7 +90,11 @@ export function startReconciler(
   void tick();
 
   return {
-    runOnce: tick,
+    // A pass already running may have started before the caller's change: wait, then run anew.
+    runOnce: async () => {
+      await running;
+      return tick();
+    },
     async stop() {
       isStopped = true;
       clearInterval(timer);
@@ -103,13 +107,23 @@ async function reconcileSale(
   deps: SaleDeps,
   sale: SaleInfo,
   token: string,
-  intervalMs: Milliseconds,
 ): Promise<ReconcileReport | undefined> {
   const keys = saleKeys(sale.saleId);
-  const isMine =
-    (await deps.redis.set(keys.reconcileLock, token, 'PX', Math.max(intervalMs, 1000), 'NX')) === 'OK';
-  if (!isMine) return undefined;
+  const isMine = (await deps.redis.set(keys.reconcileLock, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK';
+  if (!isMine) return undefined; // another instance is on it right now
+  try {
+    return await reconcileLockedSale(deps, sale);
+  } finally {
+    await deps.redis.eval(RELEASE_IF_MINE, 1, keys.reconcileLock, token).catch(() => undefined); // expires anyway
+  }
+}
 
+const LOCK_TTL_MS = 30_000;
+const RELEASE_IF_MINE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+async function reconcileLockedSale(deps: SaleDeps, sale: SaleInfo): Promise<ReconcileReport> {
+  const keys = saleKeys(sale.saleId);
   await deps.rebuilder.ensure(sale);
   const before = await deps.admission.saleCounts(sale.saleId, deps.clock(), 10_000);
   const report: ReconcileReport = { saleId: sale.saleId, rolledForward: 0, undone: 0, applied: 0 };

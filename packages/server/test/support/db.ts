@@ -1,0 +1,69 @@
+// Each test file owns its databases: clones of a template migrated once per run (global-setup.ts).
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+
+export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const migrationsDir = new URL('../../src/store/migrations/', import.meta.url);
+
+/** The template's name changes with the migrations, so an edited schema never meets a stale template. */
+export function templateName(): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(migrationsDir).sort())
+    hash.update(file).update(readFileSync(new URL(file, migrationsDir)));
+  return `flashsale_tpl_${hash.digest('hex').slice(0, 12)}`;
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function adminQuery(sql: string, values: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await client.query(sql, values);
+  } finally {
+    await client.end();
+  }
+}
+
+export type TestDatabase = { name: string; url: string; drop: () => Promise<void> };
+
+/** A new database cloned from the migrated template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `flashsale_t_${randomBytes(5).toString('hex')}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await adminQuery(`CREATE DATABASE ${name} TEMPLATE ${templateName()}`);
+      break;
+    } catch (error) {
+      // Two clones at once may find the template "being accessed by other users": try again.
+      if ((error as { code?: string }).code !== '55006' || attempt > 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
+    }
+  }
+  return { name, url: databaseUrl(name), drop: () => dropDatabase(name) };
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
+/** Runs queries against one test database and closes the connection. */
+export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
