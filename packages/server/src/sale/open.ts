@@ -21,6 +21,7 @@ export type SaleParams = {
   holdTtlMs: Milliseconds;
 };
 
+const ITEMS_PER_INSERT = 50_000;
 const SALE_LOCK_CLASS = 7_351_002; // first key of the two-key advisory lock; the sale id is the second
 
 const selectSale = `
@@ -76,21 +77,26 @@ export async function openSale(
     );
     if (inserted.rowCount === 1) {
       isNew = true;
-      const ids: number[] = [];
-      const names: string[] = [];
-      const images: string[] = [];
-      for (let itemId = 0; itemId < params.saleSize; itemId++) {
-        const item = generateItem(saleId, itemId);
-        ids.push(itemId);
-        names.push(item.name);
-        images.push(item.imageUrl);
+      // A large sale (a million items) takes longer than the service's statement timeout.
+      await client.query("SET LOCAL statement_timeout = '10min'");
+      for (let first = 0; first < params.saleSize; first += ITEMS_PER_INSERT) {
+        const last = Math.min(first + ITEMS_PER_INSERT, params.saleSize);
+        const ids: number[] = [];
+        const names: string[] = [];
+        const images: string[] = [];
+        for (let itemId = first; itemId < last; itemId++) {
+          const item = generateItem(saleId, itemId);
+          ids.push(itemId);
+          names.push(item.name);
+          images.push(item.imageUrl);
+        }
+        await client.query(
+          `INSERT INTO items (sale_id, item_id, name, image_url)
+           SELECT $1, i, n, u FROM unnest($2::int4[], $3::text[], $4::text[]) AS x(i, n, u)
+           ON CONFLICT DO NOTHING`,
+          [saleId, ids, names, images],
+        );
       }
-      await client.query(
-        `INSERT INTO items (sale_id, item_id, name, image_url)
-         SELECT $1, i, n, u FROM unnest($2::int4[], $3::text[], $4::text[]) AS x(i, n, u)
-         ON CONFLICT DO NOTHING`,
-        [saleId, ids, names, images],
-      );
       await client.query(
         `INSERT INTO sale_slots (sale_id, slot) SELECT $1, generate_series(1, $2) ON CONFLICT DO NOTHING`,
         [saleId, params.userLimit],
