@@ -1,0 +1,82 @@
+// A heavy buyer (a reseller's script): wants more items than the limit allows, never thinks,
+// sometimes checks out an item it already holds (expecting the same code), and keeps trying past
+// user_limit a few times before it gives up.
+
+import type { BuyerContext } from './context.js';
+import { type Random, randomChance, randomInRange } from './random.js';
+import { type Answer, isUncertain, type Session, type Step } from './session.js';
+import { checkoutStep, purchaseStep } from './steps.js';
+
+export class HeavySession implements Session {
+  readonly behaviour = 'heavy';
+  readonly userId: string;
+  readonly itemsWanted: number;
+  itemsBought = 0;
+  readonly #random: Random;
+  readonly #context: BuyerContext;
+  #state: 'shopping' | 'rechecking' | 'buying' | 'done' = 'shopping';
+  #itemId = -1;
+  #code: string | null = null;
+  #checkouts = 0;
+  #limitHits = 0;
+  #hasRetried = false;
+
+  constructor(userId: string, random: Random, context: BuyerContext) {
+    this.userId = userId;
+    this.#random = random;
+    this.#context = context;
+    this.itemsWanted = randomInRange(random, context.scenario.heavy.itemsWanted);
+    context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
+  }
+
+  nextStep(): Step | null {
+    if (this.#state === 'rechecking') return checkoutStep(this.userId, this.#itemId);
+    if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
+    if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.heavy.maxAttempts)
+      return null;
+    this.#itemId = this.#context.picker.pick(this.#random);
+    this.#checkouts += 1;
+    return checkoutStep(this.userId, this.#itemId);
+  }
+
+  onAnswer(answer: Answer): number {
+    if (this.#state === 'buying') this.#onPurchaseAnswer(answer);
+    else this.#onCheckoutAnswer(answer);
+    return randomInRange(this.#random, this.#context.scenario.heavy.thinkMs);
+  }
+
+  #onCheckoutAnswer(answer: Answer): void {
+    const heavy = this.#context.scenario.heavy;
+    if (answer.status === 200 && answer.code !== null) {
+      this.#code = answer.code;
+      this.#hasRetried = false;
+      const isRecheck = this.#state === 'rechecking';
+      this.#state = !isRecheck && randomChance(this.#random, heavy.recheckoutRate) ? 'rechecking' : 'buying';
+      return;
+    }
+    this.#state = 'shopping';
+    if (answer.error === 'sold_out') {
+      this.#context.soldItems.markSold(this.#itemId);
+    } else if (answer.error === 'user_limit') {
+      this.#limitHits += 1;
+      if (this.#limitHits > heavy.limitRetries) this.#state = 'done';
+    } else if (answer.status === 400) {
+      this.#state = 'done';
+    }
+  }
+
+  #onPurchaseAnswer(answer: Answer): void {
+    if (answer.status === 200) {
+      this.itemsBought += 1;
+      this.#context.soldItems.markSold(this.#itemId);
+      if (this.#code !== null) this.#context.codes.addUsed(this.#code);
+      this.#code = null;
+      this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
+    } else if (isUncertain(answer) && !this.#hasRetried) {
+      this.#hasRetried = true;
+    } else {
+      this.#code = null;
+      this.#state = 'shopping';
+    }
+  }
+}

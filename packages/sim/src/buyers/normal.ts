@@ -1,0 +1,80 @@
+// A normal buyer: wants a few items, favours popular ones, thinks before buying, and abandons
+// some holds. When an item is gone it looks for another; it stops when satisfied, when told it is
+// at its limit, or after too many tries.
+
+import type { BuyerContext } from './context.js';
+import { type Random, randomChance, randomInRange } from './random.js';
+import { type Answer, isUncertain, type Session, type Step } from './session.js';
+import { checkoutStep, purchaseStep } from './steps.js';
+
+/** Purchases retried with the same code after an uncertain answer (safe: a repeat is replayed). */
+const purchaseRetries = 2;
+
+export class NormalSession implements Session {
+  readonly behaviour = 'normal';
+  readonly userId: string;
+  readonly itemsWanted: number;
+  itemsBought = 0;
+  readonly #random: Random;
+  readonly #context: BuyerContext;
+  #state: 'shopping' | 'buying' | 'done' = 'shopping';
+  #itemId = -1;
+  #code: string | null = null;
+  #checkouts = 0;
+  #retries = 0;
+
+  constructor(userId: string, random: Random, context: BuyerContext) {
+    this.userId = userId;
+    this.#random = random;
+    this.#context = context;
+    this.itemsWanted = randomInRange(random, context.scenario.normal.itemsWanted);
+    context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
+  }
+
+  nextStep(): Step | null {
+    if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
+    if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.normal.maxAttempts)
+      return null;
+    this.#itemId = this.#context.picker.pick(this.#random);
+    this.#checkouts += 1;
+    return checkoutStep(this.userId, this.#itemId);
+  }
+
+  onAnswer(answer: Answer): number {
+    if (this.#state === 'buying') this.#onPurchaseAnswer(answer);
+    else this.#onCheckoutAnswer(answer);
+    return randomInRange(this.#random, this.#context.scenario.normal.thinkMs);
+  }
+
+  #onCheckoutAnswer(answer: Answer): void {
+    if (answer.status === 200 && answer.code !== null) {
+      if (randomChance(this.#random, this.#context.scenario.normal.abandonRate)) {
+        this.#context.stats.holdsAbandoned += 1;
+        this.#context.codes.addAbandoned(answer.code, answer.expiresAtMs ?? Number.POSITIVE_INFINITY);
+        return;
+      }
+      this.#code = answer.code;
+      this.#retries = 0;
+      this.#state = 'buying';
+    } else if (answer.error === 'sold_out') {
+      this.#context.soldItems.markSold(this.#itemId);
+    } else if (answer.error === 'user_limit' || answer.status === 400) {
+      this.#state = 'done';
+    }
+  }
+
+  #onPurchaseAnswer(answer: Answer): void {
+    if (answer.status === 200) {
+      this.itemsBought += 1;
+      this.#context.soldItems.markSold(this.#itemId);
+      if (this.#code !== null) this.#context.codes.addUsed(this.#code);
+      this.#code = null;
+      this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
+    } else if (isUncertain(answer) && this.#retries < purchaseRetries) {
+      this.#retries += 1;
+    } else {
+      this.#code = null;
+      this.#state = 'shopping';
+    }
+  }
+}

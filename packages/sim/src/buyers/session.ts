@@ -1,0 +1,49 @@
+// What a buyer session is to the scheduler: a source of dependent requests that reacts to answers.
+import type { Behaviour } from '../config/mix.js';
+
+export type Endpoint = 'checkout' | 'purchase';
+
+/**
+ * One request a buyer wants sent. `userId` and `itemId` are what goes on the wire: null when the
+ * parameter is deliberately left out or (for the item) is not an integer. `code` is the code sent.
+ */
+export type Step = Readonly<{
+  endpoint: Endpoint;
+  /** Path and query, ready to send. */
+  path: string;
+  userId: string | null;
+  itemId: number | null;
+  code: string | null;
+}>;
+
+/** An answer as a buyer needs it. */
+export type Answer = Readonly<{
+  /** HTTP status, or null when no answer came (timeout, connection lost). */
+  status: number | null;
+  /** The JSON `error` code, `timeout` / `connection` when no answer came, else null. */
+  error: string | null;
+  /** The code a checkout answered with. */
+  code: string | null;
+  /** When the hold behind `code` lapses, epoch ms. */
+  expiresAtMs: number | null;
+  purchaseId: string | null;
+  isReplayed: boolean;
+}>;
+
+export interface Session {
+  readonly behaviour: Behaviour;
+  /** The buyer's own (valid) user id. */
+  readonly userId: string;
+  /** Items the buyer set out to buy (0 for invalid buyers). */
+  readonly itemsWanted: number;
+  readonly itemsBought: number;
+  /** The next request, or null when the session is over. `nowMs` is epoch ms. */
+  nextStep(nowMs: number): Step | null;
+  /** Takes the answer to the last step; returns the think time before the next step, in ms. */
+  onAnswer(answer: Answer, nowMs: number): number;
+}
+
+/** True when the request may have taken effect but the buyer cannot know (5xx, no answer). */
+export function isUncertain(answer: Answer): boolean {
+  return answer.status === null || answer.status >= 500;
+}

@@ -1,0 +1,299 @@
+// Every simulator option in one table: its flag, default and parser. The same table defines the
+// CLI's `simulate` flags and checks options given programmatically. parseSimOptions checks
+// everything once, before any load starts, and returns one frozen object.
+import { randomBytes, randomInt } from 'node:crypto';
+import { SimError } from '../errors.js';
+import { parseThreshold, type Threshold } from '../report/thresholds.js';
+import { parseStages, plannedDurationMs, type Stage } from '../schedule/stages.js';
+import { parseDurationMs } from './duration.js';
+import { defaultMix, type Mix, parseMix } from './mix.js';
+import { defaultScenario, loadScenario, type Scenario } from './scenario.js';
+import { parseShard, type Shard } from './shard.js';
+
+export type ProgressMode = 'live' | 'plain' | 'none';
+
+export type SimOptions = Readonly<{
+  /** Origin of the service, e.g. http://127.0.0.1:8080. */
+  target: string;
+  stages: readonly Stage[];
+  mix: Mix;
+  scenario: Scenario;
+  seed: number;
+  users: number;
+  /** Sale size to assume when GET /sale does not tell. */
+  saleSize: number;
+  /** The service's USER_LIMIT, used only to cap each buyer's demand in the report. */
+  userLimit: number;
+  stopsAtSellout: boolean;
+  reportPath: string | null;
+  ledgerPath: string | null;
+  connections: number;
+  maxInFlight: number;
+  timeoutMs: number;
+  lateAfterMs: number;
+  thresholds: readonly Threshold[];
+  shard: Shard;
+  workers: number;
+  progress: ProgressMode;
+  runId: string;
+}>;
+
+/** Raw flag values as commander gives them (strings, booleans, string arrays), or typed values. */
+export type SimFlags = Readonly<Record<string, unknown>>;
+
+export type OptionSpec = Readonly<{
+  /** commander syntax: `--rps <n>`; a flag without `<value>` is a switch. */
+  flags: string;
+  description: string;
+  /** Shown in --help and parsed like a given value; undefined: no default. */
+  defaultValue?: string;
+  isRepeatable?: boolean;
+}>;
+
+/** The flags, keyed by the attribute name commander gives each (camelCase of the flag). */
+export const simOptionTable = {
+  target: { flags: '--target <url>', description: 'service origin', defaultValue: 'http://127.0.0.1:8080' },
+  rps: { flags: '--rps <n>', description: 'target requests per second (open loop)', defaultValue: '100' },
+  duration: { flags: '--duration <d>', description: 'how long to send, e.g. 30s, 5m', defaultValue: '10s' },
+  stages: {
+    flags: '--stages <list>',
+    description: 'rate plan instead of --rps/--duration, e.g. 30s:1000,60s:5000',
+  },
+  mix: {
+    flags: '--mix <shares>',
+    description: 'buyer mix in percent',
+    defaultValue: 'normal=70,heavy=20,invalid=10',
+  },
+  scenario: {
+    flags: '--scenario <file>',
+    description: 'JSON file: mix, think times, items wanted, popularity',
+  },
+  seed: {
+    flags: '--seed <n>',
+    description: 'seed for a repeatable run (default: random, shown in the report)',
+  },
+  users: { flags: '--users <n>', description: 'size of the buyer population', defaultValue: '1000000' },
+  saleSize: {
+    flags: '--sale-size <n>',
+    description: 'items in the sale when GET /sale does not say',
+    defaultValue: '10000',
+  },
+  userLimit: {
+    flags: '--user-limit <n>',
+    description: "the service's USER_LIMIT (caps demand per buyer)",
+    defaultValue: '10',
+  },
+  untilSellout: {
+    flags: '--until-sellout',
+    description: 'stop once GET /sale says sold out (at most --duration)',
+  },
+  report: { flags: '--report <file>', description: 'write the JSON run report here' },
+  ledger: {
+    flags: '--ledger <file>',
+    description: 'write the JSONL request ledger here (for verify --ledger)',
+  },
+  connections: {
+    flags: '--connections <n>',
+    description: 'keep-alive sockets to the service',
+    defaultValue: '100',
+  },
+  maxInFlight: {
+    flags: '--max-in-flight <n>',
+    description: 'requests outstanding before new slots are dropped',
+    defaultValue: '10000',
+  },
+  timeout: {
+    flags: '--timeout <d>',
+    description: 'per request; no answer by then is indeterminate',
+    defaultValue: '10s',
+  },
+  lateAfter: {
+    flags: '--late-after <d>',
+    description: 'a request sent later than this is late',
+    defaultValue: '10ms',
+  },
+  threshold: {
+    flags: '--threshold <objective>',
+    description: "objective checked at the end, repeatable: 'checkout.p99<50ms', 'errors<0.1%'",
+    isRepeatable: true,
+  },
+  shard: {
+    flags: '--shard <i/n>',
+    description: 'play only buyers i mod n of the population',
+    defaultValue: '0/1',
+  },
+  workers: {
+    flags: '--workers <n>',
+    description: 'processes sharing the rate and the population',
+    defaultValue: '1',
+  },
+  progress: { flags: '--progress <mode>', description: 'auto, live, plain or none', defaultValue: 'auto' },
+  runId: { flags: '--run-id <id>', description: 'prefix of every x-request-id (default: random)' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type SimOptionName = keyof typeof simOptionTable;
+
+/** What `progress: auto` looks at: the output stream and the environment. */
+export type Surroundings = Readonly<{ isTty: boolean; env: Readonly<Record<string, string | undefined>> }>;
+
+const runIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
+const maxWorkers = 64;
+
+/**
+ * Checks flags (from the CLI, or typed values from a caller) against the table. Without
+ * `surroundings` (a programmatic caller), `progress: auto` means none.
+ */
+export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings): SimOptions {
+  for (const key of Object.keys(flags)) {
+    if (!(key in simOptionTable) && flags[key] !== undefined) {
+      throw new SimError('invalid_option', `unknown option '${key}'`);
+    }
+  }
+  const read = (name: SimOptionName): unknown => {
+    const spec: OptionSpec = simOptionTable[name];
+    return flags[name] ?? spec.defaultValue;
+  };
+  if (flags.stages !== undefined && (flags.rps !== undefined || flags.duration !== undefined)) {
+    fail('stages', 'give either --stages or --rps/--duration, not both');
+  }
+  const stages =
+    flags.stages === undefined
+      ? [{ durationMs: durationOf('duration', read('duration')), rps: positiveNumberOf('rps', read('rps')) }]
+      : stagesOf(flags.stages);
+  const scenarioFile = flags.scenario === undefined ? null : loadScenario(textOf('scenario', flags.scenario));
+  const shard = shardOf(read('shard'));
+  const users = positiveIntegerOf('users', read('users'));
+  if (users <= shard.index)
+    fail('users', `must be more than ${shard.index} so shard ${shard.index}/${shard.count} has buyers`);
+  const workers = positiveIntegerOf('workers', read('workers'));
+  if (workers > maxWorkers) fail('workers', `accepts 1 to ${maxWorkers}`);
+  if (users < shard.index + shard.count * (workers - 1) + 1) {
+    fail('users', `must be at least ${shard.count * workers} so every worker has buyers`);
+  }
+  const options: SimOptions = {
+    target: targetOf(read('target')),
+    stages,
+    mix: flags.mix === undefined && scenarioFile?.mix ? scenarioFile.mix : mixOf(read('mix')),
+    scenario: scenarioFile?.scenario ?? defaultScenario,
+    seed: flags.seed === undefined ? randomInt(0, 2 ** 32) : seedOf(flags.seed),
+    users,
+    saleSize: positiveIntegerOf('saleSize', read('saleSize')),
+    userLimit: positiveIntegerOf('userLimit', read('userLimit')),
+    stopsAtSellout: switchOf('untilSellout', flags.untilSellout),
+    reportPath: flags.report === undefined ? null : textOf('report', flags.report),
+    ledgerPath: flags.ledger === undefined ? null : textOf('ledger', flags.ledger),
+    connections: positiveIntegerOf('connections', read('connections')),
+    maxInFlight: positiveIntegerOf('maxInFlight', read('maxInFlight')),
+    timeoutMs: durationOf('timeout', read('timeout')),
+    lateAfterMs: durationOf('lateAfter', read('lateAfter')),
+    thresholds: thresholdsOf(flags.threshold),
+    shard,
+    workers,
+    progress: progressOf(read('progress'), surroundings),
+    runId: flags.runId === undefined ? randomBytes(4).toString('hex') : runIdOf(flags.runId),
+  };
+  return Object.freeze(options);
+}
+
+function fail(name: SimOptionName, accepts: string): never {
+  const flag = flagOf(name);
+  throw new SimError('invalid_option', `${flag}: ${accepts}`, { flag });
+}
+
+/** `--max-in-flight` for `maxInFlight`. */
+export function flagOf(name: SimOptionName): string {
+  return simOptionTable[name].flags.split(' ')[0] ?? name;
+}
+
+function textOf(name: SimOptionName, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) fail(name, 'expects a non-empty text');
+  return value;
+}
+
+function positiveNumberOf(name: SimOptionName, value: unknown): number {
+  const number = typeof value === 'number' ? value : Number(textOf(name, value));
+  if (!Number.isFinite(number) || number <= 0) fail(name, `accepts a number above 0, got '${String(value)}'`);
+  return number;
+}
+
+function positiveIntegerOf(name: SimOptionName, value: unknown): number {
+  const number = typeof value === 'number' ? value : Number(textOf(name, value));
+  if (!Number.isSafeInteger(number) || number < 1)
+    fail(name, `accepts a whole number >= 1, got '${String(value)}'`);
+  return number;
+}
+
+function seedOf(value: unknown): number {
+  const number = typeof value === 'number' ? value : Number(textOf('seed', value));
+  if (!Number.isInteger(number) || number < 0 || number >= 2 ** 32) {
+    fail('seed', `accepts a whole number from 0 to 4294967295, got '${String(value)}'`);
+  }
+  return number;
+}
+
+function durationOf(name: SimOptionName, value: unknown): number {
+  const durationMs = typeof value === 'number' ? value : parseDurationMs(textOf(name, value));
+  if (durationMs === null || !(durationMs > 0)) {
+    fail(name, `accepts a duration such as 500ms, 10s, 5m or 1h, got '${String(value)}'`);
+  }
+  return durationMs;
+}
+
+function switchOf(name: SimOptionName, value: unknown): boolean {
+  if (value === undefined || typeof value === 'boolean') return value === true;
+  return fail(name, 'is a switch and takes no value');
+}
+
+function stagesOf(value: unknown): readonly Stage[] {
+  const stages = parseStages(textOf('stages', value));
+  if (typeof stages === 'string')
+    fail('stages', `accepts duration:rps pairs such as 30s:1000,60s:5000 (${stages})`);
+  if (plannedDurationMs(stages) <= 0) fail('stages', 'needs a total duration above 0');
+  return stages;
+}
+
+function mixOf(value: unknown): Mix {
+  const mix = typeof value === 'string' ? parseMix(value) : value === undefined ? defaultMix : 'not a text';
+  if (typeof mix === 'string') fail('mix', `accepts normal=N,heavy=N,invalid=N adding up to 100 (${mix})`);
+  return mix;
+}
+
+function shardOf(value: unknown): Shard {
+  const shard = parseShard(textOf('shard', value));
+  if (typeof shard === 'string') fail('shard', `accepts i/n with 0 <= i < n, e.g. 0/2 (${shard})`);
+  return shard;
+}
+
+function targetOf(value: unknown): string {
+  const text = textOf('target', value);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail('target', `accepts an http:// or https:// URL, got '${text}'`);
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search !== '') {
+    fail('target', `accepts an origin such as http://127.0.0.1:8080 (no path), got '${text}'`);
+  }
+  return url.origin;
+}
+
+function thresholdsOf(value: unknown): readonly Threshold[] {
+  if (value === undefined) return [];
+  const sources = Array.isArray(value) ? value : [value];
+  return sources.map((source) => parseThreshold(textOf('threshold', source)));
+}
+
+function progressOf(value: unknown, surroundings: Surroundings | undefined): ProgressMode {
+  const mode = textOf('progress', value);
+  if (mode === 'live' || mode === 'plain' || mode === 'none') return mode;
+  if (mode !== 'auto') fail('progress', `accepts auto, live, plain or none, got '${mode}'`);
+  if (surroundings === undefined) return 'none';
+  return surroundings.isTty && surroundings.env.CI !== 'true' ? 'live' : 'plain';
+}
+
+function runIdOf(value: unknown): string {
+  const text = textOf('runId', value);
+  if (!runIdPattern.test(text)) fail('runId', `accepts 1-32 characters of A-Z a-z 0-9 _ -, got '${text}'`);
+  return text;
+}

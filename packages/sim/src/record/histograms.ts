@@ -1,0 +1,75 @@
+// Every HdrHistogram of the simulator is built, encoded and summarised here, in microseconds.
+// Histograms leave a run compressed and encoded, so runs merge by adding them, never by
+// averaging percentiles. hdr-histogram-js is loaded on first use, so importing the package (for
+// its option table, say) stays cheap.
+import { createRequire } from 'node:module';
+import type { Histogram } from 'hdr-histogram-js';
+import type { LatencySummaryMs } from '../report/types.js';
+
+export type { Histogram };
+
+type HdrLibrary = typeof import('hdr-histogram-js');
+
+let library: HdrLibrary | null = null;
+function hdr(): HdrLibrary {
+  library ??= createRequire(import.meta.url)('hdr-histogram-js') as HdrLibrary;
+  return library;
+}
+
+/** One hour in µs: the largest value kept; larger ones are clamped so recording never throws. */
+const highestTrackableUs = 3_600_000_000;
+
+/**
+ * `fine` (3 significant digits) for the run's histograms; `coarse` (2 digits) for the per-second
+ * ones of the timeline, which are many and only plotted.
+ */
+export function createHistogram(precision: 'fine' | 'coarse' = 'fine'): Histogram {
+  return hdr().build({
+    bitBucketSize: 32,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: highestTrackableUs,
+    numberOfSignificantValueDigits: precision === 'fine' ? 3 : 2,
+    useWebAssembly: false,
+  });
+}
+
+export function recordUs(histogram: Histogram, valueUs: number): void {
+  histogram.recordValue(
+    valueUs < 1 ? 1 : valueUs > highestTrackableUs ? highestTrackableUs : Math.trunc(valueUs),
+  );
+}
+
+export function encodeHistogram(histogram: Histogram): string {
+  return hdr().encodeIntoCompressedBase64(histogram);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr().decodeFromCompressedBase64(encoded, 32, false);
+}
+
+/** Percentiles of a histogram of µs, in ms (3 decimals). All zero for an empty histogram. */
+export function summarizeMs(histogram: Histogram): LatencySummaryMs {
+  const isEmpty = histogram.totalCount === 0;
+  const at = (percentile: number) => (isEmpty ? 0 : toMs(histogram.getValueAtPercentile(percentile)));
+  return {
+    count: histogram.totalCount,
+    mean: isEmpty ? 0 : toMs(histogram.mean),
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    p999: at(99.9),
+    max: isEmpty ? 0 : toMs(histogram.maxValue),
+  };
+}
+
+export function percentileMs(histogram: Histogram, percentile: number): number | null {
+  return histogram.totalCount === 0 ? null : toMs(histogram.getValueAtPercentile(percentile));
+}
+
+export function maxMs(histogram: Histogram): number | null {
+  return histogram.totalCount === 0 ? null : toMs(histogram.maxValue);
+}
+
+function toMs(valueUs: number): number {
+  return Math.round(valueUs) / 1000;
+}

@@ -1,0 +1,162 @@
+// The hot path of a run: fills each schedule slot with the next ready session step (or a new
+// session), sends it, and on its answer records it, writes its ledger line and lets the session
+// react. Times are performance.now() ms; sessions and the ledger get epoch ms.
+import type { BuyerContext } from '../buyers/context.js';
+import type { SessionFactory } from '../buyers/mix.js';
+import type { Session, Step } from '../buyers/session.js';
+import { noAnswer, type ReadAnswer, readAnswer } from '../http/answer.js';
+import { failureOf, PendingRequest, type RequestSink, type Sender } from '../http/sender.js';
+import type { LedgerWriter } from '../record/ledger.js';
+import { classifyAnswer, ledgerOutcomeOf, type OutcomeCode } from '../record/outcomes.js';
+import type { Recorder } from '../record/recorder.js';
+import { ReadyQueue } from '../schedule/ready-queue.js';
+
+export type TrafficParts = Readonly<{
+  factory: SessionFactory;
+  context: BuyerContext;
+  sender: Sender;
+  recorder: Recorder;
+  ledger: LedgerWriter | null;
+  maxInFlight: number;
+  /** `<run-id>-<shard>-`: each request id is this plus a sequence number. */
+  requestIdPrefix: string;
+}>;
+
+export class Traffic implements RequestSink {
+  readonly #parts: TrafficParts;
+  readonly #ready = new ReadyQueue<Session>();
+  readonly #epochOffsetMs = performance.timeOrigin;
+  /** Items bought → sessions, for normal and heavy buyers whose session ended. */
+  readonly itemsPerBuyer = new Map<number, number>();
+  #sessionCount = 0;
+  #sequence = 0;
+  #isAbandoning = false;
+  #onDrained: (() => void) | null = null;
+
+  constructor(parts: TrafficParts) {
+    this.#parts = parts;
+  }
+
+  nowMs(): number {
+    return performance.now();
+  }
+
+  fillSlot(intendedMs: number, nowMs: number): void {
+    const { recorder, factory } = this.#parts;
+    recorder.onScheduled();
+    if (recorder.inFlight >= this.#parts.maxInFlight) {
+      recorder.onDropped();
+      return;
+    }
+    const epochMs = this.#epochOffsetMs + nowMs;
+    // Ends because a new session always has a first step.
+    for (;;) {
+      const session = this.#ready.popReady(nowMs) ?? factory.createSession(this.#sessionCount++);
+      const step = session.nextStep(epochMs);
+      if (step !== null) {
+        this.#send(session, step, intendedMs, nowMs);
+        return;
+      }
+      this.#endSession(session);
+    }
+  }
+
+  onSent(request: PendingRequest): void {
+    this.#parts.recorder.onSent(request.intendedMs, request.sentMs);
+  }
+
+  onAnswered(request: PendingRequest, body: Buffer | null): void {
+    const answer = readAnswer(request.status, body);
+    this.#finish(request, answer, classifyAnswer(request.status, answer.error, answer.isReplayed));
+  }
+
+  onFailed(request: PendingRequest, error: Error): void {
+    if (this.#isAbandoning && request.sentMs < 0) {
+      // Still queued for a connection when the run gave up waiting: it was never sent.
+      this.#parts.recorder.onCancelled();
+      this.#endSession(request.session);
+      this.#checkDrained();
+      return;
+    }
+    const failure = this.#isAbandoning ? 'timeout' : failureOf(error);
+    this.#finish(request, noAnswer(failure), failure);
+  }
+
+  /** Resolves once nothing is in flight. */
+  whenDrained(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#onDrained = resolve;
+      this.#checkDrained();
+    });
+  }
+
+  /** From now on, failures are the run giving up on requests, not the service's doing. */
+  abandonInFlight(): void {
+    this.#isAbandoning = true;
+  }
+
+  /** Ends every waiting session, so items-per-buyer covers them. */
+  endAllSessions(): void {
+    for (const session of this.#ready.takeAll()) this.#endSession(session);
+  }
+
+  #send(session: Session, step: Step, intendedMs: number, nowMs: number): void {
+    const request = new PendingRequest(
+      this,
+      session,
+      step,
+      this.#parts.requestIdPrefix + this.#sequence++,
+      intendedMs,
+    );
+    this.#parts.recorder.onDispatched(intendedMs, nowMs);
+    this.#parts.sender.send(request);
+  }
+
+  #finish(request: PendingRequest, answer: ReadAnswer, outcome: OutcomeCode): void {
+    const doneMs = this.nowMs();
+    const doneEpochMs = this.#epochOffsetMs + doneMs;
+    const wasSent = request.sentMs >= 0;
+    const { step, session } = request;
+    this.#parts.recorder.onDone(
+      step.endpoint,
+      outcome,
+      request.intendedMs,
+      wasSent ? request.sentMs : null,
+      doneMs,
+      doneEpochMs,
+    );
+    this.#parts.ledger?.writeRequest({
+      requestId: request.requestId,
+      endpoint: step.endpoint,
+      behaviour: session.behaviour,
+      userId: step.userId,
+      itemId: step.itemId,
+      code: step.endpoint === 'purchase' ? step.code : answer.code,
+      saleId: answer.saleId,
+      purchaseId: answer.purchaseId,
+      isReplayed: answer.isReplayed,
+      intendedMs: this.#epochOffsetMs + request.intendedMs,
+      sentMs: wasSent ? this.#epochOffsetMs + request.sentMs : null,
+      doneMs: doneEpochMs,
+      status: answer.status,
+      error: answer.error,
+      outcome: ledgerOutcomeOf(answer.status, wasSent),
+    });
+    const thinkMs = session.onAnswer(answer, doneEpochMs);
+    this.#ready.push(doneMs + thinkMs, session);
+    this.#checkDrained();
+  }
+
+  #endSession(session: Session): void {
+    if (session.behaviour === 'invalid') return;
+    this.itemsPerBuyer.set(session.itemsBought, (this.itemsPerBuyer.get(session.itemsBought) ?? 0) + 1);
+  }
+
+  #checkDrained(): void {
+    if (this.#onDrained !== null && this.#parts.recorder.inFlight === 0) {
+      const resolve = this.#onDrained;
+      this.#onDrained = null;
+      resolve();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// Watches the sale through GET /sale on its own connection: once at the start (to learn the sale
+// size), then about once a second when the live view or --until-sellout needs it. These requests
+// are counted apart and never mixed into the load figures.
+import type { Client } from 'undici';
+import { undici } from '../http/sender.js';
+import { readSaleSnapshot, type SaleSnapshot } from './snapshot.js';
+
+export type SaleReading = Readonly<{
+  snapshot: SaleSnapshot | null;
+  isReachable: boolean;
+  error: string | null;
+}>;
+
+export class SaleMonitor {
+  readonly #client: Client;
+  readonly #timeoutMs: number;
+  #timer: NodeJS.Timeout | null = null;
+  #isReading = false;
+  requests = 0;
+  latest: SaleSnapshot | null = null;
+
+  constructor(target: string, timeoutMs: number) {
+    const { Client } = undici();
+    this.#client = new Client(target, {
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connect: { timeout: timeoutMs },
+    });
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async read(): Promise<SaleReading> {
+    this.requests += 1;
+    try {
+      const response = await this.#client.request({
+        path: '/sale',
+        method: 'GET',
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      const text = await response.body.text();
+      const snapshot = response.statusCode === 200 ? readSaleSnapshot(parseJson(text)) : null;
+      if (snapshot !== null) this.latest = snapshot;
+      return { snapshot, isReachable: true, error: null };
+    } catch (error) {
+      return {
+        snapshot: null,
+        isReachable: false,
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  /** Reads every `intervalMs` (skipping a beat while a read is still out) and hands each snapshot on. */
+  watch(intervalMs: number, onSnapshot: (snapshot: SaleSnapshot) => void): void {
+    this.#timer = setInterval(() => {
+      if (this.#isReading) return;
+      this.#isReading = true;
+      void this.read().then((reading) => {
+        this.#isReading = false;
+        if (reading.snapshot !== null) onSnapshot(reading.snapshot);
+      });
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    await this.#client.destroy();
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Not JSON: not a flashsale /sale answer, which the caller treats as "no snapshot".
+    return null;
+  }
+}
