@@ -34,7 +34,7 @@ export type ThresholdResult = Readonly<{
 }>;
 
 const thresholdPattern =
-  /^([a-z_]+)(?:\.(p\d+(?:\.\d+)?|max|mean))?\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(ms|s|us|%)?$/;
+  /^([a-z_][a-z0-9_]*?)(?:\.([a-z0-9]+(?:\.[0-9]+)?))?\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(ms|s|us|%)?$/;
 const msPerUnit: Readonly<Record<string, number>> = { us: 0.001, ms: 1, s: 1000 };
 
 /** Parses one objective such as `checkout.p99<50ms`, `errors<0.1%`, `dropped<1` or `rps>=990`. */
