@@ -52,7 +52,7 @@ describe('the ready queue', () => {
   it('gives back sessions in the order they become ready, and only once ready', () => {
     const queue = new ReadyQueue<string>();
     const readyAt = [50, 10, 40, 30, 20, 60, 0, 35];
-    readyAt.forEach((time) => queue.push(time, `s${time}`));
+    for (const time of readyAt) queue.push(time, `s${time}`);
     expect(queue.popReady(5)).toBe('s0');
     expect(queue.popReady(5)).toBeUndefined();
     const order: string[] = [];
