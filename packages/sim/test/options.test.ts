@@ -13,6 +13,7 @@ describe('parsing simulator options', () => {
       users: 1_000_000,
       connections: 100,
       timeoutMs: 10_000,
+      warmUpMs: 300,
       shard: { index: 0, count: 1 },
       workers: 1,
       progress: 'none',
@@ -43,6 +44,7 @@ describe('parsing simulator options', () => {
       'errors<1%',
     ]);
     expect([options.stopsAtSellout, options.timeoutMs]).toEqual([true, 2000]);
+    expect(parseSimOptions({ warmUp: '0' }).warmUpMs).toBe(0);
   });
 
   it.each([
@@ -77,6 +79,7 @@ describe('parsing simulator options', () => {
     [{ runId: 'has space' }, '--run-id: accepts 1-32 characters'],
     [{ threshold: 'p99<5' }, "--threshold 'p99<5': unknown metric 'p99'"],
     [{ untilSellout: 'yes' }, '--until-sellout: is a switch and takes no value'],
+    [{ warmUp: 'soon' }, "--warm-up: accepts a duration such as 500ms, 10s, 5m or 1h, got 'soon'"],
     [{ rate: '5' }, "unknown option 'rate'"],
   ])('%j is refused with: %s', (flags, message) => {
     expect(() => parseSimOptions(flags)).toThrow(message);

@@ -31,6 +31,8 @@ export type SimOptions = Readonly<{
   maxInFlight: number;
   timeoutMs: number;
   lateAfterMs: number;
+  /** How long to exercise the client in-process before the run (0: not at all). */
+  warmUpMs: number;
   thresholds: readonly Threshold[];
   shard: Shard;
   workers: number;
@@ -112,6 +114,11 @@ export const simOptionTable = {
     description: 'a request sent later than this is late',
     defaultValue: '10ms',
   },
+  warmUp: {
+    flags: '--warm-up <d>',
+    description: 'warm the client up in-process before the run (no request reaches the target); 0 to skip',
+    defaultValue: '300ms',
+  },
   threshold: {
     flags: '--threshold <objective>',
     description: "objective checked at the end, repeatable: 'checkout.p99<50ms', 'errors<0.1%'",
@@ -186,6 +193,7 @@ export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings): S
     maxInFlight: positiveIntegerOf('maxInFlight', read('maxInFlight')),
     timeoutMs: durationOf('timeout', read('timeout')),
     lateAfterMs: durationOf('lateAfter', read('lateAfter')),
+    warmUpMs: read('warmUp') === '0' ? 0 : durationOf('warmUp', read('warmUp'), { mayBeZero: true }),
     thresholds: thresholdsOf(flags.threshold),
     shard,
     workers,
@@ -231,9 +239,9 @@ function seedOf(value: unknown): number {
   return number;
 }
 
-function durationOf(name: SimOptionName, value: unknown): number {
+function durationOf(name: SimOptionName, value: unknown, { mayBeZero = false } = {}): number {
   const durationMs = typeof value === 'number' ? value : parseDurationMs(textOf(name, value));
-  if (durationMs === null || !(durationMs > 0)) {
+  if (durationMs === null || !(durationMs > 0 || (mayBeZero && durationMs === 0))) {
     fail(name, `accepts a duration such as 500ms, 10s, 5m or 1h, got '${String(value)}'`);
   }
   return durationMs;

@@ -1,17 +1,10 @@
 // Sends load requests through one undici Pool (`--connections` keep-alive sockets, no
 // pipelining). Each request is its own dispatch handler, so no promise, stream or closure is made
 // per request. undici is loaded on first use, so importing the package stays cheap.
-import { createRequire } from 'node:module';
 import type { Dispatcher, Pool } from 'undici';
 import type { Session, Step } from '../buyers/session.js';
-
-type UndiciLibrary = typeof import('undici');
-
-let library: UndiciLibrary | null = null;
-export function undici(): UndiciLibrary {
-  library ??= createRequire(import.meta.url)('undici') as UndiciLibrary;
-  return library;
-}
+import { undici } from './undici.js';
+import { WarmConnector } from './warm-connector.js';
 
 /** Where a request reports what happened to it. Times come from `nowMs` (performance.now). */
 export interface RequestSink {
@@ -84,17 +77,28 @@ export function failureOf(error: Error): 'timeout' | 'connection' {
 
 export class Sender {
   readonly #pool: Pool;
+  readonly #connector: WarmConnector;
+  readonly #target: string;
+  readonly #connections: number;
 
   constructor(target: string, connections: number, timeoutMs: number) {
     const { Pool } = undici();
+    this.#target = target;
+    this.#connections = connections;
+    this.#connector = new WarmConnector(timeoutMs);
     this.#pool = new Pool(target, {
       connections,
       pipelining: 1,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      connect: { timeout: timeoutMs },
+      connect: this.#connector.connector,
       keepAliveTimeout: 60_000,
     });
+  }
+
+  /** Opens every connection before the run starts. */
+  async warmUp(): Promise<void> {
+    await this.#connector.warm(this.#target, this.#connections);
   }
 
   send(request: PendingRequest): void {
@@ -106,10 +110,7 @@ export class Sender {
 
   /** Ends every connection now; requests still in flight fail (and are reported by the caller). */
   async destroy(): Promise<void> {
+    this.#connector.close();
     await this.#pool.destroy();
-  }
-
-  async close(): Promise<void> {
-    await this.#pool.close();
   }
 }

@@ -4,9 +4,12 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export type LoopLagSummary = Readonly<{ p50: number; p99: number; max: number }>;
 
+/** Node samples with a timer of this period and records the whole period: the lag is the excess. */
+const resolutionMs = 10;
+
 export class LoopLagSampler {
-  readonly #whole: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-  readonly #second: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  readonly #whole: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
+  readonly #second: IntervalHistogram = monitorEventLoopDelay({ resolution: resolutionMs });
 
   start(): void {
     this.#whole.enable();
@@ -32,6 +35,7 @@ export class LoopLagSampler {
   }
 }
 
+/** A recorded timer period (ns) to the lag beyond the period (ms). */
 function nsToMs(valueNs: number): number {
-  return Math.round(valueNs / 1000) / 1000;
+  return Math.max(0, Math.round(valueNs / 1000 - resolutionMs * 1000) / 1000);
 }

@@ -187,6 +187,7 @@ export function reportConfigOf(options: SimOptions): ReportConfig {
     max_in_flight: options.maxInFlight,
     timeout_ms: options.timeoutMs,
     late_after_ms: options.lateAfterMs,
+    warm_up_ms: options.warmUpMs,
     thresholds: options.thresholds.map((threshold) => threshold.source),
     workers: options.workers,
     report: options.reportPath,

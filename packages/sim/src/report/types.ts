@@ -117,6 +117,7 @@ export type ReportConfig = Readonly<{
   max_in_flight: number;
   timeout_ms: Milliseconds;
   late_after_ms: Milliseconds;
+  warm_up_ms: Milliseconds;
   thresholds: readonly string[];
   workers: number;
   report: string | null;

@@ -22,6 +22,7 @@ import { plannedDurationMs, plannedRequests, RateSchedule } from '../schedule/st
 import type { Simulation, SimulationEvents } from '../simulation.js';
 import { type RunSetup, standaloneSetup } from './setup.js';
 import { Traffic } from './traffic.js';
+import { warmUp } from './warm-up.js';
 
 /** Grace beyond --timeout for in-flight requests after the schedule ends. */
 const drainGraceMs = 1000;
@@ -76,10 +77,12 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
       this.#monitor = new SaleMonitor(options.target, options.timeoutMs);
     let sender: Sender | null = null;
     try {
+      if (options.warmUpMs > 0) await warmUp(options, (warmOptions) => new LocalRun(warmOptions).done);
       this.#sale = await this.#readSale();
       if (!watchesSale) await this.#closeMonitor();
       await this.#openLedger();
       sender = new Sender(options.target, options.connections, options.timeoutMs);
+      await sender.warmUp();
       const context = createBuyerContext(options.scenario, this.#sale.size, options.userLimit);
       const traffic = new Traffic({
         factory: new SessionFactory({ ...options, context }),

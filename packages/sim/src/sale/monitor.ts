@@ -2,7 +2,7 @@
 // size), then about once a second when the live view or --until-sellout needs it. These requests
 // are counted apart and never mixed into the load figures.
 import type { Client } from 'undici';
-import { undici } from '../http/sender.js';
+import { undici } from '../http/undici.js';
 import { readSaleSnapshot, type SaleSnapshot } from './snapshot.js';
 
 export type SaleReading = Readonly<{

@@ -1,0 +1,62 @@
+// Opens the pool's sockets before the schedule starts, so the first second of a run does not pay
+// for `--connections` TCP (and TLS) handshakes while it is already behind: a cold client that
+// falls behind opens more sockets and falls further behind. undici cannot pre-connect by itself
+// (nodejs/undici#317); it can take a custom connector, which hands out these sockets first.
+import type { Socket } from 'node:net';
+import type { buildConnector } from 'undici';
+import { undici } from './undici.js';
+
+export class WarmConnector {
+  readonly #connect: buildConnector.connector;
+  readonly #idle: Socket[] = [];
+
+  constructor(timeoutMs: number) {
+    this.#connect = undici().buildConnector({ timeout: timeoutMs });
+  }
+
+  /** The connector undici calls for each new connection: a warm socket if one is left. */
+  readonly connector: buildConnector.connector = (options, callback) => {
+    for (let socket = this.#idle.pop(); socket !== undefined; socket = this.#idle.pop()) {
+      if (!socket.destroyed && socket.readyState === 'open') {
+        socket.removeListener('error', ignoreError);
+        // Asynchronously, as a real connect: undici does not expect the callback inside its call.
+        process.nextTick(callback, null, socket);
+        return;
+      }
+    }
+    this.#connect(options, callback);
+  };
+
+  /** Opens `count` sockets to `target`; failures are left for the run to meet. */
+  async warm(target: string, count: number): Promise<void> {
+    const url = new URL(target);
+    const options: buildConnector.Options = {
+      hostname: url.hostname,
+      host: url.host,
+      protocol: url.protocol,
+      port: url.port,
+    };
+    await Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve) => {
+            this.#connect(options, (error, socket) => {
+              if (error === null) {
+                socket.on('error', ignoreError);
+                this.#idle.push(socket);
+              }
+              resolve();
+            });
+          }),
+      ),
+    );
+  }
+
+  close(): void {
+    for (const socket of this.#idle.splice(0)) socket.destroy();
+  }
+}
+
+/** An idle warm socket that errors is simply not handed out (it is destroyed by then). */
+function ignoreError(): void {}
