@@ -1,0 +1,83 @@
+// The machine report of `flashsale verify --json`: the same content as the table, in the SPEC's
+// snake_case, with the SPEC's invariant ids. Camel case ends here.
+import type { VerifyReport } from '../verify/report.js';
+
+export type VerifyReportJson = {
+  sale_id: number;
+  verdict: 'pass' | 'fail';
+  checked_at: string;
+  sale: {
+    starts_at: string;
+    ends_at: string;
+    size: number;
+    user_limit: number;
+    hold_ttl_ms: number;
+  };
+  grace_ms: number;
+  redis_key_prefix: string;
+  ledger: {
+    files: readonly string[];
+    lines: number;
+    requests: number;
+    faults: number;
+    checkouts_matched: number;
+    purchases_matched: number;
+    other_sales: number;
+    checkouts_unanswered: number;
+  } | null;
+  invariants: Array<{
+    id: string;
+    title: string;
+    status: 'PASS' | 'FAIL' | 'SKIP';
+    counted: string;
+    violations: number;
+    examples: readonly string[];
+    elapsed_ms: number;
+  }>;
+  elapsed_ms: number;
+};
+
+export function toJson(report: VerifyReport): VerifyReportJson {
+  const { sale, ledger } = report;
+  return {
+    sale_id: report.saleId,
+    verdict: report.verdict,
+    checked_at: new Date(report.checkedAtMs).toISOString(),
+    sale: {
+      starts_at: new Date(sale.startsAtMs).toISOString(),
+      ends_at: new Date(sale.endsAtMs).toISOString(),
+      size: sale.size,
+      user_limit: sale.userLimit,
+      hold_ttl_ms: sale.holdTtlMs,
+    },
+    grace_ms: report.graceMs,
+    redis_key_prefix: report.redisKeyPrefix,
+    ledger:
+      ledger === null
+        ? null
+        : {
+            files: ledger.files,
+            lines: ledger.lines,
+            requests: ledger.requests,
+            faults: ledger.faults,
+            checkouts_matched: ledger.checkoutsLoaded,
+            purchases_matched: ledger.purchasesLoaded,
+            other_sales: ledger.otherSales,
+            checkouts_unanswered: ledger.checkoutsUnanswered,
+          },
+    invariants: report.invariants.map((r) => ({
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      counted: r.counted,
+      violations: r.violations,
+      examples: r.examples,
+      elapsed_ms: r.elapsedMs,
+    })),
+    elapsed_ms: report.elapsedMs,
+  };
+}
+
+export function formatJson(report: VerifyReport): string {
+  return `${JSON.stringify(toJson(report), null, 2)}\n`;
+}

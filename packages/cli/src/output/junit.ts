@@ -1,0 +1,34 @@
+// `flashsale verify --junit FILE`: one test case per invariant, so any CI system shows which
+// invariant broke; a violated invariant is a failure carrying its counts and examples.
+import { createRequire } from 'node:module';
+import type { Builder } from 'junit-report-builder';
+import type { VerifyReport } from '../verify/report.js';
+
+// The package is CommonJS whose types claim an ES default export; require() gets the real object.
+const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;
+
+export function formatJunit(report: VerifyReport): string {
+  const builder = junit.newBuilder();
+  const suite = builder
+    .testSuite()
+    .name(`flashsale verify sale ${report.saleId}`)
+    .timestamp(new Date(report.checkedAtMs).toISOString())
+    .time(report.elapsedMs / 1000);
+  for (const result of report.invariants) {
+    const testCase = suite
+      .testCase()
+      .className('flashsale.verify')
+      .name(result.id)
+      .time(result.elapsedMs / 1000);
+    if (result.status === 'SKIP') {
+      testCase.skipped().standardOutput(result.counted);
+    } else if (result.status === 'FAIL') {
+      testCase
+        .failure(`${result.id}: ${result.counted}`, 'invariant_violated')
+        .standardOutput([result.title, result.counted, ...result.examples.map((e) => `- ${e}`)].join('\n'));
+    } else {
+      testCase.standardOutput(`${result.title}\n${result.counted}`);
+    }
+  }
+  return builder.build();
+}

@@ -1,0 +1,42 @@
+// The default output of `flashsale verify`: one row per invariant (status, what was counted, up
+// to five example violations), then the verdict line.
+import Table from 'cli-table3';
+import type { VerifyReport } from '../verify/report.js';
+
+const DEFAULT_COLUMNS = 120;
+
+export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLUMNS): string {
+  const width = Math.max(80, terminalColumns);
+  // invariant and status are fixed; what is left is shared by the counts and the examples.
+  const rest = width - 20 - 8 - 4 * 3;
+  const countedWidth = Math.floor(rest * 0.4);
+  const table = new Table({
+    head: ['invariant', 'status', 'counted', 'examples'],
+    colWidths: [20, 8, countedWidth, rest - countedWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  for (const result of report.invariants) {
+    table.push([result.id, result.status, result.counted, result.examples.map((e) => `- ${e}`).join('\n')]);
+  }
+  const { sale } = report;
+  const header =
+    `sale ${report.saleId}: ${new Date(sale.startsAtMs).toISOString()} .. ${new Date(sale.endsAtMs).toISOString()},` +
+    ` ${sale.size} items, limit ${sale.userLimit} per buyer, holds ${sale.holdTtlMs} ms` +
+    (report.ledger === null
+      ? ''
+      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`);
+  return `${header}\n${table.toString()}\n${verdictLine(report)}\n`;
+}
+
+/** The one verdict line every verify output ends with (on stderr with --json). */
+export function verdictLine(report: VerifyReport): string {
+  const failed = report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id);
+  const skipped = report.invariants.filter((r) => r.status === 'SKIP').length;
+  const checked = report.invariants.length - skipped;
+  const skippedText = skipped > 0 ? `, ${skipped} skipped` : '';
+  return failed.length === 0
+    ? `PASS: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`
+    : `FAIL: sale ${report.saleId}: ${failed.join(', ')} violated (${failed.length} of ${checked} checked invariants${skippedText})`;
+}

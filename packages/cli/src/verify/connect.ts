@@ -1,0 +1,67 @@
+// The verifier's own connections to Postgres and Redis. Failing to connect is "could not check"
+// (exit 2), said with the redacted URL and the reason, never a violation.
+import { redactUrl } from '@flashsale/server';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { CliError, ExitCode } from '../exit-codes.js';
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+export async function connectPostgres(databaseUrl: string): Promise<pg.Client> {
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'flashsale-verify',
+  });
+  // A connection lost mid-check surfaces as the failed query; this only keeps it from crashing.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined); // already failed; the error below says why
+    throw new CliError(
+      `could not connect to Postgres at ${redactUrl(databaseUrl)}: ${reasonOf(error)} (check --database-url / DATABASE_URL)`,
+      ExitCode.usageOrUnchecked,
+      { cause: error },
+    );
+  }
+  return client;
+}
+
+export async function connectRedis(redisUrl: string, keyPrefix: string): Promise<Redis> {
+  const redis = new Redis(redisUrl, {
+    keyPrefix,
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: () => null, // one try: a verifier that cannot reach Redis says so at once
+  });
+  // The rejected connect() only says "Connection is closed"; the error event says why.
+  let cause: unknown;
+  redis.on('error', (error: unknown) => {
+    cause ??= error;
+  });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new CliError(
+      `could not connect to Redis at ${redactUrl(redisUrl)}: ${reasonOf(cause ?? error)} (check --redis-url / REDIS_URL)`,
+      ExitCode.usageOrUnchecked,
+      { cause: error },
+    );
+  }
+  return redis;
+}
+
+/** The first concrete reason of a (possibly aggregate) connection error, with its code. */
+export function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error.message || error.name;
+    return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+  }
+  return String(error);
+}

@@ -1,0 +1,29 @@
+// attempts-persisted (with --ledger): every checkout the ledger saw answered (non-5xx, not 400) is
+// in Postgres with the same outcome, matched by the x-request-id the simulator sends.
+import { readFileSync } from 'node:fs';
+import { type Invariant, queryRow } from './invariant.js';
+import { ledgerFileLabels } from './ledger-labels.js';
+
+const sql = readFileSync(new URL('./attempts-persisted.sql', import.meta.url), 'utf8');
+
+type Row = { lines: number; checked: number; missing: number; differing: number; examples: string[] };
+
+export const attemptsPersisted: Invariant = {
+  id: 'attempts-persisted',
+  title: 'every checkout the ledger saw answered (non-5xx) is in Postgres with the same outcome',
+  requires: 'ledger',
+  async check(context) {
+    const labels = ledgerFileLabels(context.ledger?.files ?? []);
+    const row = await queryRow<Row>(context, sql, [context.sale.saleId, labels]);
+    const elsewhere = row.lines - row.checked;
+    const unanswered = context.ledger?.checkoutsUnanswered ?? 0;
+    return {
+      counted:
+        `${row.checked} answered checkouts matched by request id` +
+        ` (${unanswered} 400/5xx/unanswered not matched${elsewhere > 0 ? `, ${elsewhere} stored under other sales` : ''});` +
+        ` ${row.missing} missing, ${row.differing} with another outcome`,
+      violations: row.missing + row.differing,
+      examples: row.examples,
+    };
+  },
+};

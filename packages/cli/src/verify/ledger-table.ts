@@ -1,0 +1,115 @@
+// Streams the ledger files into the temp table verify_ledger with COPY FROM STDIN, keeping only
+// the lines that can be matched for the verified sale, so the ledger invariants run set-based.
+// Which lines are kept:
+//   - checkouts that got an answer other than 400 or 5xx (those are the ones Postgres must have),
+//     of this sale or of no known sale (a refusal's answer carries no sale id);
+//   - purchases of this sale (by sale id, or the `<sale id>.` prefix of their code) or of none.
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type LedgerRequest, readLedger } from './ledger.js';
+import type { LedgerSummary } from './report.js';
+
+const createTable = readFileSync(new URL('./ledger-table.sql', import.meta.url), 'utf8');
+const createIndexes = readFileSync(new URL('./ledger-index.sql', import.meta.url), 'utf8');
+
+const COPY_SQL =
+  'COPY verify_ledger (line_id, file_index, line_number, request_id, endpoint, sale_id, user_id, item_id,' +
+  ' code, purchase_id, status, error, outcome) FROM STDIN';
+const CHUNK_CHARS = 256 * 1024;
+const codeSale = /^(\d{1,15})\./;
+
+export async function loadLedger(
+  client: pg.ClientBase,
+  paths: readonly string[],
+  saleId: number,
+): Promise<LedgerSummary> {
+  const summary: LedgerSummary = {
+    files: [...paths],
+    lines: 0,
+    requests: 0,
+    faults: 0,
+    checkoutsLoaded: 0,
+    purchasesLoaded: 0,
+    otherSales: 0,
+    checkoutsUnanswered: 0,
+  };
+  await client.query(createTable);
+  await pipeline(Readable.from(copyRows(paths, saleId, summary)), client.query(copyFrom(COPY_SQL)));
+  await client.query(createIndexes);
+  return summary;
+}
+
+async function* copyRows(paths: readonly string[], saleId: number, summary: LedgerSummary) {
+  let chunk = '';
+  let lineId = 0;
+  for (const [fileIndex, path] of paths.entries()) {
+    for await (const entry of readLedger(path)) {
+      summary.lines += 1;
+      if (entry.kind === 'fault') {
+        summary.faults += 1;
+        continue;
+      }
+      summary.requests += 1;
+      const request = entry.request;
+      if (!isKept(request, saleId, summary)) continue;
+      lineId += 1;
+      chunk += copyRow(lineId, fileIndex, entry.lineNumber, request);
+      if (chunk.length >= CHUNK_CHARS) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+function isKept(request: LedgerRequest, saleId: number, summary: LedgerSummary): boolean {
+  const saleOfRequest = request.saleId ?? saleOfCode(request.code);
+  if (saleOfRequest !== null && saleOfRequest !== saleId) {
+    summary.otherSales += 1;
+    return false;
+  }
+  if (request.endpoint === 'purchase') {
+    summary.purchasesLoaded += 1;
+    return true;
+  }
+  const { status } = request;
+  if (status === null || status === 400 || status >= 500) {
+    summary.checkoutsUnanswered += 1;
+    return false;
+  }
+  summary.checkoutsLoaded += 1;
+  return true;
+}
+
+function saleOfCode(code: string | null): number | null {
+  const match = code === null ? null : codeSale.exec(code);
+  return match === null ? null : Number(match[1]);
+}
+
+function copyRow(lineId: number, fileIndex: number, lineNumber: number, r: LedgerRequest): string {
+  return (
+    `${lineId}\t${fileIndex}\t${lineNumber}\t${text(r.requestId)}\t${r.endpoint}\t${num(r.saleId)}` +
+    `\t${text(r.userId)}\t${num(r.itemId)}\t${text(r.code)}\t${text(r.purchaseId)}\t${num(r.status)}` +
+    `\t${text(r.error)}\t${r.outcome}\n`
+  );
+}
+
+function num(value: number | null): string {
+  return value === null ? '\\N' : String(value);
+}
+
+const needsEscape = /[\\\t\n\r\0]/;
+
+// COPY text format: backslash, tab, newline and carriage return are escaped; Postgres text cannot
+// hold NUL, so a NUL (only ever in a deliberately malformed code or id) becomes U+FFFD.
+function text(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!needsEscape.test(value)) return value;
+  return value.replace(/[\\\t\n\r\0]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD',
+  );
+}

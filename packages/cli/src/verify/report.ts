@@ -1,0 +1,70 @@
+// What a verification found: one result per invariant of SPEC section 4, in the SPEC's order and
+// with the SPEC's ids (reports are read by machines that look for those ids).
+import type { Milliseconds } from '@flashsale/server';
+
+export const invariantIds = [
+  'no-oversell',
+  'sell-out',
+  'user-limit',
+  'provenance',
+  'attempts-persisted',
+  'acked-durable',
+  'redis-agrees',
+  'no-stuck-holds',
+] as const;
+
+export type InvariantId = (typeof invariantIds)[number];
+
+/** SKIP only for the ledger invariants without --ledger and sell-out without --expect-sellout. */
+export type InvariantStatus = 'PASS' | 'FAIL' | 'SKIP';
+
+export const MAX_EXAMPLES = 5;
+
+export type InvariantResult = {
+  id: InvariantId;
+  title: string;
+  status: InvariantStatus;
+  /** One line: what was counted, and how many of those broke the rule. */
+  counted: string;
+  violations: number;
+  /** Up to MAX_EXAMPLES violations, each naming ids a person can look up. */
+  examples: readonly string[];
+  elapsedMs: Milliseconds;
+};
+
+export type SaleFacts = {
+  saleId: number;
+  startsAtMs: Milliseconds;
+  endsAtMs: Milliseconds;
+  size: number;
+  userLimit: number;
+  holdTtlMs: Milliseconds;
+};
+
+export type LedgerSummary = {
+  files: readonly string[];
+  /** Non-empty lines read, of every kind. */
+  lines: number;
+  requests: number;
+  faults: number;
+  /** Answered checkouts (not 400, not 5xx) of this sale or of no known sale, matched to attempts. */
+  checkoutsLoaded: number;
+  /** Purchases of this sale or of no known sale, matched to purchase rows. */
+  purchasesLoaded: number;
+  /** Requests that belong to another sale. */
+  otherSales: number;
+  /** Checkouts with nothing to match: 400s, 5xx, timeouts and connection failures. */
+  checkoutsUnanswered: number;
+};
+
+export type VerifyReport = {
+  saleId: number;
+  verdict: 'pass' | 'fail';
+  sale: SaleFacts;
+  checkedAtMs: Milliseconds;
+  graceMs: Milliseconds;
+  redisKeyPrefix: string;
+  ledger: LedgerSummary | null;
+  invariants: readonly InvariantResult[];
+  elapsedMs: Milliseconds;
+};

@@ -1,0 +1,156 @@
+// verifySale: checks every invariant of SPEC section 4 for one sale by querying Postgres and Redis
+// directly. The order matters while a service may still be running:
+//   1. the ledger is streamed into a temp table (its requests all finished before this started);
+//   2. a REPEATABLE READ snapshot of Postgres is taken;
+//   3. Redis is read atomically after it, so whatever Postgres has, Redis had admitted already,
+//      and Redis can only be ahead by requests in flight (which the grace windows excuse);
+//   4. each invariant runs set-based SQL against that one snapshot.
+// Whatever keeps the check from running throws a CliError with exit 2; violations are results.
+import { readFileSync } from 'node:fs';
+import type { Milliseconds } from '@flashsale/server';
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { connectPostgres, connectRedis, reasonOf } from './connect.js';
+import { invariants } from './invariants/all.js';
+import type { CheckContext, Invariant } from './invariants/invariant.js';
+import { loadLedger } from './ledger-table.js';
+import { createRedisTables, loadRedisSnapshot } from './redis-snapshot.js';
+import { type InvariantResult, invariantIds, MAX_EXAMPLES, type VerifyReport } from './report.js';
+import { findSale, type SaleChoice } from './sale.js';
+
+export type VerifyOptions = {
+  databaseUrl: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  /** A sale id, or the newest sale that has started. */
+  sale: SaleChoice;
+  /** Simulator ledgers (JSONL); shard ledgers are checked together. Empty: ledger invariants SKIP. */
+  ledgerPaths: readonly string[];
+  /** Check sell-out (the simulator's demand exceeded supply). */
+  isSelloutExpected: boolean;
+  /** How long past its deadline a hold may linger, and a write may lag, before it is a violation. */
+  graceMs: Milliseconds;
+  /** The current time (epoch ms); the service's clock in tests. */
+  clock?: () => Milliseconds;
+};
+
+const sessionSetup = readFileSync(new URL('./session.sql', import.meta.url), 'utf8');
+
+export const DEFAULT_GRACE_MS: Milliseconds = 5_000;
+
+/**
+ * The service rolls a purchase admitted in Redis into Postgres once it has been pending 10 s, on
+ * its next reconcile pass (every 2 s by default); until then a pending purchase may be in flight.
+ */
+const SERVICE_PENDING_SETTLE_MS: Milliseconds = 12_000;
+
+export async function verifySale(options: VerifyOptions): Promise<VerifyReport> {
+  const clock = options.clock ?? Date.now;
+  const startedMs = performance.now();
+  const client = await connectPostgres(options.databaseUrl);
+  let redis: Redis | undefined;
+  try {
+    redis = await connectRedis(options.redisUrl, options.redisKeyPrefix);
+    return await check(client, redis, options, clock, startedMs);
+  } catch (error) {
+    throw asUncheckable(error);
+  } finally {
+    redis?.disconnect();
+    await client.end().catch(() => undefined); // the report (or the error) is already decided
+  }
+}
+
+async function check(
+  client: pg.Client,
+  redis: Redis,
+  options: VerifyOptions,
+  clock: () => Milliseconds,
+  startedMs: number,
+): Promise<VerifyReport> {
+  await client.query(sessionSetup);
+  const sale = await findSale(client, options.sale, clock());
+  const ledger =
+    options.ledgerPaths.length > 0 ? await loadLedger(client, options.ledgerPaths, sale.saleId) : null;
+  await createRedisTables(client);
+
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  await client.query('SELECT 1'); // takes the snapshot before Redis is read
+  const nowMs = clock();
+  const redisState = await loadRedisSnapshot(client, redis, sale.saleId);
+  const context: CheckContext = {
+    client,
+    sale,
+    nowMs,
+    graceMs: options.graceMs,
+    pendingGraceMs: options.graceMs + SERVICE_PENDING_SETTLE_MS,
+    redis: redisState,
+    ledger,
+  };
+  const results: InvariantResult[] = [];
+  for (const id of invariantIds) results.push(await runInvariant(invariants[id], context, options));
+  await client.query('COMMIT');
+
+  return {
+    saleId: sale.saleId,
+    verdict: results.some((r) => r.status === 'FAIL') ? 'fail' : 'pass',
+    sale,
+    checkedAtMs: nowMs,
+    graceMs: options.graceMs,
+    redisKeyPrefix: options.redisKeyPrefix,
+    ledger,
+    invariants: results,
+    elapsedMs: Math.round(performance.now() - startedMs),
+  };
+}
+
+async function runInvariant(
+  invariant: Invariant,
+  context: CheckContext,
+  options: VerifyOptions,
+): Promise<InvariantResult> {
+  const base = { id: invariant.id, title: invariant.title };
+  if (invariant.requires === 'ledger' && context.ledger === null) {
+    return {
+      ...base,
+      status: 'SKIP',
+      counted: 'no --ledger given',
+      violations: 0,
+      examples: [],
+      elapsedMs: 0,
+    };
+  }
+  if (invariant.requires === 'expect-sellout' && !options.isSelloutExpected) {
+    return {
+      ...base,
+      status: 'SKIP',
+      counted: 'not asked (--expect-sellout)',
+      violations: 0,
+      examples: [],
+      elapsedMs: 0,
+    };
+  }
+  const startedMs = performance.now();
+  const finding = await invariant.check(context);
+  return {
+    ...base,
+    status: finding.violations > 0 ? 'FAIL' : 'PASS',
+    counted: finding.counted,
+    violations: finding.violations,
+    examples: finding.examples.slice(0, MAX_EXAMPLES),
+    elapsedMs: Math.round(performance.now() - startedMs),
+  };
+}
+
+/** Any failure that is not already a CliError kept the check from finishing: exit 2, with why. */
+function asUncheckable(error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  const code = (error as { code?: unknown }).code;
+  const hint =
+    code === '42P01'
+      ? ' (is this a flashsale database? run `flashsale migrate` or check --database-url)'
+      : '';
+  return new CliError(`could not finish the check: ${reasonOf(error)}${hint}`, ExitCode.usageOrUnchecked, {
+    cause: error,
+  });
+}
