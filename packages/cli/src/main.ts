@@ -3,10 +3,17 @@
 // imported lazily inside its action, so `--help` stays instant.
 import { Command, CommanderError } from 'commander';
 import { register as registerMigrate } from './commands/migrate.js';
+import { register as registerReport } from './commands/report.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerSimulate } from './commands/simulate.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
-const registrars: ReadonlyArray<(program: Command) => void> = [registerServe, registerMigrate];
+const registrars: ReadonlyArray<(program: Command) => void> = [
+  registerServe,
+  registerMigrate,
+  registerSimulate,
+  registerReport,
+];
 
 const program = new Command('flashsale')
   .description('Flash-sale service, load simulator and verifier.')

@@ -48,21 +48,27 @@ export class OpenLoop {
     let nowMs = this.#nowMs();
     const schedule = this.#schedule;
     while (schedule.nextSlotMs <= nowMs) {
+      // A slot belongs to the second of its intended time, even when it is filled late.
+      this.#closeSecondsBefore(schedule.nextSlotMs);
       this.#target.fillSlot(schedule.nextSlotMs, nowMs);
       schedule.advance();
       // A long burst (after a stall) takes real time: keep `now` honest for the lag figures.
-      if (schedule.nextSlotMs - nowMs < 0) nowMs = this.#nowMs();
+      if (schedule.nextSlotMs < nowMs) nowMs = this.#nowMs();
     }
-    while (nowMs >= this.#startMs + (this.#second + 1) * 1000) {
-      this.#target.closeSecond(this.#second);
-      this.#second += 1;
-    }
+    this.#closeSecondsBefore(nowMs);
     if (!this.#hasEnded && schedule.nextSlotMs === Number.POSITIVE_INFINITY) {
       this.#hasEnded = true;
       this.#target.onScheduleEnd();
     }
     if (!this.#isStopped) this.#arm(nowMs);
   };
+
+  #closeSecondsBefore(atMs: number): void {
+    while (atMs >= this.#startMs + (this.#second + 1) * 1000) {
+      this.#target.closeSecond(this.#second);
+      this.#second += 1;
+    }
+  }
 
   #arm(nowMs: number): void {
     const nextSecondMs = this.#startMs + (this.#second + 1) * 1000;

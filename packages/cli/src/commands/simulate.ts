@@ -1,0 +1,78 @@
+// `flashsale simulate`: the simulator's option table becomes the flags; the action parses them,
+// runs the simulation with its progress view, prints the summary, and turns the outcome into an
+// exit code (2: bad flag or could not run, 99: a --threshold objective missed). Importing
+// @flashsale/sim is cheap: its heavy parts (undici, HdrHistogram, ink) load on first use.
+import {
+  checkThresholds,
+  formatSummary,
+  type OptionSpec,
+  parseSimOptions,
+  SimError,
+  type SimReport,
+  simOptionTable,
+  simulate,
+  startProgress,
+} from '@flashsale/sim';
+import { type Command, Option } from 'commander';
+import { CliError, ExitCode } from '../exit-codes.js';
+
+export function register(program: Command): void {
+  const command = program
+    .command('simulate')
+    .description('send open-loop buyer traffic at a flash sale and report latencies, outcomes and a ledger');
+  for (const spec of Object.values(simOptionTable) as OptionSpec[]) command.addOption(optionOf(spec));
+  command.action(runSimulate);
+}
+
+function optionOf(spec: OptionSpec): Option {
+  const description =
+    spec.defaultValue === undefined ? spec.description : `${spec.description} (default ${spec.defaultValue})`;
+  const option = new Option(spec.flags, description);
+  // Defaults stay in the table: parseSimOptions must see which flags were actually given.
+  if (spec.isRepeatable) {
+    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  }
+  return option;
+}
+
+async function runSimulate(flags: Record<string, unknown>): Promise<void> {
+  let options: ReturnType<typeof parseSimOptions>;
+  try {
+    options = parseSimOptions(flags, { isTty: process.stdout.isTTY === true, env: process.env });
+  } catch (error) {
+    throw toCliError(error);
+  }
+  const simulation = simulate(options);
+  const progress = await startProgress(simulation, options.progress, process.stdout);
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts += 1;
+    // First Ctrl-C: stop sending, let in-flight requests finish, still write the outputs.
+    if (interrupts === 1) simulation.stop();
+    else process.exit(130);
+  };
+  process.on('SIGINT', onInterrupt);
+  let report: SimReport;
+  try {
+    report = await simulation.done.catch((error: unknown) => {
+      throw toCliError(error);
+    });
+  } finally {
+    await progress.finished;
+    process.off('SIGINT', onInterrupt);
+  }
+  const results = checkThresholds(report, options.thresholds);
+  process.stdout.write(formatSummary(report, results));
+  const missed = results.filter((result) => !result.isPassed);
+  if (missed.length > 0) {
+    const list = missed.map((result) => `${result.source} (actual ${result.actualText})`).join(', ');
+    throw new CliError(`threshold missed: ${list}`, ExitCode.thresholdMissed);
+  }
+}
+
+/** Simulator errors (bad option, unreachable target, unwritable output) are usage/could-not-run: exit 2. */
+function toCliError(error: unknown): unknown {
+  return error instanceof SimError
+    ? new CliError(error.message, ExitCode.usageOrUnchecked, { cause: error })
+    : error;
+}
