@@ -1,7 +1,8 @@
-// What all buyer sessions of one process share: the sale's item picker, what is known sold, the
+// What all buyer sessions of one process share: the sale's item picker, what is known sold or held, the
 // codes others left behind, and the demand figures the report gives.
 import type { Scenario } from '../config/scenario.js';
 import { CodeBook } from './code-book.js';
+import { HeldItems } from './held-items.js';
 import { ItemPicker } from './popularity.js';
 import { SoldItems } from './sold-items.js';
 
@@ -16,6 +17,7 @@ export type BuyerContext = Readonly<{
   saleSize: number;
   userLimit: number;
   soldItems: SoldItems;
+  heldItems: HeldItems;
   picker: ItemPicker;
   codes: CodeBook;
   stats: BuyerStats;
@@ -23,12 +25,14 @@ export type BuyerContext = Readonly<{
 
 export function createBuyerContext(scenario: Scenario, saleSize: number, userLimit: number): BuyerContext {
   const soldItems = new SoldItems(saleSize);
+  const heldItems = new HeldItems(saleSize);
   return {
     scenario,
     saleSize,
     userLimit,
     soldItems,
-    picker: new ItemPicker(saleSize, scenario.popularity, soldItems),
+    heldItems,
+    picker: new ItemPicker(saleSize, scenario.popularity, soldItems, heldItems),
     codes: new CodeBook(),
     stats: { itemsWanted: 0, holdsAbandoned: 0 },
   };

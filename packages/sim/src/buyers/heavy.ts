@@ -29,25 +29,26 @@ export class HeavySession implements Session {
     context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
   }
 
-  nextStep(): Step | null {
+  nextStep(nowMs: number): Step | null {
     if (this.#state === 'rechecking') return checkoutStep(this.userId, this.#itemId);
     if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.heavy.maxAttempts)
       return null;
-    this.#itemId = this.#context.picker.pick(this.#random);
+    this.#itemId = this.#context.picker.pick(this.#random, nowMs);
     this.#checkouts += 1;
     return checkoutStep(this.userId, this.#itemId);
   }
 
-  onAnswer(answer: Answer): number {
+  onAnswer(answer: Answer, nowMs: number): number {
     if (this.#state === 'buying') this.#onPurchaseAnswer(answer);
-    else this.#onCheckoutAnswer(answer);
+    else this.#onCheckoutAnswer(answer, nowMs);
     return randomInRange(this.#random, this.#context.scenario.heavy.thinkMs);
   }
 
-  #onCheckoutAnswer(answer: Answer): void {
+  #onCheckoutAnswer(answer: Answer, nowMs: number): void {
     const heavy = this.#context.scenario.heavy;
     if (answer.status === 200 && answer.code !== null) {
+      this.#context.heldItems.markHeld(this.#itemId, nowMs);
       this.#code = answer.code;
       this.#hasRetried = false;
       const isRecheck = this.#state === 'rechecking';
@@ -57,6 +58,8 @@ export class HeavySession implements Session {
     this.#state = 'shopping';
     if (answer.error === 'sold_out') {
       this.#context.soldItems.markSold(this.#itemId);
+    } else if (answer.error === 'item_held') {
+      this.#context.heldItems.markHeld(this.#itemId, nowMs);
     } else if (answer.error === 'user_limit') {
       this.#limitHits += 1;
       if (this.#limitHits > heavy.limitRetries) this.#state = 'done';

@@ -31,23 +31,24 @@ export class NormalSession implements Session {
     context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
   }
 
-  nextStep(): Step | null {
+  nextStep(nowMs: number): Step | null {
     if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.normal.maxAttempts)
       return null;
-    this.#itemId = this.#context.picker.pick(this.#random);
+    this.#itemId = this.#context.picker.pick(this.#random, nowMs);
     this.#checkouts += 1;
     return checkoutStep(this.userId, this.#itemId);
   }
 
-  onAnswer(answer: Answer): number {
+  onAnswer(answer: Answer, nowMs: number): number {
     if (this.#state === 'buying') this.#onPurchaseAnswer(answer);
-    else this.#onCheckoutAnswer(answer);
+    else this.#onCheckoutAnswer(answer, nowMs);
     return randomInRange(this.#random, this.#context.scenario.normal.thinkMs);
   }
 
-  #onCheckoutAnswer(answer: Answer): void {
+  #onCheckoutAnswer(answer: Answer, nowMs: number): void {
     if (answer.status === 200 && answer.code !== null) {
+      this.#context.heldItems.markHeld(this.#itemId, nowMs);
       if (randomChance(this.#random, this.#context.scenario.normal.abandonRate)) {
         this.#context.stats.holdsAbandoned += 1;
         this.#context.codes.addAbandoned(answer.code, answer.expiresAtMs ?? Number.POSITIVE_INFINITY);
@@ -58,6 +59,8 @@ export class NormalSession implements Session {
       this.#state = 'buying';
     } else if (answer.error === 'sold_out') {
       this.#context.soldItems.markSold(this.#itemId);
+    } else if (answer.error === 'item_held') {
+      this.#context.heldItems.markHeld(this.#itemId, nowMs);
     } else if (answer.error === 'user_limit' || answer.status === 400) {
       this.#state = 'done';
     }

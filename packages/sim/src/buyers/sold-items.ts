@@ -1,51 +1,59 @@
-// Items this process has seen sold (a sold_out answer, or one of its own purchases), so buyers
-// looking for another item skip them, as a shopper skips greyed-out items. Without it, a Zipf
-// crowd keeps asking for the same few sold items and the tail of the sale never sells.
+// Items this process has seen sold (a sold_out answer, or one of its own purchases). Buyers pick
+// by popularity rank among the items not known sold, as a shopper looks down a list with the sold
+// ones greyed out: without it a Zipf crowd keeps asking for the same few sold items, and with a
+// plain "next one along" it piles up on the first unsold item.
 
 /**
- * `next` is a union-find "next free slot" array: next[i] === i while item i is not known sold;
- * otherwise it points towards a later item. Path compression keeps finding the next unsold item
- * near constant time even when almost every item is sold. next[size] is a sentinel.
+ * A Fenwick tree over "not known sold" flags (1-based: tree[i] sums the flags of items
+ * (i - lowbit(i), i]), so marking an item sold and finding the unsold item of a given rank both
+ * take O(log size).
  */
 export class SoldItems {
   readonly saleSize: number;
-  readonly #next: Int32Array;
-  #soldCount = 0;
+  readonly #tree: Int32Array;
+  readonly #isSold: Uint8Array;
+  readonly #highestStep: number;
+  #unsoldCount: number;
 
   constructor(saleSize: number) {
     this.saleSize = saleSize;
-    this.#next = new Int32Array(saleSize + 1);
-    for (let i = 0; i <= saleSize; i++) this.#next[i] = i;
+    this.#tree = new Int32Array(saleSize + 1);
+    // Every flag starts at 1, so each node sums exactly lowbit(i) items.
+    for (let i = 1; i <= saleSize; i++) this.#tree[i] = i & -i;
+    this.#isSold = new Uint8Array(saleSize);
+    this.#unsoldCount = saleSize;
+    let step = 1;
+    while (step * 2 <= saleSize) step *= 2;
+    this.#highestStep = step;
   }
 
-  get soldCount(): number {
-    return this.#soldCount;
+  get unsoldCount(): number {
+    return this.#unsoldCount;
+  }
+
+  isSold(itemId: number): boolean {
+    return this.#isSold[itemId] === 1;
   }
 
   markSold(itemId: number): void {
-    if (itemId < 0 || itemId >= this.saleSize || this.#next[itemId] !== itemId) return;
-    this.#next[itemId] = itemId + 1;
-    this.#soldCount += 1;
+    if (itemId < 0 || itemId >= this.saleSize || this.#isSold[itemId] === 1) return;
+    this.#isSold[itemId] = 1;
+    this.#unsoldCount -= 1;
+    for (let i = itemId + 1; i <= this.saleSize; i += i & -i) this.#tree[i] = (this.#tree[i] ?? 0) - 1;
   }
 
-  /** `itemId` when it is not known sold, else the next such item (wrapping round), or -1 if none. */
-  nextUnsold(itemId: number): number {
-    const found = this.#find(itemId);
-    if (found < this.saleSize) return found;
-    const wrapped = this.#find(0);
-    return wrapped < this.saleSize ? wrapped : -1;
-  }
-
-  #find(itemId: number): number {
-    const next = this.#next;
-    let root = itemId;
-    while (next[root] !== root) root = next[root] ?? this.saleSize;
-    let at = itemId;
-    while (at !== root) {
-      const after = next[at] ?? root;
-      next[at] = root;
-      at = after;
+  /** The item not known sold with this rank (0-based, in id order); requires rank < unsoldCount. */
+  unsoldAt(rank: number): number {
+    let position = 0;
+    let remaining = rank + 1;
+    for (let step = this.#highestStep; step > 0; step >>= 1) {
+      const next = position + step;
+      const count = this.#tree[next] ?? 0;
+      if (next <= this.saleSize && count < remaining) {
+        position = next;
+        remaining -= count;
+      }
     }
-    return root;
+    return position;
   }
 }
