@@ -6,7 +6,7 @@ import { SimError } from '../errors.js';
 import { createHistogram, decodeHistogram, encodeHistogram, summarizeMs } from '../record/histograms.js';
 import { isErrorOutcome, type OutcomeCode } from '../record/outcomes.js';
 import type { OutcomeCounts, SecondFigures } from '../record/timeline.js';
-import type { OutcomeHistograms, ReportParts } from './parts.js';
+import type { OutcomeHistograms, ReportParts, SaleParts } from './parts.js';
 import {
   type EndpointReport,
   type OutcomeReport,
@@ -27,15 +27,7 @@ export function assembleReport(parts: ReportParts): SimReport {
   for (const [key, stats] of parts.outcomes) {
     if (isErrorOutcome[outcomeOf(key)]) errors += stats.count;
   }
-  const requests = everything.count;
-  const responseTimeUs: Record<string, string> = {};
-  const serviceTimeUs: Record<string, string> = {};
-  for (const [key, stats] of [...parts.outcomes].sort(([a], [b]) => a.localeCompare(b))) {
-    responseTimeUs[key] = encodeHistogram(stats.responseUs);
-    serviceTimeUs[key] = encodeHistogram(stats.serviceUs);
-  }
   const sale = parts.sale;
-  const sinceStart = (atMs: number | null) => (atMs === null ? null : round3(atMs - parts.startedAtMs));
   return {
     format: reportFormat,
     run_id: parts.runId,
@@ -46,9 +38,9 @@ export function assembleReport(parts: ReportParts): SimReport {
     ended_at: new Date(parts.endedAtMs).toISOString(),
     duration_ms: round3(parts.durationMs),
     target_rps: round3(parts.scheduled / durationS),
-    achieved_rps: round3(requests / durationS),
+    achieved_rps: round3(everything.count / durationS),
     scheduled: parts.scheduled,
-    requests,
+    requests: everything.count,
     late: parts.late,
     dropped: parts.dropped,
     errors,
@@ -60,36 +52,52 @@ export function assembleReport(parts: ReportParts): SimReport {
       purchase: endpointReport(parts.outcomes, 'purchase', durationS),
     },
     timeline: parts.timeline.map((second) => timelineSecondReport(second, parts.startedAtMs)),
-    histograms: {
-      response_time_us: responseTimeUs,
-      service_time_us: serviceTimeUs,
-      schedule_lag_us: encodeHistogram(parts.scheduleLagUs),
-      send_lag_us: encodeHistogram(parts.sendLagUs),
-    },
+    histograms: histogramsReport(parts),
     generator: generatorReport(parts),
-    sale: {
-      sale_id: sale.saleId,
-      size: sale.size,
-      size_source: sale.sizeSource,
-      sold: sale.sold,
-      purchases: sale.purchases,
-      holds: sale.holds,
-      holds_abandoned: sale.holdsAbandoned,
-      items_wanted: sale.itemsWanted,
-      demand_supply_ratio: round3(sale.itemsWanted / sale.size),
-      first_sale_ms: sinceStart(sale.firstSaleAtMs),
-      last_sale_ms: sinceStart(sale.lastSaleAtMs),
-      sold_out_ms: sinceStart(sale.soldOutAtMs),
-      items_per_buyer: Object.fromEntries(
-        [...sale.itemsPerBuyer].sort(([a], [b]) => a - b).map(([k, v]) => [String(k), v]),
-      ),
-    },
+    sale: saleReport(sale, parts.startedAtMs),
     faults: [...parts.faults].sort((a, b) => a.at_ms - b.at_ms),
+    // The brief's rule: demand above supply, or the sale seen sold out (see SaleReport.items_wanted).
     sellout_expected:
       sale.soldOutAtMs !== null ||
       (sale.sold !== null && sale.sold >= sale.size) ||
       sale.itemsWanted > sale.size,
     monitor_requests: parts.monitorRequests,
+  };
+}
+
+function histogramsReport(parts: ReportParts): SimReport['histograms'] {
+  const responseTimeUs: Record<string, string> = {};
+  const serviceTimeUs: Record<string, string> = {};
+  for (const [key, stats] of [...parts.outcomes].sort(([a], [b]) => a.localeCompare(b))) {
+    responseTimeUs[key] = encodeHistogram(stats.responseUs);
+    serviceTimeUs[key] = encodeHistogram(stats.serviceUs);
+  }
+  return {
+    response_time_us: responseTimeUs,
+    service_time_us: serviceTimeUs,
+    schedule_lag_us: encodeHistogram(parts.scheduleLagUs),
+    send_lag_us: encodeHistogram(parts.sendLagUs),
+  };
+}
+
+function saleReport(sale: SaleParts, startedAtMs: number): SimReport['sale'] {
+  const sinceStart = (atMs: number | null) => (atMs === null ? null : round3(atMs - startedAtMs));
+  return {
+    sale_id: sale.saleId,
+    size: sale.size,
+    size_source: sale.sizeSource,
+    sold: sale.sold,
+    purchases: sale.purchases,
+    holds: sale.holds,
+    holds_abandoned: sale.holdsAbandoned,
+    items_wanted: sale.itemsWanted,
+    demand_supply_ratio: round3(sale.itemsWanted / sale.size),
+    first_sale_ms: sinceStart(sale.firstSaleAtMs),
+    last_sale_ms: sinceStart(sale.lastSaleAtMs),
+    sold_out_ms: sinceStart(sale.soldOutAtMs),
+    items_per_buyer: Object.fromEntries(
+      [...sale.itemsPerBuyer].sort(([a], [b]) => a - b).map(([items, buyers]) => [String(items), buyers]),
+    ),
   };
 }
 

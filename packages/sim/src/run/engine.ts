@@ -111,6 +111,7 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
     } finally {
       await sender?.destroy();
       await this.#closeMonitor();
+      // Only reached with a ledger still open when the run failed: that failure is the one to report.
       await this.#ledger?.close().catch(() => undefined);
     }
   }

@@ -1,6 +1,7 @@
 // Watches the sale through GET /sale on its own connection: once at the start (to learn the sale
 // size), then about once a second when the live view or --until-sellout needs it. These requests
-// are counted apart and never mixed into the load figures.
+// are counted apart and never mixed into the load figures. Only "nothing listens there" stops a
+// run before it starts; a slow or broken /sale falls back to --sale-size, and the load shows the rest.
 import type { Client } from 'undici';
 import { undici } from '../http/undici.js';
 import { readSaleSnapshot, type SaleSnapshot } from './snapshot.js';
@@ -10,6 +11,9 @@ export type SaleReading = Readonly<{
   isReachable: boolean;
   error: string | null;
 }>;
+
+/** Failures that mean nothing listens at the target (as opposed to a slow or broken answer). */
+const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class SaleMonitor {
   readonly #client: Client;
@@ -42,9 +46,10 @@ export class SaleMonitor {
       if (snapshot !== null) this.latest = snapshot;
       return { snapshot, isReachable: true, error: null };
     } catch (error) {
+      const code = (error as { code?: unknown }).code;
       return {
         snapshot: null,
-        isReachable: false,
+        isReachable: !(typeof code === 'string' && unreachableCodes.has(code)),
         error: error instanceof Error ? error.message : String(error),
       };
     }

@@ -10,6 +10,7 @@ const http = require('node:http');
 const arrivals = [];
 const ids = new Set();
 let stalledUntil = 0;
+let resettingUntil = 0;
 const waiting = [];
 const body = '{}';
 function answer(response) {
@@ -22,7 +23,9 @@ const server = http.createServer((request, response) => {
     ids.add(request.headers['x-request-id']);
   }
   request.resume();
-  if (Date.now() < stalledUntil) waiting.push(response); else answer(response);
+  if (Date.now() < resettingUntil) request.socket.destroy();
+  else if (Date.now() < stalledUntil) waiting.push(response);
+  else answer(response);
 });
 server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
@@ -30,6 +33,8 @@ process.on('message', (message) => {
   if (message.type === 'stall') {
     stalledUntil = Date.now() + message.durationMs;
     setTimeout(() => { for (const response of waiting.splice(0)) answer(response); }, message.durationMs);
+  } else if (message.type === 'reset') {
+    resettingUntil = Date.now() + message.durationMs;
   } else if (message.type === 'count') {
     process.send({ type: 'count', count: arrivals.length, uniqueIds: ids.size,
       firstMs: arrivals[0] ?? null, lastMs: arrivals[arrivals.length - 1] ?? null });
@@ -50,6 +55,8 @@ export type TrivialServer = Readonly<{
   url: string;
   /** Stops answering for `durationMs` (requests wait and are answered afterwards). */
   stall(durationMs: number): void;
+  /** Closes the connection of every request for `durationMs` instead of answering. */
+  reset(durationMs: number): void;
   arrivals(): Promise<Arrivals>;
   close(): Promise<void>;
 }>;
@@ -62,6 +69,7 @@ export async function startTrivialServer(): Promise<TrivialServer> {
   return {
     url: `http://127.0.0.1:${listening.port}`,
     stall: (durationMs) => child.send({ type: 'stall', durationMs }),
+    reset: (durationMs) => child.send({ type: 'reset', durationMs }),
     arrivals: async () => {
       child.send({ type: 'count' });
       const [arrivals] = (await once(child, 'message')) as [Arrivals];
