@@ -6,6 +6,7 @@ import { register as registerMigrate } from './commands/migrate.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSimulate } from './commands/simulate.js';
+import { register as registerVerify } from './commands/verify.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 const registrars: ReadonlyArray<(program: Command) => void> = [
@@ -13,6 +14,7 @@ const registrars: ReadonlyArray<(program: Command) => void> = [
   registerMigrate,
   registerSimulate,
   registerReport,
+  registerVerify,
 ];
 
 const program = new Command('flashsale')
