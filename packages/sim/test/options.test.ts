@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSimOptions, SimError } from '../src/index.js';
+import { type OptionSpec, parseSimOptions, SimError, simOptionTable } from '../src/index.js';
 import { createTempDir } from './support/files.js';
 
 describe('parsing simulator options', () => {
@@ -131,5 +131,12 @@ describe('parsing simulator options', () => {
     writeFileSync(path, JSON.stringify(document));
     expect(() => parseSimOptions({ scenario: path })).toThrow(reason);
     dir.remove();
+  });
+
+  it('the README lists every flag of the option table', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    // Table cells may be padded (the formatter aligns the columns).
+    const listed = new Set([...readme.matchAll(/^\| `([^`]+)` +\|/gm)].map((match) => match[1]));
+    for (const spec of Object.values(simOptionTable) as OptionSpec[]) expect(listed).toContain(spec.flags);
   });
 });
