@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError, ExitCode } from '../src/exit-codes.js';
 import type { InvariantId, VerifyReport } from '../src/verify/report.js';
 import { type VerifyOptions, verifySale } from '../src/verify/run-verify.js';
-import { growSale, losePurchase, plantLapsedHold, plantPurchase } from './support/verify-plant.js';
+import {
+  growSale,
+  losePurchase,
+  plantCheckout,
+  plantedCode,
+  plantHold,
+  plantPendingPurchase,
+  plantPurchase,
+} from './support/verify-plant.js';
 import { buildSoldOutSale, copySale, type SaleCopy, type SoldOutSale } from './support/verify-sale.js';
 
 let sale: SoldOutSale;
@@ -234,6 +242,48 @@ const plantCases: PlantCase[] = [
       /^user bob: Redis owns 9 item\(s\) \(owned mask 511, slots 1,2,3,4,5,6,7,8,9\), Postgres 8 item\(s\) \(slots 1,2,3,4,5,6,7,8\)$/,
   },
   {
+    name: 'a purchase pending in Redis for a minute that Postgres never got fails redis-agrees',
+    async plant(copy) {
+      const itemId = await growSale(copy, sale);
+      await plantPendingPurchase(copy, sale, { itemId, userId: 'dan', admittedMs: sale.nowMs - 60_000 });
+    },
+    options: { isSelloutExpected: false },
+    failed: ['redis-agrees'],
+    example: /^item 24: Redis sold it to user dan; Postgres has no purchase of it$/,
+  },
+  {
+    name: 'a live Redis hold with no checkout behind it fails redis-agrees (and no-stuck-holds: every checkout has lapsed)',
+    async plant(copy) {
+      const itemId = await growSale(copy, sale);
+      await plantHold(copy, sale, {
+        itemId,
+        userId: 'dan',
+        deadlineMs: sale.nowMs + 20_000,
+        hasCheckout: false,
+      });
+    },
+    options: { isSelloutExpected: false },
+    failed: ['redis-agrees', 'no-stuck-holds'],
+    example:
+      /^item 24: Redis holds it for user dan \(code \S+\) but Postgres has no successful checkout with that code$/,
+  },
+  {
+    name: 'a live hold Postgres records and Redis lost fails redis-agrees',
+    async plant(copy) {
+      const itemId = await growSale(copy, sale);
+      await plantCheckout(copy, sale, {
+        itemId,
+        userId: 'dan',
+        code: plantedCode(sale),
+        holdExpiresAtMs: sale.nowMs + 20_000,
+      });
+    },
+    options: { isSelloutExpected: false },
+    failed: ['redis-agrees'],
+    example:
+      /^item 24: Postgres records a hold by user dan \(code \S+\) until \S+Z that Redis does not hold$/,
+  },
+  {
     name: 'a sale whose Redis keys vanished fails redis-agrees (and no hold can be stuck)',
     async plant(copy) {
       await copy.redis.del(...Object.values(copy.keys));
@@ -245,7 +295,7 @@ const plantCases: PlantCase[] = [
     name: 'a hold left behind long past its deadline fails no-stuck-holds',
     async plant(copy) {
       const itemId = await growSale(copy, sale);
-      await plantLapsedHold(copy, sale, { itemId, userId: 'dan', deadlineMs: sale.nowMs - 60_000 });
+      await plantHold(copy, sale, { itemId, userId: 'dan', deadlineMs: sale.nowMs - 60_000 });
     },
     options: { isSelloutExpected: false },
     failed: ['no-stuck-holds'],
@@ -278,7 +328,7 @@ describe('a violation planted behind the service is reported by exactly its inva
     const report = await verifyPlanted(
       async (copy) => {
         const itemId = await growSale(copy, sale);
-        await plantLapsedHold(copy, sale, { itemId, userId: 'dan', deadlineMs: sale.nowMs - 2_000 });
+        await plantHold(copy, sale, { itemId, userId: 'dan', deadlineMs: sale.nowMs - 2_000 });
       },
       { isSelloutExpected: false },
     );

@@ -18,6 +18,7 @@ import { loadLedger } from './ledger-table.js';
 import { createRedisTables, loadRedisSnapshot } from './redis-snapshot.js';
 import { type InvariantResult, invariantIds, MAX_EXAMPLES, type VerifyReport } from './report.js';
 import { findSale, type SaleChoice } from './sale.js';
+import { refreshStatistics } from './statistics.js';
 
 export type VerifyOptions = {
   databaseUrl: string;
@@ -70,6 +71,7 @@ async function check(
 ): Promise<VerifyReport> {
   await client.query(sessionSetup);
   const sale = await findSale(client, options.sale, clock());
+  await refreshStatistics(client);
   const ledger =
     options.ledgerPaths.length > 0 ? await loadLedger(client, options.ledgerPaths, sale.saleId) : null;
   await createRedisTables(client);

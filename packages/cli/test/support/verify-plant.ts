@@ -78,17 +78,35 @@ export async function losePurchase(copy: SaleCopy, code: string): Promise<void> 
   await copy.redis.hdel(copy.keys.purchased, code);
 }
 
-/** A hold whose deadline passed long ago, left in Redis as the scripts would have placed it. */
-export async function plantLapsedHold(
+/** A hold in Redis as the scripts would have placed it, with its checkout in Postgres unless not. */
+export async function plantHold(
   copy: SaleCopy,
   sale: SoldOutSale,
-  h: { itemId: number; userId: string; deadlineMs: number },
+  h: { itemId: number; userId: string; deadlineMs: number; hasCheckout?: boolean },
 ): Promise<string> {
   const code = plantedCode(sale);
-  await plantCheckout(copy, sale, { ...h, code, holdExpiresAtMs: h.deadlineMs });
+  if (h.hasCheckout !== false) await plantCheckout(copy, sale, { ...h, code, holdExpiresAtMs: h.deadlineMs });
   await copy.redis.hset(copy.keys.holds, String(h.itemId), code);
   await copy.redis.zadd(copy.keys.deadlines, h.deadlineMs, String(h.itemId));
   await copy.redis.hset(copy.keys.codes, code, `${h.itemId}|${h.userId}|${h.deadlineMs}`);
   await copy.redis.hincrby(copy.keys.held, h.userId, 1);
+  return code;
+}
+
+/** A purchase admitted in Redis (sold, owned, purchased, pending since `admittedMs`) that Postgres never got. */
+export async function plantPendingPurchase(
+  copy: SaleCopy,
+  sale: SoldOutSale,
+  p: { itemId: number; userId: string; admittedMs: number },
+): Promise<string> {
+  const code = plantedCode(sale);
+  await copy.redis.hset(copy.keys.sold, String(p.itemId), p.userId);
+  await copy.redis.hset(copy.keys.owned, p.userId, '1');
+  await copy.redis.hset(
+    copy.keys.purchased,
+    code,
+    `${randomUUID()}|${p.itemId}|${p.userId}|1|${p.admittedMs + 10_000}`,
+  );
+  await copy.redis.zadd(copy.keys.pending, p.admittedMs, code);
   return code;
 }

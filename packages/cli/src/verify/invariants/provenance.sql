@@ -4,32 +4,27 @@
 -- forward, not of the admission, so only their checkout is checked, not their time.
 WITH judged AS (
   SELECT p.purchase_id, p.item_id, p.user_id, p.code, p.request_id, p.purchased_at,
-         matched.expires_at, other.sale_id AS other_sale, other.user_id AS other_user,
-         other.item_id AS other_item
+         issued.expires_at, issued.issued_for
   FROM purchases p
+  -- Looked up by code alone, the one index that always fits, whatever the statistics say.
   LEFT JOIN LATERAL (
-    SELECT max(a.expires_at) AS expires_at
+    SELECT max(a.expires_at) FILTER (WHERE a.sale_id = p.sale_id AND a.user_id = p.user_id AND a.item_id = p.item_id)
+             AS expires_at,
+           min(format('item %s to user %s in sale %s', a.item_id, a.user_id, a.sale_id)) AS issued_for
     FROM checkout_attempts a
     WHERE a.code = p.code AND a.outcome = 'ok'
-      AND a.sale_id = p.sale_id AND a.user_id = p.user_id AND a.item_id = p.item_id
-  ) matched ON true
-  LEFT JOIN LATERAL (
-    SELECT a.sale_id, a.user_id, a.item_id
-    FROM checkout_attempts a
-    WHERE a.code = p.code AND a.outcome = 'ok'
-    LIMIT 1
-  ) other ON matched.expires_at IS NULL
+  ) issued ON true
   WHERE p.sale_id = $1
 ),
 violation AS (
   SELECT purchased_at,
     CASE
-      WHEN expires_at IS NULL AND other_sale IS NULL THEN
+      WHEN issued_for IS NULL THEN
         format('purchase %s (sale %s, item %s, user %s, code %s, request %s): no successful checkout issued its code',
                purchase_id, $1, item_id, user_id, code, request_id)
       WHEN expires_at IS NULL THEN
-        format('purchase %s (sale %s, item %s, user %s, code %s): its code was issued for item %s to user %s in sale %s',
-               purchase_id, $1, item_id, user_id, code, other_item, other_user, other_sale)
+        format('purchase %s (sale %s, item %s, user %s, code %s): its code was issued for %s',
+               purchase_id, $1, item_id, user_id, code, issued_for)
       ELSE
         format('purchase %s (item %s, user %s, code %s, request %s) made at %s, %s ms after its hold expired at %s',
                purchase_id, item_id, user_id, code, request_id,
