@@ -2,6 +2,8 @@
 // only the deliberately bad values of invalid buyers go through encodeURIComponent.
 import type { Step } from './session.js';
 
+const integerPattern = /^-?\d+$/;
+
 export function checkoutStep(userId: string, itemId: number): Step {
   return {
     endpoint: 'checkout',
@@ -21,7 +23,7 @@ export function rawCheckoutStep(userText: string | null, itemText: string | null
   const params: string[] = [];
   if (userText !== null) params.push(`user_id=${encodeURIComponent(userText)}`);
   if (itemText !== null) params.push(`id=${encodeURIComponent(itemText)}`);
-  const itemId = itemText !== null && /^-?\d+$/.test(itemText) ? Number(itemText) : null;
+  const itemId = itemText !== null && integerPattern.test(itemText) ? Number(itemText) : null;
   return {
     endpoint: 'checkout',
     path: params.length === 0 ? '/checkout' : `/checkout?${params.join('&')}`,
