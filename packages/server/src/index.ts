@@ -12,6 +12,7 @@ export type { Logger } from './observe/log.js';
 export type { Clock, SaleWindow } from './sale/clock.js';
 export { saleIdAt, saleWindow } from './sale/clock.js';
 export { codePattern } from './sale/codes.js';
+export { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';
 export type { MigrationResult } from './store/migrate.js';
 

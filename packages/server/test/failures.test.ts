@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
 import { saleKeys } from '../src/admission/keys.js';
 import { purchaseIdFor } from '../src/sale/codes.js';
-import { PENDING_GRACE_MS } from '../src/sale/reconcile.js';
+import { PENDING_GRACE_MS } from '../src/sale/timing.js';
 import { databaseUrl, query } from './support/db.js';
 import { createWorld, type World } from './support/server.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';

@@ -5,13 +5,18 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { buildRoutes } from '../src/http/routes.js';
 import { statusOf } from '../src/http/respond.js';
+import { buildRoutes } from '../src/http/routes.js';
 import type { SaleDeps } from '../src/sale/deps.js';
 import { createWorld, type World } from './support/server.js';
 
-type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }>; $ref?: string }> };
-type Doc = { paths: Record<string, Record<string, Operation>>; components: Record<string, Record<string, unknown>> };
+type Operation = {
+  responses: Record<string, { content?: Record<string, { schema: unknown }>; $ref?: string }>;
+};
+type Doc = {
+  paths: Record<string, Record<string, Operation>>;
+  components: Record<string, Record<string, unknown>>;
+};
 
 const doc = parse(readFileSync(new URL('../../../docs/openapi.yaml', import.meta.url), 'utf8')) as Doc;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -44,7 +49,10 @@ afterAll(() => world.close());
 
 describe('docs/openapi.yaml', () => {
   it('documents exactly the routes and methods the server serves', () => {
-    const routes = buildRoutes({ config: { saleSize: 1 } } as SaleDeps, async () => ({ contentType: '', text: '' }));
+    const routes = buildRoutes({ config: { saleSize: 1 } } as SaleDeps, async () => ({
+      contentType: '',
+      text: '',
+    }));
     const served = [...routes].map(([path, entry]) => `${entry.method} ${path}`).sort();
     const documented = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))

@@ -7,7 +7,7 @@
 //   4. each invariant runs set-based SQL against that one snapshot.
 // Whatever keeps the check from running throws a CliError with exit 2; violations are results.
 import { readFileSync } from 'node:fs';
-import type { Milliseconds } from '@flashsale/server';
+import { type Milliseconds, PENDING_GRACE_MS } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -41,10 +41,11 @@ const sessionSetup = readFileSync(new URL('./session.sql', import.meta.url), 'ut
 export const DEFAULT_GRACE_MS: Milliseconds = 5_000;
 
 /**
- * The service rolls a purchase admitted in Redis into Postgres once it has been pending 10 s, on
- * its next reconcile pass (every 2 s by default); until then a pending purchase may be in flight.
+ * The service rolls a purchase admitted in Redis into Postgres once it has been pending
+ * PENDING_GRACE_MS, on its next reconcile pass (every 2 s by default); until then a pending
+ * purchase may be in flight.
  */
-const SERVICE_PENDING_SETTLE_MS: Milliseconds = 12_000;
+const SERVICE_PENDING_SETTLE_MS: Milliseconds = PENDING_GRACE_MS + 2_000;
 
 export async function verifySale(options: VerifyOptions): Promise<VerifyReport> {
   const clock = options.clock ?? Date.now;

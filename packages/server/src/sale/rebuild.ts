@@ -9,13 +9,11 @@ import type { Milliseconds } from '../config/duration.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { SaleInfo } from './open.js';
+import { RETENTION_AFTER_SALE_MS } from './timing.js';
 
 const LOCK_TTL_MS = 30_000;
 const WAIT_FOR_OTHER_MS = 5_000;
 const CHUNK = 1000;
-
-/** How long a sale's keys are kept after its last hold can lapse. */
-export const RETENTION_AFTER_SALE_MS = 24 * 3_600_000;
 
 export type RebuildDeps = {
   pool: pg.Pool;

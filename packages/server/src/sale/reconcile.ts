@@ -13,15 +13,13 @@ import type { PurchaseRecord } from '../admission/admission.js';
 import { saleKeys } from '../admission/keys.js';
 import type { Milliseconds } from '../config/duration.js';
 import { isConnectionFailure } from '../store/failures.js';
-import { STATEMENT_TIMEOUT_MS } from '../store/pool.js';
 import type { PurchaseRow } from '../store/purchases.js';
 import { saleIdAt } from './clock.js';
 import type { SaleDeps } from './deps.js';
 import type { SaleInfo } from './open.js';
 import { retainUntilMs } from './rebuild.js';
+import { PENDING_GRACE_MS } from './timing.js';
 
-/** A pending purchase younger than this may still have its own request writing it. */
-export const PENDING_GRACE_MS = 2 * STATEMENT_TIMEOUT_MS;
 const PENDING_PER_PASS = 500;
 const MAX_SALES_PER_PASS = 64;
 

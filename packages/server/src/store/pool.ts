@@ -1,16 +1,12 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import type { Logger } from '../observe/log.js';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './timeouts.js';
 
 // Like libpq: with no user in the URL and no PGUSER, connect as the operating-system user.
 if (!pg.defaults.user) pg.defaults.user = userInfo().username;
 
 export type PoolOptions = { databaseUrl: string; size: number; applicationName: string };
-
-// Statements that take longer than this fail, so a request never waits on Postgres forever and
-// the reconciler's grace period can assume an admitted write has either landed or failed.
-export const STATEMENT_TIMEOUT_MS = 5000;
-const CONNECT_TIMEOUT_MS = 2000;
 
 export function createPool(options: PoolOptions, log: Logger): pg.Pool {
   const pool = new pg.Pool({

@@ -4,14 +4,12 @@
 // flush either it has not run since, or REDIS_KEY_PREFIX points elsewhere. Past that retention
 // the keys expire by design and there is nothing left to compare.
 import { readFileSync } from 'node:fs';
+import { RETENTION_AFTER_SALE_MS } from '@flashsale/server';
 import type { RedisMeta } from '../redis-snapshot.js';
 import type { SaleFacts } from '../report.js';
 import { type CheckContext, type Invariant, queryRow } from './invariant.js';
 
 const sql = readFileSync(new URL('./redis-agrees.sql', import.meta.url), 'utf8');
-
-/** How long the service keeps a sale's keys after its last hold can lapse (sale/rebuild.ts). */
-const RETENTION_AFTER_SALE_MS = 24 * 3_600_000;
 
 type Row = {
   redis_sold: number;
