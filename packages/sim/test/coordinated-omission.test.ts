@@ -28,6 +28,8 @@ describe('coordinated omission', () => {
   it('service time (from the actual send) is reported apart and does not hide the stall in the response time', () => {
     expect(report.service_time_ms.count).toBe(report.requests);
     expect(report.service_time_ms.p50).toBeLessThan(report.latency_ms.p99);
-    expect(report.generator.warnings.join(' ')).toMatch(/waited for a free connection|fell behind its own schedule/);
+    expect(report.generator.warnings.join(' ')).toMatch(
+      /waited for a free connection|fell behind its own schedule/,
+    );
   });
 });

@@ -13,7 +13,7 @@ describe('parsing simulator options', () => {
       users: 1_000_000,
       connections: 100,
       timeoutMs: 10_000,
-      warmUpMs: 300,
+      warmUpMs: 500,
       shard: { index: 0, count: 1 },
       workers: 1,
       progress: 'none',

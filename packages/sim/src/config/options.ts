@@ -117,7 +117,7 @@ export const simOptionTable = {
   warmUp: {
     flags: '--warm-up <d>',
     description: 'warm the client up in-process before the run (no request reaches the target); 0 to skip',
-    defaultValue: '300ms',
+    defaultValue: '500ms',
   },
   threshold: {
     flags: '--threshold <objective>',
