@@ -84,6 +84,14 @@ describe('flashsale simulate', () => {
     expect(shop.received.get('/checkout') ?? 0).toBeGreaterThanOrEqual(0);
   });
 
+  it('exits 2 before sending anything when the report cannot be written', async () => {
+    const before = shop.requestIds.length;
+    const finished = await runCli(['simulate', '--target', shop.url, '--report', '/nonexistent/dir/r.json']);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toMatch(/^flashsale: --report: cannot write to \/nonexistent\/dir/);
+    expect(shop.requestIds.length).toBe(before);
+  });
+
   it('exits 2 when the target cannot be reached', async () => {
     const finished = await runCli(['simulate', '--target', 'http://127.0.0.1:9', '--duration', '1s']);
     expect(finished.code).toBe(2);

@@ -106,7 +106,7 @@ export const simOptionTable = {
   },
   timeout: {
     flags: '--timeout <d>',
-    description: 'per request; no answer by then is indeterminate',
+    description: 'per request, from when it is written; no answer by then is indeterminate',
     defaultValue: '10s',
   },
   lateAfter: {

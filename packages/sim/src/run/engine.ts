@@ -2,7 +2,6 @@
 // ends (or stop(), or sell-out), waits for what is in flight, and writes the report. Progress
 // goes out as events; nothing here knows about terminals.
 import { EventEmitter } from 'node:events';
-import { writeFile } from 'node:fs/promises';
 import { createBuyerContext } from '../buyers/context.js';
 import { SessionFactory } from '../buyers/mix.js';
 import type { SimOptions } from '../config/options.js';
@@ -12,6 +11,7 @@ import { LedgerWriter } from '../record/ledger.js';
 import { LoopLagSampler } from '../record/loop-lag.js';
 import { Recorder } from '../record/recorder.js';
 import type { SecondFigures } from '../record/timeline.js';
+import { checkReportPath, writeReportFile } from '../report/file.js';
 import { assembleReport, reportConfigOf } from '../report/json.js';
 import type { OutcomeHistograms, ReportParts } from '../report/parts.js';
 import type { FaultReport, SimReport } from '../report/types.js';
@@ -78,6 +78,7 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
     let sender: Sender | null = null;
     try {
       if (options.warmUpMs > 0) await warmUp(options, (warmOptions) => new LocalRun(warmOptions).done);
+      if (options.reportPath !== null) await checkReportPath(options.reportPath);
       this.#sale = await this.#readSale();
       if (!watchesSale) await this.#closeMonitor();
       await this.#openLedger();
@@ -105,7 +106,7 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
       const report = assembleReport(
         this.#parts(traffic, Math.max(scheduleEndMs, this.#startMs), context.stats),
       );
-      if (options.reportPath !== null) await writeReport(options.reportPath, report);
+      if (options.reportPath !== null) await writeReportFile(options.reportPath, report);
       this.emit('done', report);
       return report;
     } finally {
@@ -290,15 +291,4 @@ function epochMs(performanceMs: number): number {
 
 function sleep(durationMs: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, durationMs).unref());
-}
-
-async function writeReport(path: string, report: SimReport): Promise<void> {
-  try {
-    await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
-  } catch (error) {
-    throw new SimError('output_failed', `--report: cannot write ${path} (${String(error)})`, {
-      flag: '--report',
-      cause: error,
-    });
-  }
 }

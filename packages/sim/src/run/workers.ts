@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { SimOptions } from '../config/options.js';
 import { splitShard } from '../config/shard.js';
 import { SimError } from '../errors.js';
+import { checkReportPath, writeReportFile } from '../report/file.js';
 import { assembleReport, partsFromReport, reportConfigOf } from '../report/json.js';
 import { mergeParts, mergeSecond } from '../report/merge.js';
 import type { SimReport } from '../report/types.js';
@@ -61,6 +62,7 @@ export class WorkerRun extends EventEmitter<SimulationEvents> implements Simulat
     const watchesSale = options.stopsAtSellout || options.progress === 'live';
     this.#monitor = new SaleMonitor(options.target, options.timeoutMs);
     try {
+      if (options.reportPath !== null) await checkReportPath(options.reportPath);
       const reading = await this.#monitor.read();
       if (!reading.isReachable)
         throw new SimError('target_unreachable', `cannot reach ${options.target} (${reading.error})`);
@@ -213,20 +215,7 @@ export class WorkerRun extends EventEmitter<SimulationEvents> implements Simulat
       },
       monitorRequests: parts.monitorRequests + monitor.requests,
     });
-    if (options.reportPath !== null) {
-      try {
-        await writeFile(options.reportPath, `${JSON.stringify(report, null, 2)}\n`);
-      } catch (error) {
-        throw new SimError(
-          'output_failed',
-          `--report: cannot write ${options.reportPath} (${String(error)})`,
-          {
-            flag: '--report',
-            cause: error,
-          },
-        );
-      }
-    }
+    if (options.reportPath !== null) await writeReportFile(options.reportPath, report);
     return report;
   }
 }
