@@ -52,6 +52,10 @@ async function runSimulate(flags: Record<string, unknown>): Promise<void> {
     else process.exit(130);
   };
   process.on('SIGINT', onInterrupt);
+  // Whoever read the output has gone (`simulate ... | head`): stop sending instead of dying
+  // mid-run, and let later writes (the summary) fail quietly; the report and ledger files still count.
+  const onOutputError = () => simulation.stop();
+  process.stdout.on('error', onOutputError);
   let report: SimReport;
   try {
     report = await simulation.done.catch((error: unknown) => {

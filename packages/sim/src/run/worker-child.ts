@@ -6,10 +6,20 @@ import type { ChildMessage, ParentMessage } from './worker-messages.js';
 
 let run: LocalRun | null = null;
 let onStart: ((startAtEpochMs: number) => void) | null = null;
+let isFinished = false;
 
 function send(message: ChildMessage, then?: () => void): void {
-  process.send?.(message, undefined, undefined, then);
+  if (process.connected) process.send?.(message, undefined, undefined, then);
 }
+
+// The parent is gone (killed, or its output closed): stop sending now rather than run on unseen
+// (a run still waiting for its start starts, and ends, at once).
+process.on('disconnect', () => {
+  if (isFinished) return;
+  process.exitCode = 1;
+  run?.stop();
+  onStart?.(Date.now());
+});
 
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
@@ -24,8 +34,12 @@ process.on('message', (message: ParentMessage) => {
       });
       run.on('tick', (tick) => send({ type: 'tick', tick }));
       run.done.then(
-        (report) => send({ type: 'done', report }, () => process.disconnect()),
+        (report) => {
+          isFinished = true;
+          send({ type: 'done', report }, () => process.disconnect());
+        },
         (error: unknown) => {
+          isFinished = true;
           const code = error instanceof SimError ? error.code : 'worker_failed';
           send(
             { type: 'failed', code, message: error instanceof Error ? error.message : String(error) },
