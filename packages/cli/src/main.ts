@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerMigrate } from './commands/migrate.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerRun } from './commands/run.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerVerify } from './commands/verify.js';
@@ -15,6 +16,7 @@ const registrars: ReadonlyArray<(program: Command) => void> = [
   registerSimulate,
   registerReport,
   registerVerify,
+  registerRun,
 ];
 
 const program = new Command('flashsale')

@@ -1,0 +1,77 @@
+// `flashsale run`: serve + simulate + verify in one command, for CI. Takes the flags of `serve`
+// (--workers is the service's; the simulator's is --sim-workers) and of `simulate`.
+import { type OptionSpec, simOptionTable } from '@flashsale/sim';
+import { type Command, Option } from 'commander';
+import { CliError } from '../exit-codes.js';
+import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
+import { simOption } from '../flags/sim-flags.js';
+
+/** Simulator flags run sets itself or takes from the service's flags. */
+const ownedByRun = new Set(['report', 'ledger', 'saleSize', 'userLimit', 'workers', 'untilSellout']);
+
+/** Defaults that make a useful gate in about a minute: short holds, enough demand to sell out. */
+const runDefaults = { rps: '2000', duration: '2m', holdTtlMs: '10s', port: '0' } as const;
+
+export function register(program: Command): void {
+  const command = program
+    .command('run')
+    .description(
+      'serve + simulate + verify in one command: starts the service (or loads --target), sells the sale out, ' +
+        'waits for holds to lapse and verifies every invariant with the ledger; exits 0 pass, 1 violation, 2 could not check, 99 threshold missed',
+    );
+  const serverAttributes = addServerFlags(command);
+  for (const [name, spec] of Object.entries(simOptionTable) as [string, OptionSpec][]) {
+    if (ownedByRun.has(name)) continue;
+    const runDefault = runDefaults[name as keyof typeof runDefaults];
+    command.addOption(simOption(runDefault === undefined ? spec : { ...spec, defaultValue: runDefault }));
+  }
+  command.addOption(new Option('--sim-workers <n>', 'simulator processes (simulate --workers)'));
+  command.addOption(
+    new Option(
+      '--out <dir>',
+      'folder for the ledger, reports, verdict and service log (default .out/run-<time>)',
+    ),
+  );
+  command.addOption(
+    new Option('--grace <d>', "verify's tolerance for writes and holds still settling (default 5s)"),
+  );
+  command.action(async (options: Record<string, unknown>) => {
+    const given = (name: string) => options[name] !== undefined;
+    const server = serverConfigFrom(options, serverAttributes, {
+      port: runDefaults.port,
+      holdTtlMs: runDefaults.holdTtlMs,
+      ...(given('holdTtl') ? { holdTtlMs: String(options.holdTtl) } : {}),
+      ...(given('port') ? { port: String(options.port) } : {}),
+    });
+    const simFlags: Record<string, unknown> = { untilSellout: true };
+    for (const name of Object.keys(simOptionTable)) {
+      if (!ownedByRun.has(name) && options[name] !== undefined) simFlags[name] = options[name];
+    }
+    if (simFlags.stages === undefined) {
+      simFlags.rps ??= runDefaults.rps;
+      simFlags.duration ??= runDefaults.duration;
+    }
+    if (given('simWorkers')) simFlags.workers = options.simWorkers;
+    const { parseDuration } = await import('@flashsale/server');
+    const graceMs = given('grace') ? parseDuration(String(options.grace)) : 5000;
+    if (graceMs === undefined)
+      throw new CliError(`--grace: ${JSON.stringify(options.grace)} is not a duration such as 5s`);
+
+    const { runAll } = await import('../run/run-flow.js');
+    const result = await runAll({
+      server,
+      isSaleDurationGiven: given('saleDuration'),
+      target: given('target') ? String(options.target) : undefined,
+      simFlags,
+      outDir: given('out') ? String(options.out) : defaultOutDir(),
+      graceMs,
+      output: process.stdout,
+    });
+    process.exitCode = result.exitCode;
+  });
+}
+
+function defaultOutDir(): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('T', '-').slice(0, 19);
+  return `.out/run-${stamp}`;
+}

@@ -1,0 +1,32 @@
+// After the load, a run waits until every hold has lapsed (or been bought) so that the verifier
+// sees the sale at rest: nothing held, every abandoned item back in stock or re-sold.
+export type SaleCounts = { saleId: number; size: number; sold: number; held: number; available: number };
+
+export async function readSale(target: string): Promise<SaleCounts> {
+  const response = await fetch(`${target}/sale`);
+  if (!response.ok) throw new Error(`GET /sale answered ${response.status}`);
+  const body = (await response.json()) as Record<string, number>;
+  return {
+    saleId: body.sale_id!,
+    size: body.size!,
+    sold: body.sold!,
+    held: body.held!,
+    available: body.available!,
+  };
+}
+
+/** Polls GET /sale until no hold is left; returns the last counts (held may be > 0 at the deadline). */
+export async function waitForHoldsToLapse(
+  target: string,
+  deadlineMs: number,
+  onWait?: (counts: SaleCounts) => void,
+): Promise<SaleCounts | undefined> {
+  let last: SaleCounts | undefined;
+  for (;;) {
+    last = await readSale(target).catch(() => last); // a fault may still be healing: try again
+    if (last !== undefined && last.held === 0) return last;
+    if (Date.now() >= deadlineMs) return last;
+    if (last !== undefined) onWait?.(last);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
