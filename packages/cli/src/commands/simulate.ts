@@ -13,26 +13,16 @@ import {
   simulate,
   startProgress,
 } from '@flashsale/sim';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { simOption } from '../flags/sim-flags.js';
 
 export function register(program: Command): void {
   const command = program
     .command('simulate')
     .description('send open-loop buyer traffic at a flash sale and report latencies, outcomes and a ledger');
-  for (const spec of Object.values(simOptionTable) as OptionSpec[]) command.addOption(optionOf(spec));
+  for (const spec of Object.values(simOptionTable) as OptionSpec[]) command.addOption(simOption(spec));
   command.action(runSimulate);
-}
-
-function optionOf(spec: OptionSpec): Option {
-  const description =
-    spec.defaultValue === undefined ? spec.description : `${spec.description} (default ${spec.defaultValue})`;
-  const option = new Option(spec.flags, description);
-  // Defaults stay in the table: parseSimOptions must see which flags were actually given.
-  if (spec.isRepeatable) {
-    option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
-  }
-  return option;
 }
 
 async function runSimulate(flags: Record<string, unknown>): Promise<void> {

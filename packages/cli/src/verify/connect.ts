@@ -1,11 +1,15 @@
 // The verifier's own connections to Postgres and Redis. Failing to connect is "could not check"
 // (exit 2), said with the redacted URL and the reason, never a violation.
+import { userInfo } from 'node:os';
 import { redactUrl } from '@flashsale/server';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
+
+// Like libpq (and the service): with no user in the URL and no PGUSER, connect as the OS user.
+if (!pg.defaults.user) pg.defaults.user = userInfo().username;
 
 export async function connectPostgres(databaseUrl: string): Promise<pg.Client> {
   const client = new pg.Client({
