@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adminQuery,
   createTestDatabase,
+  databaseUrl,
   dropDatabase,
   query,
   type TestDatabase,
@@ -125,7 +126,7 @@ describe('flashsale migrate', () => {
 
   it('creates a missing database and applies the schema, and a second run applies nothing', async () => {
     await dropDatabase(name);
-    const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+    const url = databaseUrl(name);
     const first = await runCli(['migrate', '--database-url', url]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain('"event":"database_created"');

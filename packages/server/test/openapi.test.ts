@@ -23,13 +23,13 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 ajv.addSchema({ ...doc, $id: 'openapi' });
 
-const escape = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** A schema that points into the document, so its own `$ref`s resolve there. */
 function schemaFor(path: string, method: string, status: number): object {
   const operation = doc.paths[path]?.[method];
   expect(operation, `${method.toUpperCase()} ${path} is documented`).toBeDefined();
-  let pointer = `/paths/${escape(path)}/${method}/responses/${status}`;
+  let pointer = `/paths/${escapePointer(path)}/${method}/responses/${status}`;
   let response = operation!.responses[String(status)];
   expect(response, `${method.toUpperCase()} ${path} documents ${status}`).toBeDefined();
   if (response!.$ref !== undefined) {
@@ -38,7 +38,7 @@ function schemaFor(path: string, method: string, status: number): object {
     response = doc.components.responses![name] as typeof response;
   }
   const mediaType = Object.keys(response!.content!)[0]!;
-  return { $ref: `openapi#${pointer}/content/${escape(mediaType)}/schema` };
+  return { $ref: `openapi#${pointer}/content/${escapePointer(mediaType)}/schema` };
 }
 
 let world: World;

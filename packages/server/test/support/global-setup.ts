@@ -2,7 +2,7 @@
 // every test file clones its own database from.
 import { Redis } from 'ioredis';
 import { migrate } from '../../src/store/migrate.js';
-import { adminQuery, databaseUrl, templateName } from './db.js';
+import { ADMIN_URL, adminQuery, databaseUrl, templateName } from './db.js';
 import { REDIS_URL } from './redis.js';
 
 export async function setup(): Promise<void> {
@@ -33,8 +33,11 @@ export async function setup(): Promise<void> {
       }
     }
   } catch (error) {
-    throw new Error('PostgreSQL does not answer at 127.0.0.1:5432; start it (see README, "Tests")', {
-      cause: error,
-    });
+    throw new Error(
+      `PostgreSQL does not answer at ${new URL(ADMIN_URL).host}; start it (see README, "Tests")`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,0 +1,94 @@
+// The CI gate: `flashsale run` sells out a 10,000-item sale with the default mix against the real
+// services and verifies every invariant with its ledger; a violation planted afterwards behind the
+// service's back makes `verify --ledger` fail and name it.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, query, type TestDatabase } from '../../server/test/support/db.js';
+import { createTestRedis, REDIS_URL } from '../../server/test/support/redis.js';
+import { runCli } from './support/cli.js';
+
+describe('flashsale run', () => {
+  let db: TestDatabase;
+  const redis = createTestRedis();
+  const out = mkdtempSync(join(tmpdir(), 'flashsale-run-'));
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  const connection = () => [
+    '--database-url',
+    db.url,
+    '--redis-url',
+    REDIS_URL,
+    '--redis-key-prefix',
+    redis.prefix,
+  ];
+
+  it('sells out a 10,000-item sale, passes every invariant and writes its outputs', {
+    timeout: 300_000,
+  }, async () => {
+    const result = await runCli(['run', ...connection(), '--out', out, '--progress', 'none', '--seed', '7']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    for (const file of ['ledger.jsonl', 'report.json', 'verify.json', 'junit.xml', 'service.log']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const verify = JSON.parse(readFileSync(join(out, 'verify.json'), 'utf8')) as {
+      verdict: string;
+      sale_id: number;
+      invariants: Array<{ id: string; status: string }>;
+    };
+    expect(verify.verdict).toBe('pass');
+    expect(verify.invariants.map((i) => [i.id, i.status])).toEqual([
+      ['no-oversell', 'PASS'],
+      ['sell-out', 'PASS'],
+      ['user-limit', 'PASS'],
+      ['provenance', 'PASS'],
+      ['attempts-persisted', 'PASS'],
+      ['acked-durable', 'PASS'],
+      ['redis-agrees', 'PASS'],
+      ['no-stuck-holds', 'PASS'],
+    ]);
+    const [sold] = await query<{ n: number }>(
+      db.url,
+      'SELECT count(*)::int AS n FROM purchases WHERE sale_id = $1',
+      [verify.sale_id],
+    );
+    expect(sold!.n).toBe(10_000);
+    expect(readFileSync(join(out, 'junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(8);
+  });
+
+  it('verify --ledger on that run fails, naming acked-durable, once an acknowledged purchase is deleted', async () => {
+    const verify = JSON.parse(readFileSync(join(out, 'verify.json'), 'utf8')) as { sale_id: number };
+    const ledger = readFileSync(join(out, 'ledger.jsonl'), 'utf8').split('\n');
+    const acked = ledger
+      .filter((line) => line.includes('"endpoint":"purchase"') && line.includes('"status":200'))
+      .map((line) => JSON.parse(line) as { code: string; replayed: boolean })
+      .find((entry) => !entry.replayed)!;
+    await query(db.url, 'DELETE FROM purchases WHERE code = $1', [acked.code]);
+
+    const result = await runCli([
+      'verify',
+      ...connection(),
+      '--sale',
+      String(verify.sale_id),
+      '--ledger',
+      join(out, 'ledger.jsonl'),
+      '--json',
+    ]);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      verdict: string;
+      invariants: Array<{ id: string; status: string; examples: string[] }>;
+    };
+    expect(report.verdict).toBe('fail');
+    const failed = report.invariants.filter((i) => i.status === 'FAIL').map((i) => i.id);
+    expect(failed).toContain('acked-durable');
+    expect(report.invariants.find((i) => i.id === 'acked-durable')!.examples.join(' ')).toContain(acked.code);
+  });
+});
