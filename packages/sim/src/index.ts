@@ -19,6 +19,7 @@ export type { LedgerOutcome, OutcomeCode } from './record/outcomes.js';
 export type { SecondFigures } from './record/timeline.js';
 export { parseReport } from './report/json.js';
 export { mergeReports } from './report/merge.js';
+export { type PercentileCurve, type PercentilePoint, percentileCurve } from './report/percentile-curve.js';
 export { type ProgressView, startProgress } from './report/progress.js';
 export { formatSummary } from './report/summary.js';
 export {

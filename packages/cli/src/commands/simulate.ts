@@ -1,6 +1,7 @@
 // `flashsale simulate`: the simulator's option table becomes the flags; the action parses them,
 // runs the simulation with its progress view, prints the summary, and turns the outcome into an
-// exit code (2: bad flag or could not run, 99: a --threshold objective missed). Importing
+// exit code (2: bad flag or could not run, 99: a --threshold objective missed). `--html FILE` is
+// the CLI's own flag (the simulator knows no HTML): the page is written after the run. Importing
 // @flashsale/sim is cheap: its heavy parts (undici, HdrHistogram, ink) load on first use.
 import {
   checkThresholds,
@@ -22,16 +23,20 @@ export function register(program: Command): void {
     .command('simulate')
     .description('send open-loop buyer traffic at a flash sale and report latencies, outcomes and a ledger');
   for (const spec of Object.values(simOptionTable) as OptionSpec[]) command.addOption(simOption(spec));
+  command.option('--html <file>', 'write a self-contained HTML report (charts, tables) here after the run');
   command.action(runSimulate);
 }
 
-async function runSimulate(flags: Record<string, unknown>): Promise<void> {
+async function runSimulate({ html, ...flags }: Record<string, unknown>): Promise<void> {
   let options: ReturnType<typeof parseSimOptions>;
   try {
     options = parseSimOptions(flags, { isTty: process.stdout.isTTY === true, env: process.env });
   } catch (error) {
     throw toCliError(error);
   }
+  const htmlOutput =
+    typeof html === 'string' ? { path: html, ...(await import('../html/html-file.js')) } : undefined;
+  await htmlOutput?.checkHtmlPath(htmlOutput.path, '--html');
   const simulation = simulate(options);
   const progress = await startProgress(simulation, options.progress, process.stdout);
   let interrupts = 0;
@@ -55,6 +60,7 @@ async function runSimulate(flags: Record<string, unknown>): Promise<void> {
     await progress.finished;
     process.off('SIGINT', onInterrupt);
   }
+  await htmlOutput?.writeHtmlReport(htmlOutput.path, { sim: report }, '--html');
   const results = checkThresholds(report, options.thresholds);
   process.stdout.write(formatSummary(report, results));
   const missed = results.filter((result) => !result.isPassed);

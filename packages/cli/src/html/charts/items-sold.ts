@@ -1,0 +1,56 @@
+// Items sold over time up to the sell-out: what the service's GET /sale said, the purchases
+// acknowledged to the simulator, and the sale's size as the line they climb to.
+import type { SimReport } from '@flashsale/sim';
+import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
+import { secondEnds, timeAxisLabel } from './time-axis.js';
+import { faultMarkers, selloutMarker } from './time-markers.js';
+
+export function itemsSoldChart(sim: SimReport): ChartSpec {
+  const timeline = sim.timeline;
+  // Running totals start from nothing at the start of the run.
+  const withStart = <T>(values: T[], start: T) => (timeline.length === 0 ? values : [start, ...values]);
+  const series: SeriesSpec[] = [];
+  if (timeline.some((second) => second.items_sold !== null)) {
+    series.push({
+      label: 'sold (GET /sale)',
+      color: '#2b8a3e',
+      values: withStart(
+        timeline.map((second) => second.items_sold),
+        0,
+      ),
+      widthPx: 2.5,
+    });
+  }
+  series.push(
+    {
+      label: 'purchases acknowledged',
+      color: '#1971c2',
+      values: withStart(
+        timeline.map((second) => second.purchases),
+        0,
+      ),
+      widthPx: 1.5,
+    },
+    {
+      label: 'sale size',
+      color: '#868e96',
+      values: withStart(
+        timeline.map(() => sim.sale.size),
+        sim.sale.size,
+      ),
+      widthPx: 1,
+      dashPx: [6, 4],
+    },
+  );
+  return {
+    id: 'chart-items-sold',
+    xKind: 'seconds',
+    xLabel: timeAxisLabel,
+    yLabel: 'items',
+    yUnit: 'count',
+    isLogY: false,
+    xs: withStart(secondEnds(timeline), 0),
+    series,
+    markers: [...faultMarkers(sim), ...selloutMarker(sim)],
+  };
+}

@@ -1,0 +1,37 @@
+// Request rate over time: what the open-loop schedule intended, what was sent and what was
+// answered each second; errors and dropped slots when there were any.
+import type { SimReport } from '@flashsale/sim';
+import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
+import { secondMiddles, timeAxisLabel } from './time-axis.js';
+import { faultMarkers } from './time-markers.js';
+
+export function requestRateChart(sim: SimReport): ChartSpec {
+  const timeline = sim.timeline;
+  // The target goes last, so its dashes stay visible on top of a schedule that was kept.
+  const series: SeriesSpec[] = [
+    { label: 'sent', color: '#1971c2', values: timeline.map((second) => second.sent), widthPx: 2.5 },
+    { label: 'answered', color: '#2b8a3e', values: timeline.map((second) => second.done), widthPx: 1.5 },
+  ];
+  if (sim.errors > 0)
+    series.push({ label: 'errors', color: '#e03131', values: timeline.map((second) => second.errors) });
+  if (sim.dropped > 0)
+    series.push({ label: 'dropped', color: '#f08c00', values: timeline.map((second) => second.dropped) });
+  series.push({
+    label: 'target',
+    color: '#495057',
+    values: timeline.map((second) => second.target),
+    widthPx: 1.5,
+    dashPx: [5, 4],
+  });
+  return {
+    id: 'chart-request-rate',
+    xKind: 'seconds',
+    xLabel: timeAxisLabel,
+    yLabel: 'requests per second',
+    yUnit: 'per_second',
+    isLogY: false,
+    xs: secondMiddles(timeline),
+    series,
+    markers: faultMarkers(sim),
+  };
+}

@@ -1,0 +1,111 @@
+// The top of the page: what ran, against what, and the figures a person looks for first.
+import type { SimReport } from '@flashsale/sim';
+import type { VerifyReportJson } from '../../output/json.js';
+import { formatCount, formatDurationMs, formatMs, formatRate, formatShare } from '../figures.js';
+import { escapeHtml } from '../html-text.js';
+
+type Card = Readonly<{
+  name: string;
+  value: string;
+  /** Smaller text right after the value: ` / 10,000`. */
+  valueSuffix?: string;
+  detail: string;
+  tone?: 'good' | 'bad' | 'warn';
+}>;
+
+export function renderHeadline(sim: SimReport, verify: VerifyReportJson | undefined, title: string): string {
+  const subtitle = [
+    `run ${sim.run_id}`,
+    `started ${sim.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`,
+    `${formatDurationMs(sim.duration_ms)} of load`,
+    `target ${sim.config.target}`,
+    `seed ${sim.config.seed}`,
+  ];
+  if (sim.merged_from > 1) subtitle.push(`merged from ${sim.merged_from} reports`);
+  const cards = [requestsCard(sim), latencyCard(sim), errorsCard(sim), soldCard(sim), scheduleCard(sim)];
+  cards.push(verdictCard(verify));
+  return `<header>
+<h1>${escapeHtml(title)}</h1>
+<p class="subtitle">${subtitle.map(escapeHtml).join(' · ')}</p>
+</header>
+<section class="cards">
+${cards.map(renderCard).join('\n')}
+</section>`;
+}
+
+function renderCard(card: Card): string {
+  const tone = card.tone === undefined ? '' : ` ${card.tone}`;
+  const suffix = card.valueSuffix === undefined ? '' : `<small>${escapeHtml(card.valueSuffix)}</small>`;
+  return `<div class="card${tone}"><div class="card-name">${escapeHtml(card.name)}</div><div class="card-value">${escapeHtml(card.value)}${suffix}</div><div class="card-detail">${escapeHtml(card.detail)}</div></div>`;
+}
+
+function requestsCard(sim: SimReport): Card {
+  return {
+    name: 'requests',
+    value: formatCount(sim.requests),
+    valueSuffix: ` in ${formatDurationMs(sim.duration_ms)}`,
+    detail: `${formatRate(sim.achieved_rps)} achieved of ${formatRate(sim.target_rps)} target`,
+  };
+}
+
+function latencyCard(sim: SimReport): Card {
+  const latency = sim.latency_ms;
+  return {
+    name: 'response time p99',
+    value: formatMs(latency.p99),
+    detail: `p50 ${formatMs(latency.p50)} · max ${formatMs(latency.max)}`,
+  };
+}
+
+function errorsCard(sim: SimReport): Card {
+  return {
+    name: 'errors',
+    value: formatCount(sim.errors),
+    detail: `${formatShare(sim.errors, sim.requests)} of requests (5xx, timeouts, lost connections)`,
+    tone: sim.errors === 0 ? 'good' : 'bad',
+  };
+}
+
+function soldCard(sim: SimReport): Card {
+  const sale = sim.sale;
+  const sold = sale.sold ?? sale.purchases;
+  const isSoldOut = sale.sold_out_ms !== null;
+  return {
+    name: 'items sold',
+    value: formatCount(sold),
+    valueSuffix: ` / ${formatCount(sale.size)}`,
+    detail: isSoldOut
+      ? `sold out after ${formatDurationMs(sale.sold_out_ms ?? 0)}`
+      : `not sold out · demand ${sale.demand_supply_ratio}× supply`,
+    tone: isSoldOut ? 'good' : undefined,
+  };
+}
+
+function scheduleCard(sim: SimReport): Card {
+  const isOnSchedule = sim.late === 0 && sim.dropped === 0 && !sim.generator.is_saturated;
+  return {
+    name: 'late / dropped',
+    value: formatCount(sim.late),
+    valueSuffix: ` / ${formatCount(sim.dropped)}`,
+    detail: sim.generator.is_saturated
+      ? 'the generator was saturated: figures are suspect'
+      : `max ${formatCount(sim.max_in_flight)} in flight`,
+    tone: isOnSchedule ? undefined : 'warn',
+  };
+}
+
+function verdictCard(verify: VerifyReportJson | undefined): Card {
+  if (verify === undefined)
+    return { name: 'invariants', value: 'not verified', detail: 'no verify report given' };
+  const failed = verify.invariants.filter((invariant) => invariant.status === 'FAIL');
+  const passed = verify.invariants.filter((invariant) => invariant.status === 'PASS');
+  return {
+    name: 'invariants',
+    value: verify.verdict === 'pass' ? 'PASS' : 'FAIL',
+    detail:
+      failed.length > 0
+        ? `failed: ${failed.map((invariant) => invariant.id).join(', ')}`
+        : `${passed.length} of ${verify.invariants.length} pass, sale ${verify.sale_id}`,
+    tone: verify.verdict === 'pass' ? 'good' : 'bad',
+  };
+}

@@ -1,0 +1,29 @@
+// What a reader must know before trusting the figures: the generator's own warnings, and the
+// faults the run injected (they are also marked on every time chart).
+import type { SimReport } from '@flashsale/sim';
+import { formatDurationMs } from '../figures.js';
+import { escapeHtml } from '../html-text.js';
+import { renderTable } from './html-table.js';
+
+export function renderNotes(sim: SimReport): string {
+  const parts: string[] = [];
+  if (sim.generator.warnings.length > 0) {
+    const items = sim.generator.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('\n');
+    parts.push(`<div class="note warn"><strong>Load generator</strong><ul>\n${items}\n</ul></div>`);
+  }
+  if (sim.faults.length > 0) {
+    const startedAtMs = Date.parse(sim.started_at);
+    const rows = sim.faults.map((fault) => [
+      `+${formatDurationMs(fault.at_ms - startedAtMs)}`,
+      fault.kind,
+      fault.detail ?? '',
+    ]);
+    parts.push(
+      `<div class="note fault"><strong>Faults injected</strong> (dashed red lines on the time charts)\n${renderTable(
+        [{ title: 'at' }, { title: 'kind' }, { title: 'detail' }],
+        rows,
+      )}</div>`,
+    );
+  }
+  return parts.length === 0 ? '' : `<section class="notes">\n${parts.join('\n')}\n</section>`;
+}
