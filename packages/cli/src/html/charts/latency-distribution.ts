@@ -10,6 +10,9 @@ export type Endpoint = 'checkout' | 'purchase';
 
 /** Outcome curves beyond these clutter the plot; the table lists every outcome. */
 const maxOutcomeCurves = 5;
+/** An outcome with fewer answers than this share of the endpoint's draws a curve of noise. */
+const minOutcomeShare = 0.005;
+const minOutcomeCount = 10;
 
 export function latencyDistributionChart(sim: SimReport, endpoint: Endpoint): ChartSpec | null {
   const prefix = `${endpoint}.`;
@@ -20,7 +23,7 @@ export function latencyDistributionChart(sim: SimReport, endpoint: Endpoint): Ch
   if (all.count === 0) return null;
   const outcomes = histograms
     .map((histogram) => ({ code: histogram.code, curve: percentileCurve([histogram.encoded]) }))
-    .filter((outcome) => outcome.curve.count > 0)
+    .filter((outcome) => outcome.curve.count >= Math.max(minOutcomeCount, all.count * minOutcomeShare))
     .sort((a, b) => b.curve.count - a.curve.count)
     .slice(0, maxOutcomeCurves);
   const curves = [

@@ -55,13 +55,14 @@ export function drawCharts(page: PageWindow, uPlot: UPlotConstructor, specs: Cha
   }
 
   function xAxisOf(spec: ChartSpec): UPlotAxis {
-    if (spec.xKind === 'seconds') return axisOf(spec.xLabel, formatSeconds);
+    if (spec.xKind === 'seconds') return { ...axisOf(spec.xLabel, formatSeconds), size: 40 };
     const axis = axisOf(spec.xLabel, (nines) => formatNines(nines, true));
     axis.splits = (_chart, _axisIndex, min, max) => {
       const whole: number[] = [];
       for (let nines = Math.ceil(min); nines <= Math.floor(max); nines++) whole.push(nines);
       return whole;
     };
+    axis.size = 40;
     return axis;
   }
 

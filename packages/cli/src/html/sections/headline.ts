@@ -61,7 +61,7 @@ function errorsCard(sim: SimReport): Card {
   return {
     name: 'errors',
     value: formatCount(sim.errors),
-    detail: `${formatShare(sim.errors, sim.requests)} of requests (5xx, timeouts, lost connections)`,
+    detail: `${formatShare(sim.errors, sim.requests)} of requests: 5xx, timeouts, lost connections`,
     tone: sim.errors === 0 ? 'good' : 'bad',
   };
 }
