@@ -29,6 +29,10 @@ export class HeavySession implements Session {
     context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
   }
 
+  get isHolding(): boolean {
+    return this.#state === 'buying' && this.#code !== null;
+  }
+
   nextStep(nowMs: number): Step | null {
     if (this.#state === 'rechecking') return checkoutStep(this.userId, this.#itemId);
     if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);

@@ -37,6 +37,7 @@ const invalidRequests: Readonly<Record<string, InvalidRequest>> = {
 const kinds = Object.keys(invalidRequests);
 
 export class InvalidSession implements Session {
+  readonly isHolding = false;
   readonly behaviour = 'invalid';
   readonly userId: string;
   readonly itemsWanted = 0;

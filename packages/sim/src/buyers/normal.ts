@@ -31,6 +31,10 @@ export class NormalSession implements Session {
     context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
   }
 
+  get isHolding(): boolean {
+    return this.#state === 'buying' && this.#code !== null;
+  }
+
   nextStep(nowMs: number): Step | null {
     if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.normal.maxAttempts)

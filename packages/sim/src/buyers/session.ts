@@ -37,6 +37,11 @@ export interface Session {
   /** Items the buyer set out to buy (0 for invalid buyers). */
   readonly itemsWanted: number;
   readonly itemsBought: number;
+  /**
+   * True when the next step buys an item the buyer holds. The scheduler sends those first: a hold
+   * lapses, and at the tail of a sale the buyers still looking would otherwise starve them.
+   */
+  readonly isHolding: boolean;
   /** The next request, or null when the session is over. `nowMs` is epoch ms. */
   nextStep(nowMs: number): Step | null;
   /** Takes the answer to the last step; returns the think time before the next step, in ms. */

@@ -25,6 +25,8 @@ export type TrafficParts = Readonly<{
 export class Traffic implements RequestSink {
   readonly #parts: TrafficParts;
   readonly #ready = new ReadyQueue<Session>();
+  /** Sessions about to buy what they hold: served before any other (see Session.isHolding). */
+  readonly #readyToBuy = new ReadyQueue<Session>();
   readonly #epochOffsetMs = performance.timeOrigin;
   /** Items bought → sessions, for normal and heavy buyers whose session ended. */
   readonly itemsPerBuyer = new Map<number, number>();
@@ -51,7 +53,10 @@ export class Traffic implements RequestSink {
     const epochMs = this.#epochOffsetMs + nowMs;
     // Ends because a new session always has a first step.
     for (;;) {
-      const session = this.#ready.popReady(nowMs) ?? factory.createSession(this.#sessionCount++);
+      const session =
+        this.#readyToBuy.popReady(nowMs) ??
+        this.#ready.popReady(nowMs) ??
+        factory.createSession(this.#sessionCount++);
       const step = session.nextStep(epochMs);
       if (step !== null) {
         this.#send(session, step, intendedMs, nowMs);
@@ -97,7 +102,8 @@ export class Traffic implements RequestSink {
 
   /** Ends every waiting session, so items-per-buyer covers them. */
   endAllSessions(): void {
-    for (const session of this.#ready.takeAll()) this.#endSession(session);
+    for (const session of [...this.#readyToBuy.takeAll(), ...this.#ready.takeAll()])
+      this.#endSession(session);
   }
 
   #send(session: Session, step: Step, intendedMs: number, nowMs: number): void {
@@ -143,7 +149,7 @@ export class Traffic implements RequestSink {
       outcome: ledgerOutcomeOf(answer.status, wasSent),
     });
     const thinkMs = session.onAnswer(answer, doneEpochMs);
-    this.#ready.push(doneMs + thinkMs, session);
+    (session.isHolding ? this.#readyToBuy : this.#ready).push(doneMs + thinkMs, session);
     this.#checkDrained();
   }
 
