@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '../../cli/src/chaos/tcp-proxy.js';
 import { createAdmission } from '../src/admission/admission.js';
 import { saleKeys } from '../src/admission/keys.js';
 import { purchaseIdFor } from '../src/sale/codes.js';
 import { PENDING_GRACE_MS } from '../src/sale/timing.js';
 import { databaseUrl, query } from './support/db.js';
 import { createWorld, type World } from './support/server.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 describe('Postgres goes away mid-request', () => {
   let proxy: TcpProxy;
@@ -159,6 +159,7 @@ describe('a crash between Redis and Postgres', () => {
       saleId,
       code,
       purchaseId: purchaseIdFor(code),
+      requestId: 'crashed-request',
       nowMs: world.clock.now(),
     });
     expect(admitted.kind).toBe('purchased');
@@ -169,8 +170,13 @@ describe('a crash between Redis and Postgres', () => {
 
     world.clock.advance(PENDING_GRACE_MS + 1);
     await world.server.reconcileNow();
-    const rows = await query(world.db.url, 'SELECT user_id, item_id, code, purchase_id FROM purchases');
-    expect(rows).toEqual([{ user_id: 'zoe', item_id: 9, code, purchase_id: purchaseIdFor(code) }]);
+    const rows = await query(
+      world.db.url,
+      'SELECT user_id, item_id, code, purchase_id, request_id FROM purchases',
+    );
+    expect(rows).toEqual([
+      { user_id: 'zoe', item_id: 9, code, purchase_id: purchaseIdFor(code), request_id: 'crashed-request' },
+    ]);
     expect(await world.redis.client.zcard(saleKeys(saleId).pending)).toBe(0);
     const replay = await world.call('POST', `/purchase?code=${code}`);
     expect(replay.body).toMatchObject({ purchase_id: purchaseIdFor(code), replayed: true });

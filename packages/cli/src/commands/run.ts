@@ -2,6 +2,7 @@
 // (--workers is the service's; the simulator's is --sim-workers) and of `simulate`.
 import { type OptionSpec, simOptionTable } from '@flashsale/sim';
 import { type Command, Option } from 'commander';
+import { faultKinds, parseChaos } from '../chaos/faults.js';
 import { CliError } from '../exit-codes.js';
 import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
 import { simOption } from '../flags/sim-flags.js';
@@ -30,6 +31,12 @@ export function register(program: Command): void {
     new Option(
       '--out <dir>',
       'folder for the ledger, reports, verdict and service log (default .out/run-<time>)',
+    ),
+  );
+  command.addOption(
+    new Option(
+      '--chaos <faults>',
+      `inject faults during the load, comma-separated: ${faultKinds.join(', ')}`,
     ),
   );
   command.addOption(
@@ -63,6 +70,7 @@ export function register(program: Command): void {
       isSaleDurationGiven: given('saleDuration'),
       target: given('target') ? String(options.target) : undefined,
       simFlags,
+      chaos: given('chaos') ? parseChaos(String(options.chaos)) : [],
       outDir: given('out') ? String(options.out) : defaultOutDir(),
       graceMs,
       output: process.stdout,

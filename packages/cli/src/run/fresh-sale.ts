@@ -3,6 +3,9 @@
 // picks a whole-second duration whose next period starts within a moment and whose sale id is
 // not taken yet.
 
+import { type ServerConfig, saleKeys } from '@flashsale/server';
+import { CliError, ExitCode } from '../exit-codes.js';
+
 export type FreshSale = { saleDurationMs: number; saleId: number; startsAtMs: number };
 
 export type FreshSaleQuery = {
@@ -28,4 +31,49 @@ export async function pickFreshSale(query: FreshSaleQuery): Promise<FreshSale | 
     return { saleDurationMs: durationS * 1000, saleId, startsAtMs };
   }
   return undefined;
+}
+
+const FRESH_SALE_MAX_WAIT_MS = 3000;
+
+/** Picks a fresh sale period of at least `minDurationMs`, waits for it to start, returns its duration. */
+export async function withFreshSale(
+  config: Readonly<ServerConfig>,
+  minDurationMs: number,
+  say: (line: string) => void,
+): Promise<number> {
+  const [{ default: pg }, { Redis }] = await Promise.all([import('pg'), import('ioredis')]);
+  const client = new pg.Client({ connectionString: config.databaseUrl });
+  const redis = new Redis(config.redisUrl, {
+    keyPrefix: config.redisKeyPrefix,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
+  await client.connect();
+  await redis.connect();
+  try {
+    const fresh = await pickFreshSale({
+      nowMs: Date.now(),
+      minDurationMs,
+      maxDurationMs: minDurationMs + 3_600_000,
+      maxWaitMs: FRESH_SALE_MAX_WAIT_MS,
+      // Taken in this database, or by any run sharing this Redis and key prefix.
+      isTaken: async (saleId) =>
+        ((await client.query('SELECT 1 FROM sales WHERE sale_id = $1', [saleId])).rowCount ?? 0) > 0 ||
+        (await redis.exists(saleKeys(saleId).meta)) === 1,
+    });
+    if (fresh === undefined) {
+      throw new CliError(
+        'found no free sale period to run in; pass --sale-duration',
+        ExitCode.usageOrUnchecked,
+      );
+    }
+    say(
+      `sale period of ${fresh.saleDurationMs / 1000} s starting ${new Date(fresh.startsAtMs).toISOString()} (sale ${fresh.saleId})`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, fresh.startsAtMs - Date.now())));
+    return fresh.saleDurationMs;
+  } finally {
+    await client.end();
+    redis.disconnect();
+  }
 }

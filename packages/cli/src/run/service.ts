@@ -9,6 +9,7 @@ const START_TIMEOUT_MS = 60_000;
 
 export type ServiceProcess = {
   url: string;
+  port: number;
   pid: number;
   /** Worker pids seen in the log so far (with --workers > 1). */
   workerPids: () => number[];
@@ -61,6 +62,7 @@ export async function startService(serveArgs: readonly string[], logPath: string
   });
   return {
     url,
+    port: Number(new URL(url).port),
     pid: child.pid!,
     workerPids: () => [...workers],
     exited,

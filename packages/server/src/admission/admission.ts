@@ -63,6 +63,7 @@ export type SaleCounts = { size: number; sold: number; held: number; pending: nu
 export type PurchaseRecord = {
   code: string;
   purchaseId: string;
+  requestId: string;
   itemId: number;
   userId: string;
   slot: number;
@@ -112,6 +113,7 @@ export function createAdmission(redis: Redis) {
       saleId: number;
       code: string;
       purchaseId: string;
+      requestId: string;
       nowMs: Milliseconds;
     }): Promise<PurchaseDecision> {
       const reply = (await call(
@@ -121,6 +123,7 @@ export function createAdmission(redis: Redis) {
         input.purchaseId,
         input.nowMs,
         SWEEP_PER_REQUEST,
+        input.requestId,
       )) as Array<string | number>;
       const status = reply[0];
       if (status === 'ok') {
@@ -160,7 +163,8 @@ export function createAdmission(redis: Redis) {
     async applyPurchases(saleId: number, records: readonly PurchaseRecord[]): Promise<number> {
       if (records.length === 0) return 0;
       const args: Array<string | number> = [];
-      for (const r of records) args.push(r.code, r.purchaseId, r.itemId, r.userId, r.slot, r.holdExpiresAtMs);
+      for (const r of records)
+        args.push(r.code, r.purchaseId, r.itemId, r.userId, r.slot, r.holdExpiresAtMs, r.requestId);
       return Number(await call('fsApplyPurchases', saleScriptKeys(saleId), ...args));
     },
 

@@ -2,15 +2,15 @@
 -- although its request saw an error, or one that landed while the sale was being rebuilt).
 -- Only ever raises what Redis counts as sold: it never lowers a counter from Postgres.
 -- KEYS: the sale keys (see sale-lib.lua)
--- ARGV: groups of 6: code, purchase id, item, user, slot, expires_ms
+-- ARGV: groups of 7: code, purchase id, item, user, slot, expires_ms, request id
 -- Returns: how many purchases were applied.
 if redis.call('EXISTS', META) == 0 then
   return 0
 end
 local applied = 0
-for i = 1, #ARGV, 6 do
-  local code, pid, item, user, slot, expires =
-    ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]), ARGV[i + 5]
+for i = 1, #ARGV, 7 do
+  local code, pid, item, user, slot, expires, request_id =
+    ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]), ARGV[i + 5], ARGV[i + 6]
   if redis.call('HEXISTS', PURCHASED, code) == 0 and redis.call('HEXISTS', SOLD, item) == 0 then
     local held = redis.call('HGET', HOLDS, item)
     if held then
@@ -22,7 +22,7 @@ for i = 1, #ARGV, 6 do
       set_mask(user, mask + 2 ^ (slot - 1))
     end
     redis.call('HSET', SOLD, item, user)
-    redis.call('HSET', PURCHASED, code, pid .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires)
+    redis.call('HSET', PURCHASED, code, pid .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires .. '|' .. request_id)
     applied = applied + 1
   end
 end

@@ -12,7 +12,7 @@ export type SaleKeys = {
   deadlines: string;
   /** hash code → "item|user|expires_ms", for codes not purchased (live or lapsed) */
   codes: string;
-  /** hash code → "purchase_id|item|user|slot|expires_ms", for codes that purchased */
+  /** hash code → "purchase_id|item|user|slot|expires_ms|request_id", for codes that purchased */
   purchased: string;
   /** hash user → bit mask of the purchase slots the buyer owns */
   owned: string;

@@ -1,7 +1,7 @@
 -- Purchase: validates the code and turns its hold into a sale, in one step, so a code can never
 -- be redeemed twice. The purchase stays in `pending` until Postgres has it.
 -- KEYS: the sale keys (see sale-lib.lua)
--- ARGV: 1 code, 2 purchase id, 3 now (ms), 4 most expired holds to sweep first
+-- ARGV: 1 code, 2 purchase id, 3 now (ms), 4 most expired holds to sweep first, 5 request id
 -- Returns: {'ok', purchase_id, item, user, slot, expires_ms, replayed (1|0), pending (1|0)}
 --        | {'unknown_code'} | {'code_expired'} | {'user_limit'} | {'rebuild'}
 if redis.call('EXISTS', META) == 0 then
@@ -47,6 +47,6 @@ release_hold(item, code)
 redis.call('HDEL', CODES, code)
 set_mask(user, mask + 2 ^ (slot - 1))
 redis.call('HSET', SOLD, item, user)
-redis.call('HSET', PURCHASED, code, ARGV[2] .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires)
+redis.call('HSET', PURCHASED, code, ARGV[2] .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires .. '|' .. ARGV[5])
 redis.call('ZADD', PENDING, now, code)
 return { 'ok', ARGV[2], item, user, slot, expires, 0, 1 }

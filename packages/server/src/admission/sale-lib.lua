@@ -1,7 +1,8 @@
 -- Shared by every sale script: it is prepended to each of them when they are loaded.
 -- KEYS (the same order in every script):
 --   1 meta  2 sold  3 holds  4 deadlines  5 codes  6 purchased  7 owned  8 held  9 pending
--- Formats: codes[code] = "item|user|expires_ms"; purchased[code] = "purchase_id|item|user|slot|expires_ms";
+-- Formats: codes[code] = "item|user|expires_ms";
+-- purchased[code] = "purchase_id|item|user|slot|expires_ms|request_id" (request id of the request that bought);
 -- owned[user] = bit mask of purchase slots (slot s is bit s-1).
 local META, SOLD, HOLDS, DEADLINES, CODES, PURCHASED, OWNED, HELD, PENDING =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
@@ -12,8 +13,8 @@ local function parse_code(entry)
 end
 
 local function parse_purchase(entry)
-  local pid, item, user, slot, expires = string.match(entry, '^([^|]+)|(%d+)|([^|]+)|(%d+)|(%d+)$')
-  return pid, item, user, tonumber(slot), tonumber(expires)
+  local pid, item, user, slot, expires, request_id = string.match(entry, '^([^|]+)|(%d+)|([^|]+)|(%d+)|(%d+)|?([^|]*)$')
+  return pid, item, user, tonumber(slot), tonumber(expires), request_id
 end
 
 local function has_slot(mask, slot)

@@ -32,7 +32,8 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
   try {
     const sale = deps.sales.cached(saleId) ?? (await deps.sales.find(saleId));
     if (sale === undefined) return refuse('unknown_code', 'no checkout issued this code');
-    const ask = () => deps.admission.purchase({ saleId, code, purchaseId, nowMs });
+    const ask = () =>
+      deps.admission.purchase({ saleId, code, purchaseId, requestId: input.requestId, nowMs });
     decision = await ask();
     if (decision.kind === 'rebuild') {
       await deps.rebuilder.ensure(sale);

@@ -26,7 +26,7 @@ export type RebuildDeps = {
 export type LoadedState = { sold: number; held: number; codes: number };
 
 const selectPurchases = `
-  SELECT code, purchase_id, item_id, user_id, slot,
+  SELECT code, purchase_id, item_id, user_id, slot, request_id,
          (extract(epoch FROM hold_expires_at) * 1000)::int8::text AS expires_ms
   FROM purchases WHERE sale_id = $1`;
 
@@ -42,6 +42,7 @@ const selectCodes = `
 type PurchaseRow = {
   code: string;
   purchase_id: string;
+  request_id: string;
   item_id: number;
   user_id: string;
   slot: number;
@@ -122,7 +123,10 @@ async function load(deps: RebuildDeps, sale: SaleInfo): Promise<LoadedState> {
   for (const p of purchases.rows) {
     soldItems.add(p.item_id);
     sold.push(String(p.item_id), p.user_id);
-    purchased.push(p.code, `${p.purchase_id}|${p.item_id}|${p.user_id}|${p.slot}|${p.expires_ms}`);
+    purchased.push(
+      p.code,
+      `${p.purchase_id}|${p.item_id}|${p.user_id}|${p.slot}|${p.expires_ms}|${p.request_id}`,
+    );
     masks.set(p.user_id, (masks.get(p.user_id) ?? 0) + 2 ** (p.slot - 1));
   }
 

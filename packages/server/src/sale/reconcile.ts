@@ -186,7 +186,8 @@ async function settlePending(deps: SaleDeps, sale: SaleInfo, report: ReconcileRe
       userId: parsed.userId,
       slot: parsed.slot,
       code,
-      requestId: 'reconciler',
+      // The request that admitted it, so the verifier can match the row to what its client saw.
+      requestId: parsed.requestId,
       holdExpiresAtMs: parsed.holdExpiresAtMs,
       purchasedAtMs: nowMs,
     });
@@ -208,7 +209,7 @@ async function settlePending(deps: SaleDeps, sale: SaleInfo, report: ReconcileRe
 
 const countPurchases = 'SELECT count(*)::int AS n FROM purchases WHERE sale_id = $1';
 const selectPurchases = `
-  SELECT code, purchase_id, item_id, user_id, slot,
+  SELECT code, purchase_id, item_id, user_id, slot, request_id,
          (extract(epoch FROM hold_expires_at) * 1000)::int8::text AS expires_ms
   FROM purchases WHERE sale_id = $1`;
 
@@ -228,6 +229,7 @@ async function applyMissingPurchases(deps: SaleDeps, sale: SaleInfo): Promise<nu
     item_id: number;
     user_id: string;
     slot: number;
+    request_id: string;
     expires_ms: string;
   }>({ name: 'reconcile_purchases', text: selectPurchases, values: [sale.saleId] });
   const known = new Set(await deps.redis.hkeys(keys.purchased));
@@ -240,13 +242,14 @@ async function applyMissingPurchases(deps: SaleDeps, sale: SaleInfo): Promise<nu
       userId: r.user_id,
       slot: r.slot,
       holdExpiresAtMs: Number(r.expires_ms),
+      requestId: r.request_id,
     }));
   return deps.admission.applyPurchases(sale.saleId, missing);
 }
 
 function parsePurchased(code: string, entry: string) {
   const parts = entry.split('|');
-  if (parts.length !== 5) return undefined;
+  if (parts.length < 5 || parts.length > 6) return undefined;
   return {
     code,
     purchaseId: parts[0]!,
@@ -254,5 +257,6 @@ function parsePurchased(code: string, entry: string) {
     userId: parts[2]!,
     slot: Number(parts[3]),
     holdExpiresAtMs: Number(parts[4]),
+    requestId: parts[5] || 'reconciler',
   };
 }

@@ -1,8 +1,6 @@
-// A TCP proxy in front of a real service that the test can cut: `down()` drops every connection
-// and refuses new ones, `up()` lets them through again.
-
-import type { AddressInfo } from 'node:net';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+// A TCP proxy that can be cut: `down()` drops every connection and refuses new ones, `up()` lets
+// them through again. Stands between the service and Postgres for the pg-drop fault, and in tests.
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 
 export type TcpProxy = { port: number; down: () => void; up: () => void; close: () => Promise<void> };
 
@@ -15,6 +13,8 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       return;
     }
     const upstream = connect(targetPort, targetHost);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     sockets.add(client);
     sockets.add(upstream);
     const drop = () => {

@@ -1,0 +1,81 @@
+// Injects the chosen faults one after another at seeded random moments while the load runs, and
+// measures how long the service takes to answer again (GET /health and GET /sale both 200).
+import { uniformInt } from 'pure-rand/distribution/uniformInt';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import type { FaultKind } from './faults.js';
+
+export type FaultActions = Record<FaultKind, () => Promise<string>>;
+
+export type FaultRecord = {
+  kind: FaultKind;
+  /** Epoch ms the fault was injected; null when the load ended first. */
+  atMs: number | null;
+  detail: string;
+  /** Epoch ms the service answered again; null if it did not within the deadline. */
+  recoveredAtMs: number | null;
+};
+
+export type ChaosPlan = {
+  kinds: readonly FaultKind[];
+  seed: number;
+  actions: FaultActions;
+  /** Records the fault in the simulator's ledger, report and timeline. */
+  mark: (kind: string, detail: string) => void;
+  serviceUrl: () => string;
+  isLoadRunning: () => boolean;
+  log: (line: string) => void;
+};
+
+const FIRST_FAULT_AFTER_MS: [number, number] = [2000, 4000];
+const BETWEEN_FAULTS_MS: [number, number] = [2000, 4000];
+const RECOVERY_DEADLINE_MS = 30_000;
+
+export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
+  const random = xoroshiro128plus(plan.seed >>> 0);
+  const records: FaultRecord[] = [];
+  let waitMs = uniformInt(random, ...FIRST_FAULT_AFTER_MS);
+  for (const kind of plan.kinds) {
+    await sleep(waitMs);
+    if (!plan.isLoadRunning()) {
+      records.push({ kind, atMs: null, detail: 'not injected: the load ended first', recoveredAtMs: null });
+      continue;
+    }
+    const atMs = Date.now();
+    plan.mark(kind, 'injected');
+    const detail = await plan.actions[kind]();
+    plan.log(`fault ${kind}: ${detail}`);
+    const recoveredAtMs = await waitUntilServing(plan.serviceUrl, atMs + RECOVERY_DEADLINE_MS);
+    plan.mark(
+      `${kind}:recovered`,
+      recoveredAtMs === null ? 'not within 30 s' : `after ${recoveredAtMs - atMs} ms`,
+    );
+    plan.log(
+      `fault ${kind}: ${recoveredAtMs === null ? 'the service did not recover within 30 s' : `service answering again after ${recoveredAtMs - atMs} ms`}`,
+    );
+    records.push({ kind, atMs, detail, recoveredAtMs });
+    waitMs = uniformInt(random, ...BETWEEN_FAULTS_MS);
+  }
+  return records;
+}
+
+async function waitUntilServing(serviceUrl: () => string, deadlineMs: number): Promise<number | null> {
+  while (Date.now() < deadlineMs) {
+    const url = serviceUrl();
+    const ok = await Promise.all([answersOk(`${url}/health`), answersOk(`${url}/sale`)]);
+    if (ok.every(Boolean)) return Date.now();
+    await sleep(100);
+  }
+  return null;
+}
+
+async function answersOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.status === 200;
+  } catch {
+    return false; // refused, reset or timed out: not serving yet
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

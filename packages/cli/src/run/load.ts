@@ -1,0 +1,37 @@
+// The simulator inside a run: started with its progress view, summarized when done.
+import {
+  checkThresholds,
+  formatSummary,
+  type SimOptions,
+  type SimReport,
+  type Simulation,
+  simulate,
+  startProgress,
+} from '@flashsale/sim';
+import { CliError, ExitCode } from '../exit-codes.js';
+
+export type Load = { simulation: Simulation; isRunning: () => boolean; finished: Promise<SimReport> };
+
+export async function startLoad(options: SimOptions, output: NodeJS.WriteStream): Promise<Load> {
+  const simulation = simulate(options);
+  const progress = await startProgress(simulation, options.progress, output);
+  let isRunning = true;
+  const onInterrupt = () => simulation.stop();
+  process.once('SIGINT', onInterrupt);
+  const finished = (async () => {
+    try {
+      const report = await simulation.done;
+      await progress.finished;
+      output.write(formatSummary(report, checkThresholds(report, options.thresholds)));
+      return report;
+    } catch (error) {
+      throw new CliError(`the load could not run: ${(error as Error).message}`, ExitCode.usageOrUnchecked, {
+        cause: error,
+      });
+    } finally {
+      isRunning = false;
+      process.off('SIGINT', onInterrupt);
+    }
+  })();
+  return { simulation, isRunning: () => isRunning, finished };
+}

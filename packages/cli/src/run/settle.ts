@@ -1,0 +1,41 @@
+// After the load, a run waits for the sale to come to rest before verifying: every purchase
+// admitted in Redis settled in Postgres (the reconciler rolls forward what a dead process left),
+// and every hold lapsed or bought.
+import { saleKeys } from '@flashsale/server';
+import type { Redis } from 'ioredis';
+import { type SaleCounts, waitForHoldsToLapse } from './holds.js';
+
+export async function waitForPendingPurchases(
+  redis: Redis,
+  saleId: number,
+  deadlineMs: number,
+): Promise<number> {
+  for (;;) {
+    const pending = await redis.zcard(saleKeys(saleId).pending).catch(() => Number.NaN);
+    if (pending === 0 || Date.now() >= deadlineMs) return pending;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+export async function waitForRest(
+  options: {
+    redis: Redis;
+    target: () => string;
+    saleId: number;
+    pendingDeadlineMs: number;
+    holdsDeadlineMs: number;
+  },
+  say: (line: string) => void,
+): Promise<SaleCounts | undefined> {
+  const pending = await waitForPendingPurchases(options.redis, options.saleId, options.pendingDeadlineMs);
+  if (pending !== 0)
+    say(`${Number.isNaN(pending) ? 'unknown' : pending} purchases still pending in Redis at the deadline`);
+  let lastSaid = 0;
+  return waitForHoldsToLapse(options.target(), options.holdsDeadlineMs, (counts) => {
+    if (Date.now() - lastSaid < 2000) return;
+    lastSaid = Date.now();
+    say(
+      `waiting for ${counts.held} hold${counts.held === 1 ? '' : 's'} to lapse (sold ${counts.sold}/${counts.size})`,
+    );
+  });
+}
