@@ -18,7 +18,7 @@ export type SeriesSpec = {
   ownValues?: (number | null)[];
   /** Draw the line across missing values (curves sampled at different points). */
   spansGaps?: boolean;
-  /** Opaque area fill under the line (stacked charts). */
+  /** Area fill: down to the series below in a stacked chart, else down to zero. */
   fill?: string;
   widthPx?: number;
   /** Canvas line dash, e.g. [6, 4]. */
@@ -36,6 +36,8 @@ export type ChartSpec = {
   yLabel: string;
   yUnit: ValueUnit;
   isLogY: boolean;
+  /** Series are running sums, bottom first: each fills the band down to the one before it. */
+  isStacked: boolean;
   xs: number[];
   series: SeriesSpec[];
   markers: MarkerSpec[];

@@ -49,6 +49,7 @@ export function itemsSoldChart(sim: SimReport): ChartSpec {
     yLabel: 'items',
     yUnit: 'count',
     isLogY: false,
+    isStacked: false,
     xs: withStart(secondEnds(timeline), 0),
     series,
     markers: [...faultMarkers(sim), ...selloutMarker(sim)],

@@ -52,6 +52,7 @@ export function latencyDistributionChart(sim: SimReport, endpoint: Endpoint): Ch
     yLabel: 'response time (ms, log)',
     yUnit: 'ms',
     isLogY: true,
+    isStacked: false,
     xs,
     series,
     markers: [],

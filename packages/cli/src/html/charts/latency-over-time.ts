@@ -14,6 +14,7 @@ export function latencyOverTimeChart(sim: SimReport): ChartSpec {
     yLabel: 'response time (ms, log)',
     yUnit: 'ms',
     isLogY: true,
+    isStacked: false,
     xs: secondMiddles(timeline),
     series: [
       { label: 'p50', color: '#1971c2', values: timeline.map((second) => second.p50_ms), widthPx: 2 },

@@ -1,6 +1,5 @@
-// Answers per second, stacked by outcome code. The series hold running sums and are listed top
-// first: each fills down to zero over the ones above it, which reads as a stack; the legend shows
-// each code's own count.
+// Answers per second, stacked by outcome code: successes at the bottom, errors on top. The series
+// hold running sums (the legend shows each code's own count).
 import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
 import { orderCodes, styleOf } from './outcome-styles.js';
@@ -11,7 +10,7 @@ export function outcomesOverTimeChart(sim: SimReport): ChartSpec {
   const timeline = sim.timeline;
   const codes = orderCodes(timeline.flatMap((second) => Object.keys(second.outcomes)));
   const runningSums = timeline.map(() => 0);
-  const bottomFirst: SeriesSpec[] = codes.map((code) => {
+  const series: SeriesSpec[] = codes.map((code) => {
     const own = timeline.map((second) => second.outcomes[code] ?? 0);
     const style = styleOf(code);
     own.forEach((count, index) => {
@@ -33,8 +32,9 @@ export function outcomesOverTimeChart(sim: SimReport): ChartSpec {
     yLabel: 'answers per second',
     yUnit: 'per_second',
     isLogY: false,
+    isStacked: true,
     xs: secondMiddles(timeline),
-    series: bottomFirst.reverse(),
+    series,
     markers: [...faultMarkers(sim), ...selloutMarker(sim)],
   };
 }

@@ -30,6 +30,7 @@ export function requestRateChart(sim: SimReport): ChartSpec {
     yLabel: 'requests per second',
     yUnit: 'per_second',
     isLogY: false,
+    isStacked: false,
     xs: secondMiddles(timeline),
     series,
     markers: faultMarkers(sim),

@@ -67,13 +67,14 @@ export function drawCharts(page: PageWindow, uPlot: UPlotConstructor, specs: Cha
   }
 
   // Away from the cursor the legend shows each series' peak (the x column says so).
-  function seriesOf(spec: ChartSpec, series: SeriesSpec): UPlotSeries {
+  function seriesOf(spec: ChartSpec, series: SeriesSpec, index: number): UPlotSeries {
     const own = series.ownValues;
     const peak = Math.max(...(own ?? series.values).map((value) => value ?? Number.NEGATIVE_INFINITY));
     return {
       label: series.label,
       stroke: series.color,
-      fill: series.fill,
+      // A stacked series above the first fills through its band, not down to zero.
+      fill: spec.isStacked && index > 0 ? undefined : series.fill,
       width: series.widthPx ?? 1.5,
       dash: series.dashPx,
       spanGaps: series.spansGaps === true,
@@ -83,6 +84,13 @@ export function drawCharts(page: PageWindow, uPlot: UPlotConstructor, specs: Cha
         return formatValue(spec.yUnit, own === undefined ? value : (own[index] ?? null));
       },
     };
+  }
+
+  // uPlot counts the x values as series 0: spec series i is uPlot series i + 1.
+  function bandsOf(series: SeriesSpec[]): { series: [number, number]; fill: string }[] {
+    return series
+      .slice(1)
+      .map((upper, index) => ({ series: [index + 2, index + 1], fill: upper.fill ?? 'transparent' }));
   }
 
   function drawMarkers(chart: UPlotChart, markers: MarkerSpec[]): void {
@@ -123,14 +131,20 @@ export function drawCharts(page: PageWindow, uPlot: UPlotConstructor, specs: Cha
               return x === null ? 'peak' : formatSeconds(x);
             },
           },
-          ...spec.series.map((series) => seriesOf(spec, series)),
+          ...spec.series.map((series, index) => seriesOf(spec, series, index)),
         ],
+        bands: spec.isStacked ? bandsOf(spec.series) : [],
         axes: [xAxisOf(spec), { ...axisOf(spec.yLabel, (y) => formatTick(spec.yUnit, y)), size: 56 }],
         scales: {
           x: { time: false },
           y: spec.isLogY ? { distr: 3, log: 10 } : { range: () => [0, yMax > 0 ? yMax * 1.08 : 1] },
         },
-        legend: { live: true },
+        legend: spec.isStacked
+          ? {
+              live: true,
+              markers: { fill: (_chart, index) => spec.series[index - 1]?.fill ?? 'transparent' },
+            }
+          : { live: true },
         cursor: { drag: { x: true, y: false } },
         hooks: { draw: [(chart) => drawMarkers(chart, spec.markers)] },
       },

@@ -76,7 +76,9 @@ export type UPlotOptions = {
   series: UPlotSeries[];
   axes: UPlotAxis[];
   scales: Record<string, UPlotScale>;
-  legend: { live: boolean };
+  /** Fills between two series, by their indices (upper first). */
+  bands: { series: [number, number]; fill: string }[];
+  legend: { live: boolean; markers?: { fill: (chart: UPlotChart, seriesIndex: number) => string } };
   cursor: { drag: { x: boolean; y: boolean } };
   hooks: { draw: ((chart: UPlotChart) => void)[] };
 };
