@@ -18,6 +18,7 @@ export { SimError, type SimErrorCode } from './errors.js';
 export type { LedgerOutcome, OutcomeCode } from './record/outcomes.js';
 export type { SecondFigures } from './record/timeline.js';
 export { parseReport } from './report/json.js';
+export { summarizeLatencies } from './report/latency-summary.js';
 export { mergeReports } from './report/merge.js';
 export { type PercentileCurve, type PercentilePoint, percentileCurve } from './report/percentile-curve.js';
 export { type ProgressView, startProgress } from './report/progress.js';

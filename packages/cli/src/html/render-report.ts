@@ -9,6 +9,7 @@ import { latencyDistributionChart } from './charts/latency-distribution.js';
 import { latencyOverTimeChart } from './charts/latency-over-time.js';
 import { outcomesOverTimeChart } from './charts/outcomes-over-time.js';
 import { requestRateChart } from './charts/request-rate.js';
+import { bucketTimeline } from './charts/time-buckets.js';
 import { escapeHtml, scriptJson } from './html-text.js';
 import { drawChartsSource } from './page/draw-charts.js';
 import { pageStyle } from './page-style.js';
@@ -37,10 +38,12 @@ type PlacedChart = Readonly<{ spec: ChartSpec | null; text: FigureText }>;
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { sim, verify } = input;
   const title = input.title ?? defaultTitle;
-  const timeNote = sim.faults.length > 0 ? ' Dashed red lines: faults.' : '';
+  const time = bucketTimeline(sim.timeline);
+  const bucketNote = time.secondsPerBucket === 1 ? '' : ` Each point covers ${time.secondsPerBucket} s.`;
+  const timeNote = `${bucketNote}${sim.faults.length > 0 ? ' Dashed red lines: faults.' : ''}`;
   const overTime: PlacedChart[] = [
     {
-      spec: requestRateChart(sim),
+      spec: requestRateChart(sim, time),
       text: {
         title: 'Request rate',
         caption: `Per second: the open-loop target, requests sent and answers received.${timeNote}`,
@@ -48,27 +51,26 @@ export function renderHtmlReport(input: HtmlReportInput): string {
       },
     },
     {
-      spec: latencyOverTimeChart(sim),
+      spec: latencyOverTimeChart(sim, time),
       text: {
         title: 'Response time over time',
-        caption:
-          'p50, p99 and max of each second, from the intended send time (coordinated omission corrected).',
+        caption: `p50, p99 and max of each second, from the intended send time (coordinated omission corrected).${bucketNote}`,
         whenEmpty: 'The run has no timeline.',
       },
     },
     {
-      spec: outcomesOverTimeChart(sim),
+      spec: outcomesOverTimeChart(sim, time),
       text: {
         title: 'Outcomes per second',
-        caption: 'Answers of both endpoints stacked by outcome code; hover for each code’s own count.',
+        caption: `Answers of both endpoints stacked by outcome code; hover for each code’s own rate.${bucketNote}`,
         whenEmpty: 'The run has no timeline.',
       },
     },
     {
-      spec: itemsSoldChart(sim),
+      spec: itemsSoldChart(sim, time),
       text: {
         title: 'Items sold',
-        caption: 'Running totals up to the sell-out: items sold per GET /sale and purchases acknowledged.',
+        caption: `Running totals up to the sell-out: items sold per GET /sale and purchases acknowledged.${bucketNote}`,
         whenEmpty: 'The run has no timeline.',
       },
     },

@@ -2,20 +2,20 @@
 // acknowledged to the simulator, and the sale's size as the line they climb to.
 import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
-import { secondEnds, timeAxisLabel } from './time-axis.js';
+import { bucketEnds, type TimeBuckets, timeAxisLabel } from './time-buckets.js';
 import { faultMarkers, selloutMarker } from './time-markers.js';
 
-export function itemsSoldChart(sim: SimReport): ChartSpec {
-  const timeline = sim.timeline;
+export function itemsSoldChart(sim: SimReport, time: TimeBuckets): ChartSpec {
+  const buckets = time.buckets;
   // Running totals start from nothing at the start of the run.
-  const withStart = <T>(values: T[], start: T) => (timeline.length === 0 ? values : [start, ...values]);
+  const withStart = <T>(values: T[], start: T) => (buckets.length === 0 ? values : [start, ...values]);
   const series: SeriesSpec[] = [];
-  if (timeline.some((second) => second.items_sold !== null)) {
+  if (buckets.some((bucket) => bucket.itemsSold !== null)) {
     series.push({
       label: 'sold (GET /sale)',
       color: '#2b8a3e',
       values: withStart(
-        timeline.map((second) => second.items_sold),
+        buckets.map((bucket) => bucket.itemsSold),
         0,
       ),
       widthPx: 2.5,
@@ -26,7 +26,7 @@ export function itemsSoldChart(sim: SimReport): ChartSpec {
       label: 'purchases acknowledged',
       color: '#1971c2',
       values: withStart(
-        timeline.map((second) => second.purchases),
+        buckets.map((bucket) => bucket.purchases),
         0,
       ),
       widthPx: 1.5,
@@ -35,7 +35,7 @@ export function itemsSoldChart(sim: SimReport): ChartSpec {
       label: 'sale size',
       color: '#868e96',
       values: withStart(
-        timeline.map(() => sim.sale.size),
+        buckets.map(() => sim.sale.size),
         sim.sale.size,
       ),
       widthPx: 1,
@@ -50,7 +50,7 @@ export function itemsSoldChart(sim: SimReport): ChartSpec {
     yUnit: 'count',
     isLogY: false,
     isStacked: false,
-    xs: withStart(secondEnds(timeline), 0),
+    xs: withStart(bucketEnds(time), 0),
     series,
     markers: [...faultMarkers(sim), ...selloutMarker(sim)],
   };

@@ -3,15 +3,15 @@
 import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
 import { orderCodes, styleOf } from './outcome-styles.js';
-import { secondMiddles, timeAxisLabel } from './time-axis.js';
+import { bucketMiddles, type TimeBuckets, timeAxisLabel } from './time-buckets.js';
 import { faultMarkers, selloutMarker } from './time-markers.js';
 
-export function outcomesOverTimeChart(sim: SimReport): ChartSpec {
-  const timeline = sim.timeline;
-  const codes = orderCodes(timeline.flatMap((second) => Object.keys(second.outcomes)));
-  const runningSums = timeline.map(() => 0);
+export function outcomesOverTimeChart(sim: SimReport, time: TimeBuckets): ChartSpec {
+  const buckets = time.buckets;
+  const codes = orderCodes(buckets.flatMap((bucket) => Object.keys(bucket.outcomes)));
+  const runningSums = buckets.map(() => 0);
   const series: SeriesSpec[] = codes.map((code) => {
-    const own = timeline.map((second) => second.outcomes[code] ?? 0);
+    const own = buckets.map((bucket) => bucket.outcomes[code] ?? 0);
     const style = styleOf(code);
     own.forEach((count, index) => {
       runningSums[index] = (runningSums[index] ?? 0) + count;
@@ -33,7 +33,7 @@ export function outcomesOverTimeChart(sim: SimReport): ChartSpec {
     yUnit: 'per_second',
     isLogY: false,
     isStacked: true,
-    xs: secondMiddles(timeline),
+    xs: bucketMiddles(time),
     series,
     markers: [...faultMarkers(sim), ...selloutMarker(sim)],
   };
