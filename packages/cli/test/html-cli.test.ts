@@ -147,7 +147,12 @@ describe('flashsale report html', () => {
     ]);
     expect(merging.code).toBe(0);
     const report = JSON.parse(readFileSync(merged, 'utf8')) as SimReport;
-    expect(report.faults.map((fault) => fault.kind)).toEqual([FAULT_KIND, FAULT_KIND]);
+    expect(report.faults.map((fault) => fault.kind).sort()).toEqual([
+      FAULT_KIND,
+      FAULT_KIND,
+      `${FAULT_KIND}:recovered`,
+      `${FAULT_KIND}:recovered`,
+    ]);
     const checkoutHistograms = Object.entries(report.histograms.response_time_us)
       .filter(([key]) => key.startsWith('checkout.'))
       .map(([, encoded]) => encoded);
@@ -160,10 +165,10 @@ describe('flashsale report html', () => {
     expect(rendering.code).toBe(0);
     const specs = embeddedSpecs(readFileSync(page, 'utf8'));
     for (const spec of specs.filter((each) => each.xKind === 'seconds')) {
-      expect(
-        spec.markers.filter((marker) => marker.label === FAULT_KIND),
-        spec.id,
-      ).toHaveLength(2);
+      // Each shard's fault and its recovery make one shaded span.
+      const spans = spec.markers.filter((marker) => marker.label.startsWith(`${FAULT_KIND} `));
+      expect(spans, spec.id).toHaveLength(2);
+      for (const span of spans) expect(span.untilX, spec.id).toBeGreaterThan(span.x);
     }
     const answered = specs
       .find((spec) => spec.id === 'chart-request-rate')

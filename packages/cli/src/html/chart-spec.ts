@@ -25,8 +25,16 @@ export type SeriesSpec = {
   dashPx?: number[];
 };
 
-/** A labelled vertical line: a fault, or the sell-out. */
-export type MarkerSpec = { x: number; label: string; color: string };
+/** A labelled vertical line (the sell-out, a fault), or a shaded span (a fault until it recovered). */
+export type MarkerSpec = {
+  x: number;
+  /** End of the span; none for a line. */
+  untilX?: number;
+  label: string;
+  color: string;
+  /** Translucent fill of the span. */
+  shade?: string;
+};
 
 export type ChartSpec = {
   /** Id of the element the chart mounts into. */

@@ -40,7 +40,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const title = input.title ?? defaultTitle;
   const time = bucketTimeline(sim.timeline);
   const bucketNote = time.secondsPerBucket === 1 ? '' : ` Each point covers ${time.secondsPerBucket} s.`;
-  const timeNote = `${bucketNote}${sim.faults.length > 0 ? ' Dashed red lines: faults.' : ''}`;
+  const timeNote = `${bucketNote}${sim.faults.length > 0 ? ' Red: faults, shaded until the service answered again.' : ''}`;
   const overTime: PlacedChart[] = [
     {
       spec: requestRateChart(sim, time),

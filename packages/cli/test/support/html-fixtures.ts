@@ -1,5 +1,5 @@
 // Real inputs for the HTML report tests: simulator reports from runs against the sim tests' shop
-// (with a fault marked mid-run), and a verify report of a real sold-out sale in which one
+// (with a fault and its recovery marked mid-run), and a verify report of a real sold-out sale in which one
 // invariant was broken on purpose, so the page shows a FAIL with examples.
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +17,7 @@ export type ShopRun = Readonly<{
   reportPath: string;
 }>;
 
-/** A run that sells a small sale out in a few seconds, with a fault marked 1.5 s in. */
+/** A run that sells a small sale out in a few seconds, with a fault from 1.5 s to 2 s in. */
 export async function runShopSale(
   reportPath: string,
   more: Readonly<{ shard?: string; saleSize?: number }> = {},
@@ -39,11 +39,15 @@ export async function runShopSale(
       progress: 'none',
     }),
   );
-  const fault = setTimeout(() => simulation.markFault(FAULT_KIND, 'marked by the HTML report test'), 1500);
+  // As chaos does: the fault when injected, `:recovered` when the service answers again.
+  const marks = [
+    setTimeout(() => simulation.markFault(FAULT_KIND, 'marked by the HTML report test'), 1500),
+    setTimeout(() => simulation.markFault(`${FAULT_KIND}:recovered`, 'after 500 ms'), 2000),
+  ];
   try {
     return { shop, report: await simulation.done, reportPath };
   } finally {
-    clearTimeout(fault);
+    for (const mark of marks) clearTimeout(mark);
   }
 }
 

@@ -1,17 +1,45 @@
-// Marks on every time axis: each fault the run recorded (chaos), and the moment the sale sold out.
-import type { SimReport } from '@flashsale/sim';
+// Marks on every time axis: each fault the run recorded (chaos), shaded until it recovered, and
+// the moment the sale sold out.
+import type { FaultReport, SimReport } from '@flashsale/sim';
 import type { MarkerSpec } from '../chart-spec.js';
+import { formatDurationMs } from '../figures.js';
 
 const faultColor = '#c92a2a';
+const faultShade = 'rgba(250, 82, 82, 0.12)';
 const selloutColor = '#2b8a3e';
 
+/** Chaos marks a fault `kind` when it is injected and `kind:recovered` when the service answers again. */
+const recoveredSuffix = ':recovered';
+
+/** A fault followed by its recovery is a shaded span labelled with the outage; any other mark a line. */
 export function faultMarkers(sim: SimReport): MarkerSpec[] {
   const startedAtMs = Date.parse(sim.started_at);
-  return sim.faults.map((fault) => ({
-    x: (fault.at_ms - startedAtMs) / 1000,
-    label: fault.kind,
-    color: faultColor,
-  }));
+  const secondsOf = (atMs: number) => (atMs - startedAtMs) / 1000;
+  const faults = [...sim.faults].sort((a, b) => a.at_ms - b.at_ms);
+  const pairedRecoveries = new Set<FaultReport>();
+  const markers: MarkerSpec[] = [];
+  for (const fault of faults) {
+    if (pairedRecoveries.has(fault)) continue;
+    const recovery = faults.find(
+      (later) =>
+        later.kind === `${fault.kind}${recoveredSuffix}` &&
+        later.at_ms >= fault.at_ms &&
+        !pairedRecoveries.has(later),
+    );
+    if (recovery === undefined || fault.kind.endsWith(recoveredSuffix)) {
+      markers.push({ x: secondsOf(fault.at_ms), label: fault.kind, color: faultColor });
+      continue;
+    }
+    pairedRecoveries.add(recovery);
+    markers.push({
+      x: secondsOf(fault.at_ms),
+      untilX: secondsOf(recovery.at_ms),
+      label: `${fault.kind} ${formatDurationMs(recovery.at_ms - fault.at_ms)}`,
+      color: faultColor,
+      shade: faultShade,
+    });
+  }
+  return markers;
 }
 
 export function selloutMarker(sim: SimReport): MarkerSpec[] {

@@ -93,26 +93,38 @@ export function drawCharts(page: PageWindow, uPlot: UPlotConstructor, specs: Cha
       .map((upper, index) => ({ series: [index + 2, index + 1], fill: upper.fill ?? 'transparent' }));
   }
 
+  // Labels go in rows along the top of the plot, each in the first row where it overlaps none.
   function drawMarkers(chart: UPlotChart, markers: MarkerSpec[]): void {
     const { ctx, bbox } = chart;
     const ratio = uPlot.pxRatio;
+    const right = bbox.left + bbox.width;
+    const rowEnds: number[] = [];
     ctx.save();
     ctx.font = `600 ${Math.round(10 * ratio)}px system-ui, sans-serif`;
     ctx.textBaseline = 'top';
     ctx.lineWidth = ratio * 1.5;
-    for (const marker of markers) {
+    for (const marker of [...markers].sort((a, b) => a.x - b.x)) {
       const x = chart.valToPos(marker.x, 'x', true);
-      if (x < bbox.left || x > bbox.left + bbox.width) continue;
+      if (x < bbox.left || x > right) continue;
+      if (marker.untilX !== undefined && marker.shade !== undefined) {
+        const untilX = Math.min(right, chart.valToPos(marker.untilX, 'x', true));
+        ctx.fillStyle = marker.shade;
+        ctx.fillRect(x, bbox.top, Math.max(untilX - x, ratio), bbox.height);
+      }
       ctx.strokeStyle = marker.color;
-      ctx.fillStyle = marker.color;
       ctx.setLineDash([4 * ratio, 3 * ratio]);
       ctx.beginPath();
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
-      const isRoomOnRight = x + ctx.measureText(marker.label).width + 4 * ratio < bbox.left + bbox.width;
-      ctx.textAlign = isRoomOnRight ? 'left' : 'right';
-      ctx.fillText(marker.label, x + (isRoomOnRight ? 3 : -3) * ratio, bbox.top + 2 * ratio);
+      const width = ctx.measureText(marker.label).width;
+      const start = x + width + 4 * ratio < right ? x + 3 * ratio : x - 3 * ratio - width;
+      let row = rowEnds.findIndex((end) => end < start);
+      if (row < 0) row = rowEnds.length < 4 ? rowEnds.length : rowEnds.indexOf(Math.min(...rowEnds));
+      rowEnds[row] = start + width + 6 * ratio;
+      ctx.fillStyle = marker.color;
+      ctx.textAlign = 'left';
+      ctx.fillText(marker.label, start, bbox.top + (2 + row * 12) * ratio);
     }
     ctx.restore();
   }

@@ -27,6 +27,7 @@ export type CanvasContext = {
   stroke(): void;
   setLineDash(segments: number[]): void;
   fillText(text: string, x: number, y: number): void;
+  fillRect(x: number, y: number, width: number, height: number): void;
   measureText(text: string): { width: number };
 };
 

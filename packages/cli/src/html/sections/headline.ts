@@ -43,7 +43,6 @@ function requestsCard(sim: SimReport): Card {
   return {
     name: 'requests',
     value: formatCount(sim.requests),
-    valueSuffix: ` in ${formatDurationMs(sim.duration_ms)}`,
     detail: `${formatRate(sim.achieved_rps)} achieved of ${formatRate(sim.target_rps)} target`,
   };
 }

@@ -19,7 +19,7 @@ export function renderNotes(sim: SimReport): string {
       fault.detail ?? '',
     ]);
     parts.push(
-      `<div class="note fault"><strong>Faults injected</strong> (dashed red lines on the time charts)\n${renderTable(
+      `<div class="note fault"><strong>Faults injected</strong> (red on the time charts)\n${renderTable(
         [{ title: 'at' }, { title: 'kind' }, { title: 'detail' }],
         rows,
       )}</div>`,
