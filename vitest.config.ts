@@ -13,7 +13,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx'],
+    include: ['packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx', 'bench/**/*.test.{ts,mjs}'],
     globalSetup: ['packages/server/test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

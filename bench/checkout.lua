@@ -1,19 +1,46 @@
--- wrk script: checkouts by many distinct buyers over a large sale. Each request picks a buyer
--- and an item from a counter spread by a multiplicative hash, so few requests collide.
-local counter = 0
-local users = tonumber(os.getenv('BENCH_USERS') or '100000')
+-- wrk script: checkouts by many distinct buyers over a large sale. Request n of a run is
+-- BENCH_OFFSET + counter * threads + thread index; buyer and item come from n through
+-- multiplications that are one-to-one modulo 10^k (the factors are odd and not multiples of 5),
+-- so with BENCH_USERS = BENCH_ITEMS = the sale size no two requests of the whole bench share a
+-- buyer or an item until n wraps. done() prints one JSON line for bench/wrk.mjs, including the
+-- highest n sent, so the next run can start past it.
+-- counter and thread_index are globals: thread:set and thread:get only reach globals.
+counter = 0
+thread_index = 0
+local users = tonumber(os.getenv('BENCH_USERS') or '1000000')
 local items = tonumber(os.getenv('BENCH_ITEMS') or '1000000')
-local thread_seed = 0
+local offset = tonumber(os.getenv('BENCH_OFFSET') or '0')
+local thread_count = tonumber(os.getenv('BENCH_THREADS') or '1')
+local threads = {}
 
 setup = function(thread)
-  thread:set('thread_seed', thread_seed)
-  thread_seed = thread_seed + 1
+  thread:set('thread_index', thread_index)
+  thread_index = thread_index + 1
+  table.insert(threads, thread)
 end
 
 request = function()
+  local n = offset + counter * thread_count + thread_index
   counter = counter + 1
-  local n = counter * 8 + thread_seed
   local user = (n * 2654435761) % users
   local item = (n * 40503) % items
   return wrk.format('POST', '/checkout?user_id=b' .. user .. '&id=' .. item)
+end
+
+done = function(summary, latency, requests)
+  local sent = 0
+  for _, thread in ipairs(threads) do
+    sent = math.max(sent, thread:get('counter'))
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"status_errors":%d,' ..
+      '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d,' ..
+      '"latency_us":{"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d,"mean":%.1f},' ..
+      '"next_offset":%d}\n',
+    summary.requests, summary.duration, summary.bytes, errors.status,
+    errors.connect, errors.read, errors.write, errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9),
+    latency.max, latency.mean,
+    offset + (sent + 1) * thread_count))
 end

@@ -1,0 +1,179 @@
+// Benchmark 2: checkout then purchase, driven open-loop by `flashsale simulate` at fixed rates.
+// The figure is the highest rate whose p99 (from the intended send time) stays under 50 ms with
+// nothing dropped, no errors, the rate sent and the generator keeping up, and the p99 at half of
+// it. The baseline is the same search with the same simulator against bare node:http.
+import { fileURLToPath } from 'node:url';
+import { startBareServer } from './bare-baseline.mjs';
+import { formatCpuSplit, serviceProcessGroups } from './cpu-split.mjs';
+import { formatMs, formatRate, formatRatio, round } from './format.mjs';
+import { processTree } from './proc-stats.mjs';
+import { searchMaxRate } from './rate-search.mjs';
+import { withService } from './service.mjs';
+import { runSimulate, startUpS, summarizeRun } from './simulate.mjs';
+import { runWrk } from './wrk.mjs';
+
+const scenarioPath = fileURLToPath(new URL('./full-flow-scenario.json', import.meta.url));
+const p99LimitMs = 50;
+/** The simulator's own threshold for calling itself saturated (schedule lag p99 > 10 ms). */
+const generatorLagLimitMs = 10;
+const withoutCommandLine = ({ commandLine, ...run }) => run;
+
+/**
+ * Why a run does not count as sustained; empty when it does. Judged on the steady seconds (after
+ * the simulator's start-up), except drops and errors, which count over the whole run.
+ */
+export function fullFlowFailures(run) {
+  const { steady } = run;
+  const reasons = [];
+  if (steady.p99_ms === null || steady.p99_ms >= p99LimitMs) reasons.push(`p99 ${steady.p99_ms} ms`);
+  if (run.dropped > 0) reasons.push(`${run.dropped} dropped`);
+  if (run.errors > 0) reasons.push(`${run.errors} errors`);
+  if (steady.sent_share < 0.98) reasons.push(`sent ${steady.sent_share} of target`);
+  if (steady.event_loop_lag_p99_max_ms > generatorLagLimitMs)
+    reasons.push(`generator lagging (event loop p99 up to ${steady.event_loop_lag_p99_max_ms} ms)`);
+  return reasons;
+}
+
+/** Runs simulate at fixed rates against `target`; returns the search and every run. */
+async function searchAgainst(ctx, target, label, startRps, otherGroups) {
+  let commandLine;
+  const search = await searchMaxRate({
+    startRps,
+    maxRuns: ctx.settings.searchRuns,
+    factor: 1.4,
+    isPass: (run) => run.failures.length === 0,
+    measure: async (rps) => {
+      const run = await runFullFlow(ctx, target, rps, otherGroups);
+      commandLine = run.commandLine;
+      ctx.step(
+        `  ${label} ${rps}/s: steady p99 ${run.steady.p99_ms} ms (whole run ${run.p99_ms} ms), ${run.failures.length === 0 ? 'pass' : `fail (${run.failures.join(', ')})`}; cores: ${formatCpuSplit(run.cpu_cores)}`,
+      );
+      return run;
+    },
+  });
+  return {
+    ...search,
+    runs: [...search.measured.values()].sort((a, b) => a.target_rps - b.target_rps),
+    commandLine,
+  };
+}
+
+async function runFullFlow(ctx, target, rps, otherGroups) {
+  const run = await runSimulate({
+    otherGroups,
+    target,
+    rps,
+    durationS: ctx.settings.stepS,
+    seed: ctx.nextSeed(),
+    workDir: ctx.workDir,
+    args: ['--scenario', scenarioPath, '--sale-size', String(ctx.saleSize)],
+  });
+  const summary = summarizeRun(run);
+  return { ...summary, failures: fullFlowFailures(summary), commandLine: run.commandLine };
+}
+
+export async function benchFullFlow(ctx, { checkoutRpsHint }) {
+  ctx.step('full flow: flashsale serve --workers 1, simulate ladder');
+  const server = await withService(ctx, { workers: 1 }, async (service) => {
+    // A fresh process: warm its checkout path (and its pools) before the first rate is judged.
+    const warmUp = await runWrk({
+      url: service.url,
+      connections: ctx.settings.connections,
+      durationS: ctx.settings.warmUpS,
+      saleSize: ctx.saleSize,
+      offset: ctx.takeOffset(),
+    });
+    ctx.advanceOffset(warmUp.nextOffset);
+    const { load_generator, ...groups } = serviceProcessGroups({
+      serverPid: service.process.pid,
+      databaseName: ctx.world.databaseName,
+      loadPid: () => undefined,
+    });
+    const search = await searchAgainst(ctx, service.url, 'flashsale', checkoutRpsHint * 0.4, groups);
+    let half = null;
+    if (search.maxRps !== null) {
+      const halfRps = Math.round(search.maxRps / 2 / 50) * 50;
+      half = await runFullFlow(ctx, service.url, halfRps, groups);
+      ctx.step(
+        `  flashsale at half (${halfRps}/s): steady p99 ${half.steady.p99_ms} ms (whole run ${half.p99_ms} ms, checkout ${half.checkout_p99_ms} ms)`,
+      );
+    }
+    return { ...search, half, serviceCommandLine: service.commandLine };
+  });
+
+  ctx.step('full flow: bare node:http, simulate ladder');
+  const bare = await startBareServer({ workers: 1 });
+  let baseline;
+  try {
+    baseline = await searchAgainst(ctx, bare.url, 'bare', ctx.settings.simulatorStartRps, {
+      server: () => processTree(bare.process.pid),
+    });
+  } finally {
+    await bare.process.stop();
+  }
+
+  const ratio = server.maxRps !== null && baseline.maxRps !== null ? server.maxRps / baseline.maxRps : null;
+  const flags = [];
+  if (server.maxRps === null) flags.push('flashsale sustained none of the rates tried');
+  if (baseline.maxRps === null) flags.push('the bare baseline sustained none of the rates tried');
+  for (const [name, search] of [
+    ['flashsale', server],
+    ['bare', baseline],
+  ]) {
+    if (!search.isMonotonic)
+      flags.push(`noisy: ${name} passed at ${search.maxRps}/s but failed at ${search.lowestFailRps}/s`);
+  }
+  const generatorBound = server.runs
+    .find((run) => run.target_rps === server.lowestFailRps)
+    ?.failures.some((reason) => reason.startsWith('generator'));
+  if (generatorBound)
+    flags.push(
+      "the first failing rate of flashsale had a saturated generator: the figure may be the generator's",
+    );
+  const reach = (search) => (search.lowestFailRps === null ? ' (highest tried)' : '');
+  return {
+    id: 'server-full-flow',
+    title: 'Server full flow (checkout + purchase, simulate, 1 worker)',
+    figures: {
+      max_rps_p99_under_50ms: server.maxRps,
+      first_failing_rps: server.lowestFailRps,
+      at_half_rate: server.half === null ? null : { ...server.half, commandLine: undefined },
+      runs: server.runs.map(withoutCommandLine),
+    },
+    baseline: {
+      name: 'bare node:http, 1 process, same simulate search',
+      max_rps_p99_under_50ms: baseline.maxRps,
+      first_failing_rps: baseline.lowestFailRps,
+      runs: baseline.runs.map(withoutCommandLine),
+    },
+    ratio: round(ratio),
+    ratio_of: 'highest sustained rate, flashsale / bare node:http (both found with the same simulator)',
+    command_lines: {
+      load: server.commandLine,
+      service: server.serviceCommandLine,
+      baseline_load: baseline.commandLine,
+    },
+    notes: [
+      `Buyers: bench/full-flow-scenario.json (all "normal": checkout, think 0.3-2 s, purchase; 20% abandon; items uniform over the sale). Each rate runs ${ctx.settings.stepS} s with a new seed (new buyers). Judged on the steady seconds (after the first ${startUpS} s of each run, the simulator's own start-up; whole-run figures are in the JSON): p99 < ${p99LimitMs} ms from the intended send time, >= 98% of the target sent, the simulator's event-loop lag p99 <= ${generatorLagLimitMs} ms in every second (else the figure would be the generator's); and over the whole run nothing dropped and no errors.`,
+    ],
+    flags,
+    rows: [
+      [
+        'max rate, p99 < 50 ms',
+        `${formatRate(server.maxRps)}${reach(server)}`,
+        `${formatRate(baseline.maxRps)}${reach(baseline)}`,
+        formatRatio(ratio),
+      ],
+      [
+        'p99 at half that rate: steady / whole run / checkout, whole run',
+        server.half === null
+          ? '-'
+          : [server.half.steady.p99_ms, server.half.p99_ms, server.half.checkout_p99_ms]
+              .map(formatMs)
+              .join(' / '),
+        '',
+        '',
+      ],
+    ],
+  };
+}

@@ -1,0 +1,79 @@
+// Benchmark 3: how the group commits of checkout_attempts behaved during the checkout load of
+// benchmark 1, from the difference of the two /metrics scrapes around its measured window.
+import { formatMs, formatRatio, round } from './format.mjs';
+import { histogramDelta, histogramOf, histogramQuantile } from './prometheus.mjs';
+
+const table = 'checkout_attempts';
+
+function windowHistogram(measured, name) {
+  return histogramDelta(
+    histogramOf(measured.metricsAfter, name, { table }),
+    histogramOf(measured.metricsBefore, name, { table }),
+  );
+}
+
+function commitFigures(measured) {
+  const rows = windowHistogram(measured, 'flashsale_group_commit_batch_rows');
+  const seconds = windowHistogram(measured, 'flashsale_group_commit_duration_seconds');
+  const windowS = measured.wrk.durationS;
+  return {
+    workers: measured.workers,
+    batches: rows.count,
+    batches_per_s: round(rows.count / windowS, 0),
+    rows: rows.sum,
+    rows_per_round_trip_mean: round(rows.sum / rows.count),
+    rows_per_round_trip_p99: round(histogramQuantile(0.99, rows)),
+    commit_ms_mean: round((seconds.sum / seconds.count) * 1000),
+    commit_ms_p50: round(histogramQuantile(0.5, seconds) * 1000),
+    commit_ms_p99: round(histogramQuantile(0.99, seconds) * 1000),
+  };
+}
+
+/** From the best round of each service run (the one benchmark 1 reports). */
+export function groupCommitResult({ server1, server2 }) {
+  const one = commitFigures(server1.best);
+  const two = commitFigures(server2.best);
+  return {
+    id: 'group-commit',
+    title: 'Group commit (checkout_attempts, during the checkout load)',
+    figures: { workers_1: one, workers_2: two },
+    baseline: {
+      name: 'one INSERT per attempt (not run: 1 row per round trip by definition)',
+      rows_per_round_trip_mean: 1,
+    },
+    ratio: one.rows_per_round_trip_mean,
+    ratio_of: 'rows per Postgres round trip (1 worker) / 1',
+    command_lines: { load: server1.best.wrk.commandLine, service: server1.best.commandLine },
+    notes: [
+      'From /metrics flashsale_group_commit_batch_rows and _duration_seconds{table="checkout_attempts"}, scraped before and after the measured wrk window; p50/p99 are estimated from the histogram buckets (linear within a bucket, as histogram_quantile).',
+    ],
+    flags: [],
+    rows: [
+      [
+        'rows per round trip, mean (p99), 1 worker',
+        `${one.rows_per_round_trip_mean} (${one.rows_per_round_trip_p99})`,
+        '1',
+        formatRatio(one.rows_per_round_trip_mean),
+      ],
+      [
+        'rows per round trip, mean (p99), 2 workers',
+        `${two.rows_per_round_trip_mean} (${two.rows_per_round_trip_p99})`,
+        '1',
+        formatRatio(two.rows_per_round_trip_mean),
+      ],
+      [
+        'commit mean / p99, 1 worker',
+        `${formatMs(one.commit_ms_mean)} / ${formatMs(one.commit_ms_p99)}`,
+        '',
+        '',
+      ],
+      [
+        'commit mean / p99, 2 workers',
+        `${formatMs(two.commit_ms_mean)} / ${formatMs(two.commit_ms_p99)}`,
+        '',
+        '',
+      ],
+      ['batches/s, 1 / 2 workers', `${one.batches_per_s} / ${two.batches_per_s}`, '', ''],
+    ],
+  };
+}

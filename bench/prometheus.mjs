@@ -1,0 +1,94 @@
+// Reads the service's /metrics (Prometheus text format): histograms over a measured window are
+// the difference of two scrapes, and their quantiles are estimated from the buckets the way
+// Prometheus' histogram_quantile does (linear within the bucket that holds the rank).
+
+/** @typedef {{ name: string, labels: Record<string, string>, value: number }} Sample */
+/** @typedef {{ buckets: { le: number, count: number }[], sum: number, count: number }} Histogram */
+
+const sampleLine = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/;
+const labelPair = /([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"/g;
+
+/** @returns {Sample[]} */
+export function parsePrometheusText(text) {
+  const samples = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const match = sampleLine.exec(line);
+    if (match === null) continue;
+    const labels = {};
+    for (const [, key, value] of (match[2] ?? '').matchAll(labelPair)) {
+      labels[key] = value.replace(/\\(.)/g, (_, c) => (c === 'n' ? '\n' : c));
+    }
+    samples.push({ name: match[1], labels, value: parseValue(match[3]) });
+  }
+  return samples;
+}
+
+function parseValue(text) {
+  if (text === '+Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(text);
+}
+
+const matches = (labels, wanted) => Object.entries(wanted).every(([key, value]) => labels[key] === value);
+
+/**
+ * The histogram `name` summed over every series whose labels include `wanted` (so
+ * `{ route: 'checkout' }` adds up all outcomes of the route).
+ * @returns {Histogram}
+ */
+export function histogramOf(samples, name, wanted = {}) {
+  const byLe = new Map();
+  let sum = 0;
+  let count = 0;
+  for (const sample of samples) {
+    if (!matches(sample.labels, wanted)) continue;
+    if (sample.name === `${name}_bucket`) {
+      const le = parseValue(sample.labels.le);
+      byLe.set(le, (byLe.get(le) ?? 0) + sample.value);
+    } else if (sample.name === `${name}_sum`) sum += sample.value;
+    else if (sample.name === `${name}_count`) count += sample.value;
+  }
+  const buckets = [...byLe].map(([le, n]) => ({ le, count: n })).sort((a, b) => a.le - b.le);
+  return { buckets, sum, count };
+}
+
+/** What was observed between two scrapes of the same histogram. */
+export function histogramDelta(after, before) {
+  const beforeByLe = new Map(before.buckets.map((b) => [b.le, b.count]));
+  return {
+    buckets: after.buckets.map((b) => ({ le: b.le, count: b.count - (beforeByLe.get(b.le) ?? 0) })),
+    sum: after.sum - before.sum,
+    count: after.count - before.count,
+  };
+}
+
+/**
+ * The q-quantile (0..1) estimated from cumulative buckets, as histogram_quantile: linear
+ * interpolation inside the bucket holding the rank, the lower bound of the first bucket taken as
+ * 0, and the highest finite bound when the rank falls in +Inf. NaN for an empty histogram.
+ */
+export function histogramQuantile(q, histogram) {
+  const { buckets } = histogram;
+  const total = buckets.at(-1)?.count ?? 0;
+  if (total === 0) return Number.NaN;
+  const rank = q * total;
+  let lowerBound = 0;
+  let lowerCount = 0;
+  for (const { le, count } of buckets) {
+    if (count >= rank) {
+      if (le === Number.POSITIVE_INFINITY) return lowerBound;
+      if (count === lowerCount) return le;
+      return lowerBound + ((le - lowerBound) * (rank - lowerCount)) / (count - lowerCount);
+    }
+    lowerBound = le;
+    lowerCount = count;
+  }
+  return lowerBound;
+}
+
+export async function scrapeMetrics(baseUrl) {
+  const response = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(10_000) });
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+  return parsePrometheusText(await response.text());
+}
