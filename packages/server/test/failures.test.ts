@@ -162,6 +162,7 @@ describe('a crash between Redis and Postgres', () => {
       requestId: 'crashed-request',
       nowMs: world.clock.now(),
     });
+    const admittedAtMs = world.clock.now();
     expect(admitted.kind).toBe('purchased');
     expect(await query(world.db.url, 'SELECT 1 FROM purchases')).toHaveLength(0);
 

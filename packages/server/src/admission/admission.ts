@@ -54,6 +54,8 @@ export type PurchaseDecision =
       isReplay: boolean;
       /** Postgres may not have it yet: the answer must wait for a durable write. */
       isPending: boolean;
+      /** When Redis admitted it (the purchase time), for a pending purchase. */
+      admittedAtMs: Milliseconds;
     }
   | { kind: 'refused'; reason: 'unknown_code' | 'code_expired' | 'user_limit' }
   | { kind: 'rebuild' };
@@ -136,6 +138,7 @@ export function createAdmission(redis: Redis) {
           holdExpiresAtMs: Number(reply[5]),
           isReplay: reply[6] === 1,
           isPending: reply[7] === 1,
+          admittedAtMs: Number(reply[8]),
         };
       }
       if (status === 'unknown_code' || status === 'code_expired' || status === 'user_limit') {

@@ -2,7 +2,8 @@
 -- be redeemed twice. The purchase stays in `pending` until Postgres has it.
 -- KEYS: the sale keys (see sale-lib.lua)
 -- ARGV: 1 code, 2 purchase id, 3 now (ms), 4 most expired holds to sweep first, 5 request id
--- Returns: {'ok', purchase_id, item, user, slot, expires_ms, replayed (1|0), pending (1|0)}
+-- Returns: {'ok', purchase_id, item, user, slot, expires_ms, replayed (1|0), pending (1|0), admitted_ms}
+--        (admitted_ms: when the purchase was admitted; 0 for a replay Postgres already has)
 --        | {'unknown_code'} | {'code_expired'} | {'user_limit'} | {'rebuild'}
 if redis.call('EXISTS', META) == 0 then
   return { 'rebuild' }
@@ -12,8 +13,8 @@ local code, now = ARGV[1], tonumber(ARGV[3])
 local done = redis.call('HGET', PURCHASED, code)
 if done then
   local pid, item, user, slot, expires = parse_purchase(done)
-  local pending = redis.call('ZSCORE', PENDING, code) and 1 or 0
-  return { 'ok', pid, item, user, slot, expires, 1, pending }
+  local admitted = redis.call('ZSCORE', PENDING, code)
+  return { 'ok', pid, item, user, slot, expires, 1, admitted and 1 or 0, admitted and tonumber(admitted) or 0 }
 end
 
 sweep(now, tonumber(ARGV[4]))
@@ -49,4 +50,4 @@ set_mask(user, mask + 2 ^ (slot - 1))
 redis.call('HSET', SOLD, item, user)
 redis.call('HSET', PURCHASED, code, ARGV[2] .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires .. '|' .. ARGV[5])
 redis.call('ZADD', PENDING, now, code)
-return { 'ok', ARGV[2], item, user, slot, expires, 0, 1 }
+return { 'ok', ARGV[2], item, user, slot, expires, 0, 1, now }

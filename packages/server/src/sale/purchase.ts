@@ -57,7 +57,7 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
     itemId: decision.itemId,
     userId: decision.userId,
     isReplay: decision.isReplay,
-    purchasedAtMs: nowMs,
+    purchasedAtMs: decision.isPending ? decision.admittedAtMs : nowMs,
   } as const;
   // A replay of a purchase Postgres already has is answered at once; anything still pending
   // goes through the (idempotent) write, so no 200 leaves before the row is durable.
@@ -74,7 +74,8 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
       code,
       requestId: input.requestId,
       holdExpiresAtMs: decision.holdExpiresAtMs,
-      purchasedAtMs: nowMs,
+      // A retry of a purchase still pending writes the time it was admitted, not its own.
+      purchasedAtMs: decision.admittedAtMs,
     });
     written = (await ticket.batch)[ticket.index]!;
   } catch (error) {

@@ -160,14 +160,18 @@ async function reconcileLockedSale(deps: SaleDeps, sale: SaleInfo): Promise<Reco
 async function settlePending(deps: SaleDeps, sale: SaleInfo, report: ReconcileReport): Promise<void> {
   const keys = saleKeys(sale.saleId);
   const nowMs = deps.clock();
-  const codes = await deps.redis.zrangebyscore(
+  // Scored by admission time: that is when the purchase happened, and what its row records.
+  const scored = await deps.redis.zrangebyscore(
     keys.pending,
     '-inf',
     nowMs - PENDING_GRACE_MS,
+    'WITHSCORES',
     'LIMIT',
     0,
     PENDING_PER_PASS,
   );
+  const codes = scored.filter((_, i) => i % 2 === 0);
+  const admittedAtMs = scored.filter((_, i) => i % 2 === 1).map(Number);
   if (codes.length === 0) return;
   const entries = await deps.redis.hmget(keys.purchased, ...codes);
   const rows: PurchaseRow[] = [];
@@ -189,7 +193,7 @@ async function settlePending(deps: SaleDeps, sale: SaleInfo, report: ReconcileRe
       // The request that admitted it, so the verifier can match the row to what its client saw.
       requestId: parsed.requestId,
       holdExpiresAtMs: parsed.holdExpiresAtMs,
-      purchasedAtMs: nowMs,
+      purchasedAtMs: admittedAtMs[i]!,
     });
   });
   const results = await deps.writePurchasesNow(rows);
