@@ -35,7 +35,7 @@ describe('flashsale run', () => {
   }, async () => {
     const result = await runCli(['run', ...connection(), '--out', out, '--progress', 'none', '--seed', '7']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    for (const file of ['ledger.jsonl', 'report.json', 'verify.json', 'junit.xml', 'service.log']) {
+    for (const file of ['ledger.jsonl', 'report.json', 'report.html', 'verify.json', 'junit.xml', 'service.log']) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const verify = JSON.parse(readFileSync(join(out, 'verify.json'), 'utf8')) as {

@@ -14,7 +14,8 @@ import type { FaultKind } from '../chaos/faults.js';
 import { type FaultImpact, measureImpact } from '../chaos/impact.js';
 import { type FaultRecord, injectFaults } from '../chaos/injector.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { formatJson } from '../output/json.js';
+import { renderHtmlReport } from '../html/render-report.js';
+import { formatJson, toJson } from '../output/json.js';
 import { formatJunit } from '../output/junit.js';
 import { formatTable } from '../output/table.js';
 import type { VerifyReport } from '../verify/report.js';
@@ -55,7 +56,7 @@ export type RunResult = {
 const SALE_MARGIN_MS = 60_000;
 const HOLD_WAIT_MARGIN_MS = 15_000;
 
-type Paths = Record<'ledger' | 'report' | 'verify' | 'junit' | 'chaos' | 'serviceLog', string>;
+type Paths = Record<'ledger' | 'report' | 'html' | 'verify' | 'junit' | 'chaos' | 'serviceLog', string>;
 
 export async function runAll(options: RunOptions): Promise<RunResult> {
   const say = (line: string) => options.output.write(`run: ${line}\n`);
@@ -63,6 +64,7 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
   const paths: Paths = {
     ledger: join(options.outDir, 'ledger.jsonl'),
     report: join(options.outDir, 'report.json'),
+    html: join(options.outDir, 'report.html'),
     verify: join(options.outDir, 'verify.json'),
     junit: join(options.outDir, 'junit.xml'),
     chaos: join(options.outDir, 'chaos.json'),
@@ -219,6 +221,11 @@ async function settleAndVerify(step: {
     options.output.write(`${formatChaosTable(faults)}\n`);
   }
   options.output.write(`${formatTable(verify)}\n`);
+  await writeFile(
+    paths.html,
+    renderHtmlReport({ sim, verify: toJson(verify), title: 'flashsale run report' }),
+  );
+  say(`report: ${paths.html}`);
 
   const missed = checkThresholds(sim, step.thresholds).filter((r) => !r.isPassed);
   const exitCode =
