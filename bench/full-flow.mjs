@@ -35,7 +35,7 @@ export function fullFlowFailures(run) {
 }
 
 /** Runs simulate at fixed rates against `target`; returns the search and every run. */
-async function searchAgainst(ctx, target, label, startRps, otherGroups) {
+async function searchAgainst(ctx, target, label, startRps, otherGroups, turns) {
   let commandLine;
   const search = await searchMaxRate({
     startRps,
@@ -43,7 +43,7 @@ async function searchAgainst(ctx, target, label, startRps, otherGroups) {
     factor: 1.4,
     isPass: (run) => run.failures.length === 0,
     measure: async (rps) => {
-      const run = await runFullFlow(ctx, target, rps, otherGroups);
+      const run = await turns.take(() => runFullFlow(ctx, target, rps, otherGroups));
       commandLine = run.commandLine;
       ctx.step(
         `  ${label} ${rps}/s: steady p99 ${run.steady.p99_ms} ms (whole run ${run.p99_ms} ms), ${run.failures.length === 0 ? 'pass' : `fail (${run.failures.join(', ')})`}; cores: ${formatCpuSplit(run.cpu_cores)}`,
@@ -72,46 +72,79 @@ async function runFullFlow(ctx, target, rps, otherGroups) {
   return { ...summary, failures: fullFlowFailures(summary), commandLine: run.commandLine };
 }
 
-export async function benchFullFlow(ctx, { checkoutRpsHint }) {
-  ctx.step('full flow: flashsale serve --workers 1, simulate ladder');
-  const server = await withService(ctx, { workers: 1 }, async (service) => {
-    // A fresh process: warm its checkout path (and its pools) before the first rate is judged.
-    const warmUp = await runWrk({
-      url: service.url,
-      connections: ctx.settings.connections,
-      durationS: ctx.settings.warmUpS,
-      saleSize: ctx.saleSize,
-      offset: ctx.takeOffset(),
-    });
-    ctx.advanceOffset(warmUp.nextOffset);
-    const { load_generator, ...groups } = serviceProcessGroups({
-      serverPid: service.process.pid,
-      databaseName: ctx.world.databaseName,
-      loadPid: () => undefined,
-    });
-    const search = await searchAgainst(ctx, service.url, 'flashsale', checkoutRpsHint * 0.4, groups);
-    let half = null;
-    if (search.maxRps !== null) {
-      const halfRps = Math.round(search.maxRps / 2 / 50) * 50;
-      half = await runFullFlow(ctx, service.url, halfRps, groups);
-      ctx.step(
-        `  flashsale at half (${halfRps}/s): steady p99 ${half.steady.p99_ms} ms (whole run ${half.p99_ms} ms, checkout ${half.checkout_p99_ms} ms)`,
-      );
-    }
-    return { ...search, half, serviceCommandLine: service.commandLine };
-  });
+/**
+ * Runs handed to `take` go one at a time, in the order asked for. The two searches ask in turn,
+ * so their runs alternate and both see the same weather on this shared box.
+ */
+function createTurns() {
+  let last = Promise.resolve();
+  return {
+    take(run) {
+      const result = last.then(run);
+      last = result.catch(() => undefined);
+      return result;
+    },
+  };
+}
 
-  ctx.step('full flow: bare node:http, simulate ladder');
+/** Settles every promise, then throws the first failure (so no search is left running). */
+async function allOrFirstError(promises) {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((outcome) => outcome.value);
+}
+
+export async function benchFullFlow(ctx, { checkoutRpsHint }) {
+  ctx.step('full flow: flashsale serve --workers 1 and bare node:http, simulate ladders taking turns');
   const bare = await startBareServer({ workers: 1 });
-  let baseline;
   try {
-    baseline = await searchAgainst(ctx, bare.url, 'bare', ctx.settings.simulatorStartRps, {
-      server: () => processTree(bare.process.pid),
+    return await withService(ctx, { workers: 1 }, async (service) => {
+      // A fresh process: warm its checkout path (and its pools) before the first rate is judged.
+      const warmUp = await runWrk({
+        url: service.url,
+        connections: ctx.settings.connections,
+        durationS: ctx.settings.warmUpS,
+        saleSize: ctx.saleSize,
+        offset: ctx.takeOffset(),
+      });
+      ctx.advanceOffset(warmUp.nextOffset);
+      const { load_generator, ...serviceGroups } = serviceProcessGroups({
+        serverPid: service.process.pid,
+        databaseName: ctx.world.databaseName,
+        loadPid: () => undefined,
+      });
+      const bareGroups = { server: () => processTree(bare.process.pid) };
+      const turns = createTurns();
+      const searchServer = async () => {
+        const search = await searchAgainst(
+          ctx,
+          service.url,
+          'flashsale',
+          checkoutRpsHint * 0.4,
+          serviceGroups,
+          turns,
+        );
+        if (search.maxRps === null) return { ...search, half: null };
+        const halfRps = Math.round(search.maxRps / 2 / 50) * 50;
+        const half = await turns.take(() => runFullFlow(ctx, service.url, halfRps, serviceGroups));
+        ctx.step(
+          `  flashsale at half (${halfRps}/s): steady p99 ${half.steady.p99_ms} ms (whole run ${half.p99_ms} ms, checkout ${half.checkout_p99_ms} ms)`,
+        );
+        return { ...search, half };
+      };
+      const [server, baseline] = await allOrFirstError([
+        searchServer(),
+        searchAgainst(ctx, bare.url, 'bare', ctx.settings.simulatorStartRps, bareGroups, turns),
+      ]);
+      return fullFlowResult(ctx, { ...server, serviceCommandLine: service.commandLine }, baseline);
     });
   } finally {
     await bare.process.stop();
   }
+}
 
+function fullFlowResult(ctx, server, baseline) {
   const ratio = server.maxRps !== null && baseline.maxRps !== null ? server.maxRps / baseline.maxRps : null;
   const flags = [];
   if (server.maxRps === null) flags.push('flashsale sustained none of the rates tried');
@@ -154,7 +187,7 @@ export async function benchFullFlow(ctx, { checkoutRpsHint }) {
       baseline_load: baseline.commandLine,
     },
     notes: [
-      `Buyers: bench/full-flow-scenario.json (all "normal": checkout, think 0.3-2 s, purchase; 20% abandon; items uniform over the sale). Each rate runs ${ctx.settings.stepS} s with a new seed (new buyers). Judged on the steady seconds (after the first ${startUpS} s of each run, the simulator's own start-up; whole-run figures are in the JSON): p99 < ${p99LimitMs} ms from the intended send time, >= 98% of the target sent, the simulator's event-loop lag p99 <= ${generatorLagLimitMs} ms in every second (else the figure would be the generator's); and over the whole run nothing dropped and no errors.`,
+      `Buyers: bench/full-flow-scenario.json (all "normal": checkout, think 0.3-2 s, purchase; 20% abandon; items uniform over the sale). Each rate runs ${ctx.settings.stepS} s with a new seed (new buyers); the flashsale and bare searches take turns, run by run, so both meet the same load from other users of the box (the "other" cores of each run are in the JSON). Judged on the steady seconds (after the first ${startUpS} s of each run, the simulator's own start-up; whole-run figures are in the JSON): p99 < ${p99LimitMs} ms from the intended send time, >= 98% of the target sent, the simulator's event-loop lag p99 <= ${generatorLagLimitMs} ms in every second (else the figure would be the generator's); and over the whole run nothing dropped and no errors.`,
     ],
     flags,
     rows: [

@@ -1,15 +1,11 @@
 // Benchmark 5: memory. Server: resident memory of each service process, sampled every 250 ms
 // during the measured checkout windows of benchmark 1, beside the bare server's under the same
-// load. Simulator: resident memory per 100,000 live buyers. `--users` itself allocates nothing
-// (a buyer is an index until it shops), so what grows is the sessions in flight: buyers here
-// check out, then think for 60 s, so every request of a shorter run starts a session that stays
-// alive, and the slope of RSS over live sessions is the cost of a buyer.
+// load. Simulator: resident memory per 100,000 live buyers (`--users` itself allocates nothing:
+// a buyer is an index until it shops, so what costs memory is the sessions alive at a time).
 import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-baseline.mjs';
 import { formatMb, formatRatio, round } from './format.mjs';
-import { runSimulate, startUpS } from './simulate.mjs';
-
-const scenarioPath = fileURLToPath(new URL('./memory-scenario.json', import.meta.url));
+import { runSimulate } from './simulate.mjs';
 
 /** RSS of the service's processes over every measured round (a primary apart from its workers). */
 function serverRss({ rounds }) {
@@ -27,60 +23,42 @@ function serverRss({ rounds }) {
   };
 }
 
-/** Least-squares slope of y over x. */
-export function slope(points) {
-  const n = points.length;
-  const meanX = points.reduce((sum, p) => sum + p.x, 0) / n;
-  const meanY = points.reduce((sum, p) => sum + p.y, 0) / n;
-  let numerator = 0;
-  let denominator = 0;
-  for (const { x, y } of points) {
-    numerator += (x - meanX) * (y - meanY);
-    denominator += (x - meanX) ** 2;
-  }
-  return denominator === 0 ? Number.NaN : numerator / denominator;
-}
+const scenarios = {
+  thinking: fileURLToPath(new URL('./memory-thinking-scenario.json', import.meta.url)),
+  noThink: fileURLToPath(new URL('./memory-no-think-scenario.json', import.meta.url)),
+};
 
-/** Sessions started by an epoch time, from the report's per-second `sent` counts. */
-function sessionsBy(report, atMs) {
-  let total = 0;
-  for (const second of report.timeline) {
-    const fraction = Math.min(1, Math.max(0, (atMs - second.at_ms) / 1000));
-    total += second.sent * fraction;
-  }
-  return total;
-}
-
+/**
+ * Two runs at the same rate for the same time against the bare server: buyers who check out and
+ * then think for 60 s (every session stays alive to the end), and buyers who buy at once (hardly
+ * any session alive at a time). The difference of their peak RSS, over the sessions alive at the
+ * end of the first, is the memory of a live buyer; everything else (histograms, sockets, the sale's
+ * item arrays, the heap's start-up garbage) is the same in both.
+ */
 async function measureSimulatorMemory(ctx) {
   const bare = await startBareServer({ workers: 1 });
   try {
-    const run = await runSimulate({
-      target: bare.url,
-      rps: ctx.settings.memoryRps,
-      durationS: ctx.settings.memoryS,
-      seed: ctx.nextSeed(),
-      workDir: ctx.workDir,
-      args: ['--scenario', scenarioPath, '--sale-size', String(ctx.saleSize)],
-      rssIntervalMs: 100,
-    });
-    const sessions = run.report.by_endpoint.checkout.requests;
-    // From the end of the simulator's start-up (its warm-up and first-second garbage) to the end
-    // of the schedule.
-    const fromMs = Date.parse(run.report.started_at) + startUpS * 1000;
-    const toMs = Date.parse(run.report.started_at) + run.report.duration_ms;
-    const points = run.rssTimeline
-      .filter(({ atMs }) => atMs >= fromMs && atMs <= toMs)
-      .map(({ atMs, bytes }) => ({ x: sessionsBy(run.report, atMs), y: bytes }));
-    const bytesPerSession = slope(points);
+    const run = (scenario) =>
+      runSimulate({
+        target: bare.url,
+        rps: ctx.settings.memoryRps,
+        durationS: ctx.settings.memoryS,
+        seed: ctx.nextSeed(),
+        workDir: ctx.workDir,
+        args: ['--scenario', scenario, '--sale-size', String(ctx.saleSize)],
+      });
+    const thinking = await run(scenarios.thinking);
+    const noThink = await run(scenarios.noThink);
+    const liveBuyers =
+      thinking.report.by_endpoint.checkout.requests - thinking.report.by_endpoint.purchase.requests;
+    const bytesPerBuyer = (thinking.rssMaxBytes - noThink.rssMaxBytes) / liveBuyers;
     return {
-      sessions_started: sessions,
-      purchases: run.report.by_endpoint.purchase.requests,
-      rss_at_start_bytes: run.rssTimeline[0]?.bytes ?? null,
-      rss_max_bytes: run.rssMaxBytes,
-      samples_fitted: points.length,
-      bytes_per_live_buyer: round(bytesPerSession, 0),
-      mb_per_100k_live_buyers: round((bytesPerSession * 100_000) / 2 ** 20, 1),
-      commandLine: run.commandLine,
+      live_buyers_at_end: liveBuyers,
+      rss_max_bytes_thinking: thinking.rssMaxBytes,
+      rss_max_bytes_no_think: noThink.rssMaxBytes,
+      bytes_per_live_buyer: round(bytesPerBuyer, 0),
+      mb_per_100k_live_buyers: round((bytesPerBuyer * 100_000) / 2 ** 20, 1),
+      commandLine: thinking.commandLine,
     };
   } finally {
     await bare.process.stop();
@@ -89,7 +67,7 @@ async function measureSimulatorMemory(ctx) {
 
 export async function benchMemory(ctx, { server1, server2, bare1 }) {
   ctx.step(
-    `memory: simulate ${ctx.settings.memoryRps}/s for ${ctx.settings.memoryS} s, buyers thinking 60 s`,
+    `memory: simulate ${ctx.settings.memoryRps}/s for ${ctx.settings.memoryS} s, buyers thinking 60 s, then buying at once`,
   );
   const simulator = await measureSimulatorMemory(ctx);
   const one = serverRss(server1);
@@ -103,8 +81,8 @@ export async function benchMemory(ctx, { server1, server2, bare1 }) {
   const flags = [];
   if (one.worker_rss_max_bytes > 150 * 2 ** 20)
     flags.push('server RSS under load is above the 150 MB per worker target');
-  if (simulator.samples_fitted < 10)
-    flags.push(`only ${simulator.samples_fitted} RSS samples for the simulator slope`);
+  if (!(simulator.bytes_per_live_buyer > 0))
+    flags.push('the run with live buyers did not peak above the one without: no per-buyer figure');
   return {
     id: 'memory',
     title: 'Memory: server RSS under checkout load, simulator RSS per 100k buyers',
@@ -121,7 +99,7 @@ export async function benchMemory(ctx, { server1, server2, bare1 }) {
     command_lines: { simulator: simulator.commandLine, server_load: server1.best.wrk.commandLine },
     notes: [
       'Server: VmRSS from /proc every 250 ms during the measured wrk windows of the checkout benchmark, in processes started after the sale was open. The process that opened the 1,000,000-item sale is measured apart, right after GET /sale returned (then stopped).',
-      `Simulator: one process, ${ctx.settings.memoryRps}/s for ${ctx.settings.memoryS} s against the bare server, buyers from bench/memory-scenario.json (check out one item, then think 60 s, so none finishes during the run); MB per 100k = least-squares slope of VmRSS (sampled every 100 ms) over sessions started, from the end of the simulator's start-up (${startUpS} s) to the end of the schedule; RSS moves in steps as the heap grows, so short runs (--quick) give a rough figure. The 1,000,000-item sale costs the simulator a fixed ~13 MB (its sold and held item arrays), included in its RSS at start.`,
+      `Simulator: two runs of one process, ${ctx.settings.memoryRps}/s for ${ctx.settings.memoryS} s each against the bare server: buyers who check out one item and think 60 s (bench/memory-thinking-scenario.json: every session is still alive at the end) and buyers who buy at once (bench/memory-no-think-scenario.json). Per 100k = (peak VmRSS of the first - peak VmRSS of the second) / buyers alive at the end of the first x 100,000; the rest of the simulator's memory (histograms, sockets, the 1,000,000-item sale's arrays, ~13 MB) is in both. \`--users\` allocates nothing per buyer: a buyer is an index until its session starts.`,
     ],
     flags,
     rows: [
@@ -135,8 +113,8 @@ export async function benchMemory(ctx, { server1, server2, bare1 }) {
       ['server RSS right after opening the 1M-item sale', formatMb(ctx.sale.openerRssBytes), '', ''],
       ['simulator RSS per 100k live buyers', `${simulator.mb_per_100k_live_buyers} MB`, '', ''],
       [
-        'simulator RSS start / max',
-        `${formatMb(simulator.rss_at_start_bytes)} / ${formatMb(simulator.rss_max_bytes)} (${simulator.sessions_started.toLocaleString('en-US')} buyers)`,
+        'simulator peak RSS: live buyers / buying at once',
+        `${formatMb(simulator.rss_max_bytes_thinking)} / ${formatMb(simulator.rss_max_bytes_no_think)} (${simulator.live_buyers_at_end.toLocaleString('en-US')} live buyers)`,
         '',
         '',
       ],

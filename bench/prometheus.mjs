@@ -53,6 +53,13 @@ export function histogramOf(samples, name, wanted = {}) {
   return { buckets, sum, count };
 }
 
+/** Counter or gauge `name`, summed over the series whose labels include `wanted`. */
+export function sumOf(samples, name, wanted = {}) {
+  return samples
+    .filter((sample) => sample.name === name && matches(sample.labels, wanted))
+    .reduce((total, sample) => total + sample.value, 0);
+}
+
 /** What was observed between two scrapes of the same histogram. */
 export function histogramDelta(after, before) {
   const beforeByLe = new Map(before.buckets.map((b) => [b.le, b.count]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { histogramDelta, histogramOf, histogramQuantile, parsePrometheusText } from './prometheus.mjs';
+import { histogramDelta, histogramOf, histogramQuantile, parsePrometheusText, sumOf } from './prometheus.mjs';
 
 const scrape = (
   count1,
@@ -23,7 +23,7 @@ flashsale_http_requests_total{route="checkout",outcome="item_held"} 3
 `;
 
 describe('prometheus text', () => {
-  it('reads samples with their labels in any order', () => {
+  it('reads samples with their labels in any order and sums a counter over its series', () => {
     const samples = parsePrometheusText(scrape(1, 2, 3, 6));
     expect(samples).toContainEqual({
       name: 'flashsale_group_commit_batch_rows_bucket',
@@ -35,6 +35,7 @@ describe('prometheus text', () => {
       labels: { route: 'checkout', outcome: 'item_held' },
       value: 3,
     });
+    expect(sumOf(samples, 'flashsale_http_requests_total', { route: 'checkout' })).toBe(15);
   });
 
   it('takes the histogram of one table and the difference of two scrapes', () => {

@@ -41,7 +41,7 @@ const settingsByMode = {
     lateSearchRuns: 0,
     simulatorStartRps: 4000,
     memoryRps: 3000,
-    memoryS: 4,
+    memoryS: 3,
   },
 };
 const saleSize = 1_000_000;

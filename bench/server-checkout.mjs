@@ -6,7 +6,7 @@ import { startBareServer } from './bare-baseline.mjs';
 import { cpuSplit, formatCpuSplit, serviceProcessGroups } from './cpu-split.mjs';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.mjs';
 import { processTree, sampleProcesses } from './proc-stats.mjs';
-import { histogramDelta, histogramOf, histogramQuantile, scrapeMetrics } from './prometheus.mjs';
+import { histogramDelta, histogramOf, histogramQuantile, scrapeMetrics, sumOf } from './prometheus.mjs';
 import { countAttempts, withService } from './service.mjs';
 import { runWrk } from './wrk.mjs';
 
@@ -131,6 +131,33 @@ async function measureService(ctx, service) {
   };
 }
 
+/**
+ * The server process's own health over the window, from prom-client's default metrics: event-loop
+ * lag (prom-client resets it at each scrape, so the second scrape covers the window; with workers
+ * the primary aggregates them) and garbage-collection time.
+ */
+function runtimeFigures(measured) {
+  const { metricsBefore: before, metricsAfter: after } = measured;
+  const gc = (kind) =>
+    histogramDelta(
+      histogramOf(after, 'flashsale_nodejs_gc_duration_seconds', kind === undefined ? {} : { kind }),
+      histogramOf(before, 'flashsale_nodejs_gc_duration_seconds', kind === undefined ? {} : { kind }),
+    );
+  const all = gc();
+  const major = gc('major');
+  const lagMs = (stat) => round(sumOf(after, `flashsale_nodejs_eventloop_lag_${stat}_seconds`) * 1000);
+  return {
+    event_loop_lag_ms: { p50: lagMs('p50'), p99: lagMs('p99'), max: lagMs('max') },
+    gc_ms_per_s: round((all.sum * 1000) / measured.wrk.durationS, 1),
+    major_gcs: major.count,
+    major_gc_ms_mean: major.count === 0 ? null : round((major.sum / major.count) * 1000),
+  };
+}
+
+function formatRuntime({ event_loop_lag_ms: lag, gc_ms_per_s: gcMsPerS, major_gcs: majorGcs }) {
+  return `${formatMs(lag.p99)}; ${gcMsPerS} ms/s (${majorGcs} major)`;
+}
+
 /** Checkout answers by outcome (ok, item_held, …) during the window, from the request counter. */
 function outcomesOf(measured) {
   const count = (samples) => {
@@ -217,6 +244,7 @@ function checkoutResult(id, title, service, { baseline, paired, others: otherBas
       socket_errors: wrk.socketErrors,
       outcomes: outcomesOf(measured),
       server_side_p99_ms: round(histogramQuantile(0.99, serverSeconds) * 1000),
+      server_runtime: runtimeFigures(measured),
       cpu_cores: cpuSplit(measured.usage),
       workers: measured.workers,
       rounds: service.rounds.map((r, i) => ({
@@ -259,6 +287,7 @@ function checkoutResult(id, title, service, { baseline, paired, others: otherBas
         '',
       ],
       ['CPU, cores (of 2)', formatCpuSplit(cpuSplit(measured.usage)), '', ''],
+      ['server event-loop lag p99; GC', formatRuntime(runtimeFigures(measured)), '', ''],
       [
         'attempt rows / answered',
         `${formatCount(measured.rowsWritten)} / ${formatCount(wrk.requests)}${isDurable ? '' : ' (!)'}`,

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpuSplit } from './cpu-split.mjs';
-import { readRssBytes, sampleProcesses } from './proc-stats.mjs';
+import { sampleProcesses } from './proc-stats.mjs';
 import { runProcess } from './processes.mjs';
 import { cliPath } from './service.mjs';
 import { splitTimeline } from './steady-window.mjs';
@@ -12,7 +12,7 @@ import { splitTimeline } from './steady-window.mjs';
  * `otherGroups` adds process groups to sample beside the simulator (see cpu-split.mjs), so the
  * run's CPU split shows what else kept the box busy.
  * @param {{ target: string, rps: number, durationS: number, seed: number, workDir: string,
- *   args?: string[], cpus?: string, rssIntervalMs?: number, otherGroups?: object }} options
+ *   args?: string[], cpus?: string, otherGroups?: object }} options
  */
 export async function runSimulate({
   target,
@@ -22,7 +22,6 @@ export async function runSimulate({
   workDir,
   args = [],
   cpus,
-  rssIntervalMs,
   otherGroups = {},
 }) {
   const reportPath = join(workDir, `sim-${seed}-${rps}.json`);
@@ -48,22 +47,13 @@ export async function runSimulate({
       ? [process.execPath, simArgs]
       : ['taskset', ['-c', cpus, process.execPath, ...simArgs]];
   let sampler;
-  const rssTimeline = [];
-  let timelineTimer;
   const { code, tail } = await runProcess('flashsale simulate', command, commandArgs, {
     env: { CI: 'true' },
     timeoutMs: (durationS + 60) * 1000,
     onStart: (started) => {
-      sampler = sampleProcesses({ ...otherGroups, simulator: () => [started.pid] }, { intervalMs: 200 });
-      if (rssIntervalMs !== undefined) {
-        timelineTimer = setInterval(() => {
-          const bytes = readRssBytes(started.pid);
-          if (bytes !== undefined) rssTimeline.push({ atMs: Date.now(), bytes });
-        }, rssIntervalMs);
-      }
+      sampler = sampleProcesses({ ...otherGroups, simulator: () => [started.pid] }, { intervalMs: 100 });
     },
   });
-  clearInterval(timelineTimer);
   const usage = sampler?.stop();
   // 99 is a missed threshold; none is given here, so anything but 0 is a failed run.
   if (code !== 0) throw new Error(`flashsale simulate exited ${code}:\n${tail}`);
@@ -74,7 +64,6 @@ export async function runSimulate({
     usage,
     cpuS: usage?.cpuByGroup.simulator ?? null,
     elapsedS: usage?.elapsedS ?? null,
-    rssTimeline,
     commandLine: ['node', ...simArgs]
       .join(' ')
       .replace(cliPath, 'packages/cli/dist/main.js')
