@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-baseline.mjs';
 import { formatCpuSplit, serviceProcessGroups } from './cpu-split.mjs';
 import { formatMs, formatRate, formatRatio, round } from './format.mjs';
+import { commitFigures } from './group-commit.mjs';
 import { processTree } from './proc-stats.mjs';
+import { scrapeMetrics } from './prometheus.mjs';
 import { searchMaxRate } from './rate-search.mjs';
 import { withService } from './service.mjs';
 import { runSimulate, startUpS, summarizeRun } from './simulate.mjs';
@@ -35,7 +37,7 @@ export function fullFlowFailures(run) {
 }
 
 /** Runs simulate at fixed rates against `target`; returns the search and every run. */
-async function searchAgainst(ctx, target, label, startRps, otherGroups, turns) {
+async function searchAgainst(ctx, target, label, startRps, otherGroups, turns, metricsUrl) {
   let commandLine;
   const search = await searchMaxRate({
     startRps,
@@ -43,10 +45,19 @@ async function searchAgainst(ctx, target, label, startRps, otherGroups, turns) {
     factor: 1.4,
     isPass: (run) => run.failures.length === 0,
     measure: async (rps) => {
-      const run = await turns.take(() => runFullFlow(ctx, target, rps, otherGroups));
+      const run = await turns.take(() => runFullFlow(ctx, target, rps, otherGroups, metricsUrl));
       commandLine = run.commandLine;
+      const commits =
+        run.group_commits === undefined
+          ? ''
+          : `; commits ${Object.entries(run.group_commits)
+              .map(
+                ([table, c]) =>
+                  `${table} ${c.rows_per_round_trip_mean} rows ${c.commit_ms_mean} ms busy ${c.flushing_share}%`,
+              )
+              .join(', ')}`;
       ctx.step(
-        `  ${label} ${rps}/s: steady p99 ${run.steady.p99_ms} ms (whole run ${run.p99_ms} ms), ${run.failures.length === 0 ? 'pass' : `fail (${run.failures.join(', ')})`}; cores: ${formatCpuSplit(run.cpu_cores)}`,
+        `  ${label} ${rps}/s: steady p99 ${run.steady.p99_ms} ms (whole run ${run.p99_ms} ms), ${run.failures.length === 0 ? 'pass' : `fail (${run.failures.join(', ')})`}; cores: ${formatCpuSplit(run.cpu_cores)}${commits}`,
       );
       return run;
     },
@@ -58,7 +69,9 @@ async function searchAgainst(ctx, target, label, startRps, otherGroups, turns) {
   };
 }
 
-async function runFullFlow(ctx, target, rps, otherGroups) {
+/** One fixed-rate run; with `metricsUrl`, the service's group commits during it too. */
+async function runFullFlow(ctx, target, rps, otherGroups, metricsUrl) {
+  const metricsBefore = metricsUrl === undefined ? null : await scrapeMetrics(metricsUrl);
   const run = await runSimulate({
     otherGroups,
     target,
@@ -69,7 +82,23 @@ async function runFullFlow(ctx, target, rps, otherGroups) {
     args: ['--scenario', scenarioPath, '--sale-size', String(ctx.saleSize)],
   });
   const summary = summarizeRun(run);
-  return { ...summary, failures: fullFlowFailures(summary), commandLine: run.commandLine };
+  let groupCommits;
+  if (metricsBefore !== null) {
+    const metricsAfter = await scrapeMetrics(metricsUrl);
+    const windowS = run.elapsedS ?? ctx.settings.stepS;
+    groupCommits = Object.fromEntries(
+      ['checkout_attempts', 'purchases'].map((table) => [
+        table,
+        commitFigures(metricsBefore, metricsAfter, table, windowS),
+      ]),
+    );
+  }
+  return {
+    ...summary,
+    group_commits: groupCommits,
+    failures: fullFlowFailures(summary),
+    commandLine: run.commandLine,
+  };
 }
 
 /**
@@ -124,10 +153,13 @@ export async function benchFullFlow(ctx, { checkoutRpsHint }) {
           checkoutRpsHint * 0.4,
           serviceGroups,
           turns,
+          service.url,
         );
         if (search.maxRps === null) return { ...search, half: null };
         const halfRps = Math.round(search.maxRps / 2 / 50) * 50;
-        const half = await turns.take(() => runFullFlow(ctx, service.url, halfRps, serviceGroups));
+        const half = await turns.take(() =>
+          runFullFlow(ctx, service.url, halfRps, serviceGroups, service.url),
+        );
         ctx.step(
           `  flashsale at half (${halfRps}/s): steady p99 ${half.steady.p99_ms} ms (whole run ${half.p99_ms} ms, checkout ${half.checkout_p99_ms} ms)`,
         );
@@ -207,6 +239,20 @@ function fullFlowResult(ctx, server, baseline) {
         '',
         '',
       ],
+      [
+        'group commits at that rate: rows per trip, commit mean',
+        formatCommits(server.runs.find((run) => run.target_rps === server.maxRps)?.group_commits),
+        '',
+        '',
+      ],
     ],
   };
+}
+
+function formatCommits(groupCommits) {
+  if (groupCommits === undefined) return '-';
+  const names = { checkout_attempts: 'attempts', purchases: 'purchases' };
+  return Object.entries(groupCommits)
+    .map(([table, c]) => `${names[table]} ${c.rows_per_round_trip_mean}, ${formatMs(c.commit_ms_mean)}`)
+    .join('; ');
 }

@@ -3,21 +3,16 @@
 import { formatMs, formatRatio, round } from './format.mjs';
 import { histogramDelta, histogramOf, histogramQuantile } from './prometheus.mjs';
 
-const table = 'checkout_attempts';
-
-function windowHistogram(measured, name) {
-  return histogramDelta(
-    histogramOf(measured.metricsAfter, name, { table }),
-    histogramOf(measured.metricsBefore, name, { table }),
-  );
-}
-
-function commitFigures(measured) {
-  const rows = windowHistogram(measured, 'flashsale_group_commit_batch_rows');
-  const seconds = windowHistogram(measured, 'flashsale_group_commit_duration_seconds');
-  const windowS = measured.wrk.durationS;
+/**
+ * Group commits of one table between two scrapes of /metrics `windowS` apart: batches, rows per
+ * Postgres round trip and commit time (percentiles estimated from the histogram buckets).
+ */
+export function commitFigures(metricsBefore, metricsAfter, table, windowS) {
+  const between = (name) =>
+    histogramDelta(histogramOf(metricsAfter, name, { table }), histogramOf(metricsBefore, name, { table }));
+  const rows = between('flashsale_group_commit_batch_rows');
+  const seconds = between('flashsale_group_commit_duration_seconds');
   return {
-    workers: measured.workers,
     batches: rows.count,
     batches_per_s: round(rows.count / windowS, 0),
     rows: rows.sum,
@@ -26,13 +21,25 @@ function commitFigures(measured) {
     commit_ms_mean: round((seconds.sum / seconds.count) * 1000),
     commit_ms_p50: round(histogramQuantile(0.5, seconds) * 1000),
     commit_ms_p99: round(histogramQuantile(0.99, seconds) * 1000),
+    // Share of the window with a flush of this table in flight (one at a time per process).
+    flushing_share: round((seconds.sum / windowS) * 100, 0),
   };
 }
 
+const checkoutCommits = (measured) => ({
+  workers: measured.workers,
+  ...commitFigures(
+    measured.metricsBefore,
+    measured.metricsAfter,
+    'checkout_attempts',
+    measured.wrk.durationS,
+  ),
+});
+
 /** From the best round of each service run (the one benchmark 1 reports). */
 export function groupCommitResult({ server1, server2 }) {
-  const one = commitFigures(server1.best);
-  const two = commitFigures(server2.best);
+  const one = checkoutCommits(server1.best);
+  const two = checkoutCommits(server2.best);
   return {
     id: 'group-commit',
     title: 'Group commit (checkout_attempts, during the checkout load)',
@@ -45,7 +52,7 @@ export function groupCommitResult({ server1, server2 }) {
     ratio_of: 'rows per Postgres round trip (1 worker) / 1',
     command_lines: { load: server1.best.wrk.commandLine, service: server1.best.commandLine },
     notes: [
-      'From /metrics flashsale_group_commit_batch_rows and _duration_seconds{table="checkout_attempts"}, scraped before and after the measured wrk window; p50/p99 are estimated from the histogram buckets (linear within a bucket, as histogram_quantile).',
+      'From /metrics flashsale_group_commit_batch_rows and _duration_seconds{table="checkout_attempts"}, scraped before and after the measured wrk window; p50/p99 are estimated from the histogram buckets (linear within a bucket, as histogram_quantile). flushing_share: the share of the window with a flush in flight (sum of commit times / window; with 2 workers, summed over both). Commit time is measured in the service from flush start to its result, so it includes waiting for the event loop, not only Postgres.',
     ],
     flags: [],
     rows: [
