@@ -4,9 +4,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../server/test/support/db.js';
-import { createTestRedis, REDIS_URL } from '../../server/test/support/redis.js';
+import { describe, expect, it } from 'vitest';
+import { useTestStores } from '../../server/test/support/db.js';
+import { REDIS_URL } from '../../server/test/support/redis.js';
 import { faultKinds } from '../src/chaos/faults.js';
 import { runCli } from './support/cli.js';
 
@@ -14,15 +14,7 @@ type Verify = { verdict: string; invariants: Array<{ id: string; status: string 
 type Fault = { kind: string; atMs: number | null; recoveredAtMs: number | null; indeterminate: number };
 
 describe('flashsale run --chaos', () => {
-  let db: TestDatabase;
-  const redis = createTestRedis();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await redis.cleanup();
-    await db.drop();
-  });
+  const stores = useTestStores();
 
   // A modest run: 1,000 items at 600 requests/s sell out in about ten seconds; faults land 2–4 s in.
   // Group commit waits 100 ms for company, so purchases are surely in flight when a fault hits;
@@ -30,7 +22,14 @@ describe('flashsale run --chaos', () => {
   const run = (out: string, ...extra: string[]) =>
     runCli([
       'run',
-      ...['--database-url', db.url, '--redis-url', REDIS_URL, '--redis-key-prefix', redis.prefix],
+      ...[
+        '--database-url',
+        stores.db.url,
+        '--redis-url',
+        REDIS_URL,
+        '--redis-key-prefix',
+        stores.redis.prefix,
+      ],
       ...['--out', out, '--progress', 'none', '--seed', '11'],
       ...[
         '--sale-size',

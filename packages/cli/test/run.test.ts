@@ -4,30 +4,22 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, query, type TestDatabase } from '../../server/test/support/db.js';
-import { createTestRedis, REDIS_URL } from '../../server/test/support/redis.js';
+import { describe, expect, it } from 'vitest';
+import { query, useTestStores } from '../../server/test/support/db.js';
+import { REDIS_URL } from '../../server/test/support/redis.js';
 import { runCli } from './support/cli.js';
 
 describe('flashsale run', () => {
-  let db: TestDatabase;
-  const redis = createTestRedis();
+  const stores = useTestStores();
   const out = mkdtempSync(join(tmpdir(), 'flashsale-run-'));
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await redis.cleanup();
-    await db.drop();
-  });
 
   const connection = () => [
     '--database-url',
-    db.url,
+    stores.db.url,
     '--redis-url',
     REDIS_URL,
     '--redis-key-prefix',
-    redis.prefix,
+    stores.redis.prefix,
   ];
 
   it('sells out a 10,000-item sale, passes every invariant and writes its outputs', {
@@ -35,7 +27,14 @@ describe('flashsale run', () => {
   }, async () => {
     const result = await runCli(['run', ...connection(), '--out', out, '--progress', 'none', '--seed', '7']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    for (const file of ['ledger.jsonl', 'report.json', 'report.html', 'verify.json', 'junit.xml', 'service.log']) {
+    for (const file of [
+      'ledger.jsonl',
+      'report.json',
+      'report.html',
+      'verify.json',
+      'junit.xml',
+      'service.log',
+    ]) {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const verify = JSON.parse(readFileSync(join(out, 'verify.json'), 'utf8')) as {
@@ -55,7 +54,7 @@ describe('flashsale run', () => {
       ['no-stuck-holds', 'PASS'],
     ]);
     const [sold] = await query<{ n: number }>(
-      db.url,
+      stores.db.url,
       'SELECT count(*)::int AS n FROM purchases WHERE sale_id = $1',
       [verify.sale_id],
     );
@@ -70,7 +69,7 @@ describe('flashsale run', () => {
       .filter((line) => line.includes('"endpoint":"purchase"') && line.includes('"status":200'))
       .map((line) => JSON.parse(line) as { code: string; replayed: boolean })
       .find((entry) => !entry.replayed)!;
-    await query(db.url, 'DELETE FROM purchases WHERE code = $1', [acked.code]);
+    await query(stores.db.url, 'DELETE FROM purchases WHERE code = $1', [acked.code]);
 
     const result = await runCli([
       'verify',

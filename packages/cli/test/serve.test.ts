@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adminQuery,
-  createTestDatabase,
-  databaseUrl,
-  dropDatabase,
-  query,
-  type TestDatabase,
-} from '../../server/test/support/db.js';
-import { createTestRedis, REDIS_URL } from '../../server/test/support/redis.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { adminQuery, databaseUrl, dropDatabase, query, useTestStores } from '../../server/test/support/db.js';
+import { REDIS_URL } from '../../server/test/support/redis.js';
 import { runCli, startCli } from './support/cli.js';
 
 describe('flashsale serve', () => {
-  let db: TestDatabase;
-  const redis = createTestRedis();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await redis.cleanup();
-    await db.drop();
-  });
+  const stores = useTestStores();
 
   const flags = () => [
     '--port',
     '0',
     '--database-url',
-    db.url,
+    stores.db.url,
     '--redis-url',
     REDIS_URL,
     '--redis-key-prefix',
-    redis.prefix,
+    stores.redis.prefix,
     '--sale-size',
     '1000',
   ];
@@ -92,7 +77,7 @@ describe('flashsale serve', () => {
     const answered = answers.filter((a) => a.status === 200 || a.status === 409 || a.status === 403);
     expect(answered.length).toBeGreaterThan(0);
     const rows = await query<{ request_id: string }>(
-      db.url,
+      stores.db.url,
       "SELECT request_id FROM checkout_attempts WHERE request_id LIKE 'sigterm-%'",
     );
     const stored = new Set(rows.map((r) => r.request_id));

@@ -1,8 +1,8 @@
 // The public surface of @flashsale/server. Settings load eagerly (the CLI builds its flags from
 // them); everything that pulls in pg, ioredis or prom-client is imported on first use.
 
-export type { SaleKeys } from './admission/keys.js';
-export { saleKeys } from './admission/keys.js';
+export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
+export { saleDataKeys, saleKeys } from './admission/keys.js';
 export type { ServeHandle } from './cluster.js';
 export type { Milliseconds } from './config/duration.js';
 export { formatDuration, parseDuration } from './config/duration.js';

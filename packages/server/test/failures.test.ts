@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../../cli/src/chaos/tcp-proxy.js';
 import { createAdmission } from '../src/admission/admission.js';
-import { saleKeys } from '../src/admission/keys.js';
+import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
 import { purchaseIdFor } from '../src/sale/codes.js';
 import { PENDING_GRACE_MS } from '../src/sale/timing.js';
 import { databaseUrl, query } from './support/db.js';
@@ -97,17 +97,7 @@ describe('Redis loses a live sale', () => {
     const saleId = Number(sold.body.sale_id);
     const keys = saleKeys(saleId);
 
-    const deleted = await world.redis.client.del(
-      keys.meta,
-      keys.sold,
-      keys.holds,
-      keys.deadlines,
-      keys.codes,
-      keys.purchased,
-      keys.owned,
-      keys.held,
-      keys.pending,
-    );
+    const deleted = await world.redis.client.del(...saleDataKeys(saleId));
     expect(deleted).toBeGreaterThan(0);
 
     expect((await post('/checkout?user_id=yuri&id=1')).body.error).toBe('sold_out');
@@ -125,17 +115,7 @@ describe('Redis loses a live sale', () => {
   it('a flush while nobody is asking is repaired by the reconciler', async () => {
     const saleId = Number((await world.call('GET', '/sale')).body.sale_id);
     const keys = saleKeys(saleId);
-    await world.redis.client.del(
-      keys.meta,
-      keys.sold,
-      keys.holds,
-      keys.deadlines,
-      keys.codes,
-      keys.purchased,
-      keys.owned,
-      keys.held,
-      keys.pending,
-    );
+    await world.redis.client.del(...saleDataKeys(saleId));
     await world.server.reconcileNow();
     expect(await world.redis.client.exists(keys.meta)).toBe(1);
     expect(await world.redis.client.hlen(keys.sold)).toBe(2);
@@ -173,10 +153,19 @@ describe('a crash between Redis and Postgres', () => {
     await world.server.reconcileNow();
     const rows = await query(
       world.db.url,
-      'SELECT user_id, item_id, code, purchase_id, request_id FROM purchases',
+      `SELECT user_id, item_id, code, purchase_id, request_id,
+              round(extract(epoch FROM purchased_at) * 1000)::float8 AS purchased_ms
+       FROM purchases`,
     );
     expect(rows).toEqual([
-      { user_id: 'zoe', item_id: 9, code, purchase_id: purchaseIdFor(code), request_id: 'crashed-request' },
+      {
+        user_id: 'zoe',
+        item_id: 9,
+        code,
+        purchase_id: purchaseIdFor(code),
+        request_id: 'crashed-request', // the request that admitted it
+        purchased_ms: admittedAtMs, // when Redis admitted it, not when it was rolled forward
+      },
     ]);
     expect(await world.redis.client.zcard(saleKeys(saleId).pending)).toBe(0);
     const replay = await world.call('POST', `/purchase?code=${code}`);

@@ -4,8 +4,8 @@ import { createLogger } from '../src/observe/log.js';
 import { openSale } from '../src/sale/open.js';
 import { startServer } from '../src/start.js';
 import { createPool } from '../src/store/pool.js';
-import { createTestDatabase, query, type TestDatabase } from './support/db.js';
-import { createTestRedis, REDIS_URL } from './support/redis.js';
+import { query, useTestStores } from './support/db.js';
+import { REDIS_URL } from './support/redis.js';
 import { call, createWorld, DEFAULT_TEST_FLAGS, type World } from './support/server.js';
 
 describe('concurrent buyers', () => {
@@ -85,24 +85,16 @@ describe('concurrent buyers', () => {
 });
 
 describe('instances racing to open a sale', () => {
-  let db: TestDatabase;
-  const redis = createTestRedis();
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-  afterAll(async () => {
-    await redis.cleanup();
-    await db.drop();
-  });
+  const stores = useTestStores();
 
   it('two instances started together open one sale with one set of items', async () => {
     const config = loadServerConfig({
       flags: {
         ...DEFAULT_TEST_FLAGS,
         saleSize: '500',
-        databaseUrl: db.url,
+        databaseUrl: stores.db.url,
         redisUrl: REDIS_URL,
-        redisKeyPrefix: redis.prefix,
+        redisKeyPrefix: stores.redis.prefix,
       },
       env: {},
     });
@@ -111,7 +103,7 @@ describe('instances racing to open a sale', () => {
     await Promise.all([a.close(), b.close()]);
     expect(sa.body.sale_id).toBe(sb.body.sale_id);
     const counts = await query<{ sales: number; items: number; distinct_items: number; slots: number }>(
-      db.url,
+      stores.db.url,
       `SELECT (SELECT count(*) FROM sales)::int AS sales, (SELECT count(*) FROM items)::int AS items,
               (SELECT count(DISTINCT item_id) FROM items)::int AS distinct_items, (SELECT count(*) FROM sale_slots)::int AS slots`,
     );
@@ -121,14 +113,14 @@ describe('instances racing to open a sale', () => {
   it('eight pools opening the same future sale at once leave exactly one item set', async () => {
     const log = createLogger('silent');
     const pools = Array.from({ length: 8 }, () =>
-      createPool({ databaseUrl: db.url, size: 2, applicationName: 'race' }, log),
+      createPool({ databaseUrl: stores.db.url, size: 2, applicationName: 'race' }, log),
     );
     const params = { saleDurationMs: 86_400_000, saleSize: 300, userLimit: 10, holdTtlMs: 30_000 };
     const results = await Promise.all(pools.map((pool) => openSale(pool, 999_999, params)));
     await Promise.all(pools.map((pool) => pool.end()));
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     const [row] = await query<{ n: number }>(
-      db.url,
+      stores.db.url,
       'SELECT count(*)::int AS n FROM items WHERE sale_id = 999999',
     );
     expect(row!.n).toBe(300);

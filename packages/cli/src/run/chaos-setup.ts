@@ -1,6 +1,6 @@
 // What a chaos run needs around the service: its own Redis to restart, a cuttable proxy in front
 // of Postgres, and the actions that inject each fault.
-import { type ServerConfig, saleKeys } from '@flashsale/server';
+import { type ServerConfig, saleDataKeys } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
@@ -91,18 +91,7 @@ export function faultActions(context: FaultContext): FaultActions {
       return `SIGKILL service ${killed}, restarted as ${started} after ${KILL_SERVER_PAUSE_MS} ms`;
     },
     async 'flush-redis'() {
-      const keys = saleKeys(context.saleId);
-      const deleted = await context.redis.del(
-        keys.meta,
-        keys.sold,
-        keys.holds,
-        keys.deadlines,
-        keys.codes,
-        keys.purchased,
-        keys.owned,
-        keys.held,
-        keys.pending,
-      );
+      const deleted = await context.redis.del(...saleDataKeys(context.saleId));
       return `deleted ${deleted} keys of sale ${context.saleId}`;
     },
     async 'restart-redis'() {

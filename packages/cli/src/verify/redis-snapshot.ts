@@ -1,7 +1,7 @@
 // Reads one sale's Redis state atomically (one read-only script) and loads it into the
 // verify_redis_* temp tables, where the Redis invariants compare it with Postgres.
 import { readFileSync } from 'node:fs';
-import { saleKeys } from '@flashsale/server';
+import { saleDataKeys } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
@@ -32,8 +32,7 @@ export async function loadRedisSnapshot(
   redis: Redis,
   saleId: number,
 ): Promise<RedisState> {
-  const k = saleKeys(saleId);
-  const keys = [k.meta, k.sold, k.holds, k.deadlines, k.codes, k.purchased, k.owned, k.held, k.pending];
+  const keys = saleDataKeys(saleId);
   const reply = (await redis.eval(snapshotScript, keys.length, ...keys)) as [number, ...string[][]];
   const [exists, meta, sold, holds, deadlines, owned, held, pending, purchased, holdCodes] = reply;
   const [soldItems, soldUsers] = columns(sold!);

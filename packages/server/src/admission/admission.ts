@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Milliseconds } from '../config/duration.js';
-import { type SaleScriptKeys, saleScriptKeys } from './keys.js';
+import { type SaleDataKeys, saleDataKeys } from './keys.js';
 
 /** Expired holds a request script releases before deciding; the reconciler sweeps the rest. */
 const SWEEP_PER_REQUEST = 16;
@@ -60,7 +60,7 @@ export type PurchaseDecision =
   | { kind: 'refused'; reason: 'unknown_code' | 'code_expired' | 'user_limit' }
   | { kind: 'rebuild' };
 
-export type SaleCounts = { size: number; sold: number; held: number; pending: number };
+export type SaleCounts = { kind: 'counts'; size: number; sold: number; held: number; pending: number };
 
 export type PurchaseRecord = {
   code: string;
@@ -80,7 +80,7 @@ export function createAdmission(redis: Redis) {
     redis.defineCommand(name, { numberOfKeys: 9, lua: sources[name] });
   }
   const scripts = redis as unknown as ScriptCommands;
-  const call = (name: ScriptName, keys: SaleScriptKeys, ...args: Array<string | number>) =>
+  const call = (name: ScriptName, keys: SaleDataKeys, ...args: Array<string | number>) =>
     scripts[name](...keys, ...args);
 
   return {
@@ -93,7 +93,7 @@ export function createAdmission(redis: Redis) {
     }): Promise<CheckoutDecision> {
       const reply = (await call(
         'fsCheckout',
-        saleScriptKeys(input.saleId),
+        saleDataKeys(input.saleId),
         input.userId,
         input.itemId,
         input.newCode,
@@ -120,7 +120,7 @@ export function createAdmission(redis: Redis) {
     }): Promise<PurchaseDecision> {
       const reply = (await call(
         'fsPurchase',
-        saleScriptKeys(input.saleId),
+        saleDataKeys(input.saleId),
         input.code,
         input.purchaseId,
         input.nowMs,
@@ -149,17 +149,17 @@ export function createAdmission(redis: Redis) {
 
     /** Undoes a new hold whose attempt row could not be written. */
     async releaseHold(saleId: number, code: string): Promise<boolean> {
-      return (await call('fsReleaseHold', saleScriptKeys(saleId), code)) === 1;
+      return (await call('fsReleaseHold', saleDataKeys(saleId), code)) === 1;
     },
 
     /** Undoes a purchase Postgres did not take. */
     async undoPurchase(saleId: number, code: string, nowMs: Milliseconds): Promise<boolean> {
-      return (await call('fsUndoPurchase', saleScriptKeys(saleId), code, nowMs)) === 1;
+      return (await call('fsUndoPurchase', saleDataKeys(saleId), code, nowMs)) === 1;
     },
 
     /** Marks purchases durable: they leave the pending set the reconciler watches. */
     async confirmPurchases(saleId: number, codes: readonly string[]): Promise<void> {
-      if (codes.length > 0) await redis.zrem(saleScriptKeys(saleId)[8], ...codes);
+      if (codes.length > 0) await redis.zrem(saleDataKeys(saleId)[8], ...codes);
     },
 
     /** Shows in Redis purchases that only Postgres has; returns how many were applied. */
@@ -168,20 +168,21 @@ export function createAdmission(redis: Redis) {
       const args: Array<string | number> = [];
       for (const r of records)
         args.push(r.code, r.purchaseId, r.itemId, r.userId, r.slot, r.holdExpiresAtMs, r.requestId);
-      return Number(await call('fsApplyPurchases', saleScriptKeys(saleId), ...args));
+      return Number(await call('fsApplyPurchases', saleDataKeys(saleId), ...args));
     },
 
-    /** Counts after sweeping up to `sweepLimit` lapsed holds; undefined when the sale must be rebuilt. */
+    /** Counts after sweeping up to `sweepLimit` lapsed holds, or `rebuild` when the keys are gone. */
     async saleCounts(
       saleId: number,
       nowMs: Milliseconds,
       sweepLimit = 1000,
-    ): Promise<SaleCounts | undefined> {
-      const reply = (await call('fsSaleStatus', saleScriptKeys(saleId), nowMs, sweepLimit)) as Array<
+    ): Promise<SaleCounts | { kind: 'rebuild' }> {
+      const reply = (await call('fsSaleStatus', saleDataKeys(saleId), nowMs, sweepLimit)) as Array<
         string | number
       >;
-      if (reply[0] === 'rebuild') return undefined;
+      if (reply[0] === 'rebuild') return { kind: 'rebuild' };
       return {
+        kind: 'counts',
         size: Number(reply[0]),
         sold: Number(reply[1]),
         held: Number(reply[2]),

@@ -26,26 +26,16 @@ export type SaleKeys = {
   reconcileLock: string;
 };
 
-/** The keys every sale script takes, in the order the scripts' KEYS expect. */
-export type SaleScriptKeys = readonly [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-];
+/** Every data key of a sale (not its locks), in the order the sale scripts take them as KEYS. */
+export type SaleDataKeys = readonly [string, string, string, string, string, string, string, string, string];
 
-const cache = new Map<number, { keys: SaleKeys; scriptKeys: SaleScriptKeys }>();
+const cache = new Map<number, { keys: SaleKeys; scriptKeys: SaleDataKeys }>();
 
 export function saleKeys(saleId: number): SaleKeys {
   return entry(saleId).keys;
 }
 
-export function saleScriptKeys(saleId: number): SaleScriptKeys {
+export function saleDataKeys(saleId: number): SaleDataKeys {
   return entry(saleId).scriptKeys;
 }
 
@@ -66,7 +56,7 @@ function entry(saleId: number) {
       rebuildLock: `${tag}:rebuild-lock`,
       reconcileLock: `${tag}:reconcile-lock`,
     };
-    const scriptKeys: SaleScriptKeys = [
+    const scriptKeys: SaleDataKeys = [
       keys.meta,
       keys.sold,
       keys.holds,

@@ -5,6 +5,7 @@ import type { CheckoutDecision } from '../admission/admission.js';
 import type { Milliseconds } from '../config/duration.js';
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
+import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import { saleIdAt } from './clock.js';
 import { newCode } from './codes.js';
 import type { SaleDeps } from './deps.js';
@@ -22,18 +23,11 @@ export async function checkout(deps: SaleDeps, input: CheckoutInput): Promise<Ch
   let decision: CheckoutDecision;
   try {
     const sale = deps.sales.cached(saleId) ?? (await deps.sales.open(saleId));
-    const ask = () =>
-      deps.admission.checkout({ saleId, userId: input.userId, itemId: input.itemId, newCode: code, nowMs });
-    decision = await ask();
-    if (decision.kind === 'rebuild') {
-      await deps.rebuilder.ensure(sale);
-      decision = await ask();
-    }
+    decision = await askRebuildingOnce(deps, sale, () =>
+      deps.admission.checkout({ saleId, userId: input.userId, itemId: input.itemId, newCode: code, nowMs }),
+    );
   } catch (error) {
-    if (isConnectionFailure(error) || (error as { code?: string }).code === 'unavailable') {
-      return refuse('unavailable', 'the sale is unavailable right now; retry shortly');
-    }
-    throw error;
+    return unavailableOrThrow(error, 'the sale is unavailable right now; retry shortly');
   }
 
   if (decision.kind === 'rebuild') return refuse('unavailable', 'the sale is being restored; retry shortly');

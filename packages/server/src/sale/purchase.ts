@@ -7,6 +7,7 @@ import type { Milliseconds } from '../config/duration.js';
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
 import type { PurchaseWrite } from '../store/purchases.js';
+import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import { purchaseIdFor } from './codes.js';
 import type { SaleDeps } from './deps.js';
 
@@ -32,18 +33,11 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
   try {
     const sale = deps.sales.cached(saleId) ?? (await deps.sales.find(saleId));
     if (sale === undefined) return refuse('unknown_code', 'no checkout issued this code');
-    const ask = () =>
-      deps.admission.purchase({ saleId, code, purchaseId, requestId: input.requestId, nowMs });
-    decision = await ask();
-    if (decision.kind === 'rebuild') {
-      await deps.rebuilder.ensure(sale);
-      decision = await ask();
-    }
+    decision = await askRebuildingOnce(deps, sale, () =>
+      deps.admission.purchase({ saleId, code, purchaseId, requestId: input.requestId, nowMs }),
+    );
   } catch (error) {
-    if (isConnectionFailure(error) || (error as { code?: string }).code === 'unavailable') {
-      return refuse('unavailable', 'purchases are unavailable right now; retry with the same code');
-    }
-    throw error;
+    return unavailableOrThrow(error, 'purchases are unavailable right now; retry with the same code');
   }
 
   if (decision.kind === 'rebuild')

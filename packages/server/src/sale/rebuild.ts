@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { saleKeys } from '../admission/keys.js';
+import { saleDataKeys, saleKeys } from '../admission/keys.js';
 import type { Milliseconds } from '../config/duration.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
@@ -150,17 +150,7 @@ async function load(deps: RebuildDeps, sale: SaleInfo): Promise<LoadedState> {
   }
 
   const tx = deps.redis.multi();
-  tx.del(
-    keys.meta,
-    keys.sold,
-    keys.holds,
-    keys.deadlines,
-    keys.codes,
-    keys.purchased,
-    keys.owned,
-    keys.held,
-    keys.pending,
-  );
+  tx.del(...saleDataKeys(sale.saleId));
   for (const chunk of chunks(sold)) tx.hset(keys.sold, ...chunk);
   for (const chunk of chunks(purchased)) tx.hset(keys.purchased, ...chunk);
   for (const chunk of chunks(codeEntries)) tx.hset(keys.codes, ...chunk);
@@ -178,16 +168,7 @@ async function load(deps: RebuildDeps, sale: SaleInfo): Promise<LoadedState> {
     ends_at_ms: sale.endsAtMs,
     retain_until_ms: retainUntilMs(sale),
   });
-  for (const key of [
-    keys.meta,
-    keys.sold,
-    keys.holds,
-    keys.deadlines,
-    keys.codes,
-    keys.purchased,
-    keys.owned,
-    keys.held,
-  ]) {
+  for (const key of saleDataKeys(sale.saleId)) {
     tx.pexpireat(key, retainUntilMs(sale));
   }
   const results = await tx.exec();

@@ -10,7 +10,7 @@
 // Every step is idempotent; a per-sale lock in Redis only saves duplicate work between instances.
 import { randomUUID } from 'node:crypto';
 import type { PurchaseRecord } from '../admission/admission.js';
-import { saleKeys } from '../admission/keys.js';
+import { saleDataKeys, saleKeys } from '../admission/keys.js';
 import type { Milliseconds } from '../config/duration.js';
 import { isConnectionFailure } from '../store/failures.js';
 import type { PurchaseRow } from '../store/purchases.js';
@@ -121,28 +121,17 @@ const RELEASE_IF_MINE =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 async function reconcileLockedSale(deps: SaleDeps, sale: SaleInfo): Promise<ReconcileReport> {
-  const keys = saleKeys(sale.saleId);
   await deps.rebuilder.ensure(sale);
   const before = await deps.admission.saleCounts(sale.saleId, deps.clock(), 10_000);
   const report: ReconcileReport = { saleId: sale.saleId, rolledForward: 0, undone: 0, applied: 0 };
-  if (before === undefined) return report; // vanished again since ensure(): the next pass rebuilds
+  if (before.kind === 'rebuild') return report; // vanished again since ensure(): the next pass rebuilds
 
   await settlePending(deps, sale, report);
   report.applied = await applyMissingPurchases(deps, sale);
 
   const retainUntil = retainUntilMs(sale);
   const tx = deps.redis.multi();
-  for (const key of [
-    keys.meta,
-    keys.sold,
-    keys.holds,
-    keys.deadlines,
-    keys.codes,
-    keys.purchased,
-    keys.owned,
-    keys.held,
-    keys.pending,
-  ]) {
+  for (const key of saleDataKeys(sale.saleId)) {
     tx.pexpireat(key, retainUntil);
   }
   await tx.exec();

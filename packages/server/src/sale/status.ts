@@ -3,7 +3,7 @@
 import { saleKeys } from '../admission/keys.js';
 import type { Milliseconds } from '../config/duration.js';
 import { type Refusal, refuse } from '../errors.js';
-import { isConnectionFailure } from '../store/failures.js';
+import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import { saleIdAt } from './clock.js';
 import type { SaleDeps } from './deps.js';
 
@@ -33,12 +33,8 @@ export async function saleStatus(deps: SaleDeps): Promise<SaleStatus | Refusal> 
   try {
     const saleId = saleIdAt(deps.clock(), deps.config.saleDurationMs);
     const sale = await deps.sales.open(saleId);
-    let counts = await deps.admission.saleCounts(saleId, deps.clock());
-    if (counts === undefined) {
-      await deps.rebuilder.ensure(sale);
-      counts = await deps.admission.saleCounts(saleId, deps.clock());
-    }
-    if (counts === undefined) return refuse('unavailable', 'the sale is being restored; retry shortly');
+    const counts = await askRebuildingOnce(deps, sale, () => deps.admission.saleCounts(saleId, deps.clock()));
+    if (counts.kind === 'rebuild') return refuse('unavailable', 'the sale is being restored; retry shortly');
     return {
       ok: true,
       saleId,
@@ -50,9 +46,7 @@ export async function saleStatus(deps: SaleDeps): Promise<SaleStatus | Refusal> 
       available: counts.size - counts.sold - counts.held,
     };
   } catch (error) {
-    if (isConnectionFailure(error))
-      return refuse('unavailable', 'the sale is unavailable right now; retry shortly');
-    throw error;
+    return unavailableOrThrow(error, 'the sale is unavailable right now; retry shortly');
   }
 }
 
@@ -101,8 +95,6 @@ export async function saleItems(
       })),
     };
   } catch (error) {
-    if (isConnectionFailure(error))
-      return refuse('unavailable', 'the sale is unavailable right now; retry shortly');
-    throw error;
+    return unavailableOrThrow(error, 'the sale is unavailable right now; retry shortly');
   }
 }

@@ -2,6 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestRedis, type TestRedis } from './redis.js';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -66,4 +68,27 @@ export async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database and a Redis key prefix of the calling test file (or describe block), made before its
+ * tests and dropped after them.
+ */
+export function useTestStores(): { readonly db: TestDatabase; readonly redis: TestRedis } {
+  const redis = createTestRedis();
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+    await db?.drop();
+  });
+  return {
+    get db() {
+      if (db === undefined) throw new Error('the test database is made in beforeAll; use it inside a test');
+      return db;
+    },
+    redis,
+  };
 }
