@@ -37,7 +37,7 @@ export function renderPerformanceSection(document) {
   if (flags.length > 0) lines.push('', 'Flagged by the run:', '', ...flags);
   lines.push('', 'How each figure is measured:', '');
   for (const result of document.benchmarks) {
-    const notes = [`ratio = ${result.ratio_of}`, ...(result.notes ?? [])].join(' ');
+    const notes = [`Ratio = ${result.ratio_of}.`, ...(result.notes ?? [])].join(' ');
     lines.push(`- **${result.title}**: ${notes}`);
   }
   lines.push(
