@@ -38,7 +38,6 @@ export function fullFlowFailures(run) {
 
 /** Runs simulate at fixed rates against `target`; returns the search and every run. */
 async function searchAgainst(ctx, target, label, startRps, otherGroups, turns, metricsUrl) {
-  let commandLine;
   const search = await searchMaxRate({
     startRps,
     maxRuns: ctx.settings.searchRuns,
@@ -46,7 +45,6 @@ async function searchAgainst(ctx, target, label, startRps, otherGroups, turns, m
     isPass: (run) => run.failures.length === 0,
     measure: async (rps) => {
       const run = await turns.take(() => runFullFlow(ctx, target, rps, otherGroups, metricsUrl));
-      commandLine = run.commandLine;
       const commits =
         run.group_commits === undefined
           ? ''
@@ -65,7 +63,8 @@ async function searchAgainst(ctx, target, label, startRps, otherGroups, turns, m
   return {
     ...search,
     runs: [...search.measured.values()].sort((a, b) => a.target_rps - b.target_rps),
-    commandLine,
+    // The command of the highest sustained rate (or of the last rate tried).
+    commandLine: (search.measured.get(search.maxRps) ?? [...search.measured.values()].at(-1))?.commandLine,
   };
 }
 

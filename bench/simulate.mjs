@@ -2,11 +2,14 @@
 // sampling the simulator's resident memory and CPU while it runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cpuSplit } from './cpu-split.mjs';
 import { sampleProcesses } from './proc-stats.mjs';
 import { runProcess } from './processes.mjs';
 import { cliPath } from './service.mjs';
 import { splitTimeline } from './steady-window.mjs';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 
 /**
  * `otherGroups` adds process groups to sample beside the simulator (see cpu-split.mjs), so the
@@ -64,10 +67,12 @@ export async function runSimulate({
     usage,
     cpuS: usage?.cpuByGroup.simulator ?? null,
     elapsedS: usage?.elapsedS ?? null,
-    commandLine: ['node', ...simArgs]
+    // Paths from the repo root, so the line can be run again from there.
+    commandLine: [...(cpus === undefined ? [] : ['taskset', '-c', cpus]), 'node', ...simArgs]
       .join(' ')
       .replace(cliPath, 'packages/cli/dist/main.js')
-      .replace(reportPath, 'REPORT.json'),
+      .replace(reportPath, 'REPORT.json')
+      .replaceAll(repoRoot, ''),
   };
 }
 

@@ -12,6 +12,7 @@ import { runSimulate, startUpS, summarizeRun } from './simulate.mjs';
 import { runWrk } from './wrk.mjs';
 
 const generatorCpus = '0';
+const withoutCommandLine = ({ commandLine, ...run }) => run;
 const serverCpus = '1';
 
 /**
@@ -61,7 +62,6 @@ export async function benchSimulator(ctx) {
       }),
     );
     ctx.step('simulator: flashsale simulate ladder (open loop)');
-    let commandLine;
     const measure = async (rps) => {
       const run = await runSimulate({
         target: bare.url,
@@ -72,8 +72,7 @@ export async function benchSimulator(ctx) {
         cpus: generatorCpus,
         otherGroups: { server: () => processTree(bare.process.pid) },
       });
-      commandLine = run.commandLine;
-      const summary = summarizeRun(run);
+      const summary = { ...summarizeRun(run), commandLine: run.commandLine };
       const verdict = (onSchedule) => {
         const failures = simulatorFailures(summary, { onSchedule });
         return failures.length === 0 ? 'pass' : `fail (${failures.join(', ')})`;
@@ -128,8 +127,8 @@ export async function benchSimulator(ctx) {
         schedule_lag_p99_ms_at_max: atMax?.schedule_lag_p99_ms ?? null,
         rss_mb_at_max: atMax?.rss_max_mb ?? null,
         max_achieved_rps_any_lateness: achieved.maxRps,
-        at_max_achieved: atAchievedMax,
-        runs,
+        at_max_achieved: atAchievedMax === null ? null : withoutCommandLine(atAchievedMax),
+        runs: runs.map(withoutCommandLine),
       },
       baseline: {
         name: 'autocannon -c 100 (closed loop), same server, same core',
@@ -147,7 +146,7 @@ export async function benchSimulator(ctx) {
       ratio: round(ratio),
       ratio_of: 'simulator open-loop max / autocannon closed-loop req/s',
       command_lines: {
-        load: commandLine,
+        load: (atMax ?? runs.at(-1))?.commandLine,
         baseline: autocannon.commandLine,
         wrk: wrk.commandLine,
         server: bare.commandLine,
