@@ -2,7 +2,7 @@
 // `pnpm build`): the checkout load of benchmark 1 against `flashsale serve` run under
 // `node --cpu-prof`, then where the server's time went in the measured window (self and
 // inclusive time by function, by package) and who used the box's CPU meanwhile. Writes the
-// .cpuprofile (open it in Chrome DevTools) and the summary to DIR (default bench/profiles/<time>).
+// .cpuprofile (open it in Chrome DevTools) and the summary to DIR (default .out/bench/profiles/<time>).
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ const { values } = parseArgs({
 const durationS = Number(values.duration);
 const workers = Number(values.workers);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-const outDir = values.out ?? fileURLToPath(new URL(`./profiles/${stamp}`, import.meta.url));
+const outDir = values.out ?? fileURLToPath(new URL(`../.out/bench/profiles/${stamp}`, import.meta.url));
 const saleSize = 1_000_000;
 const settings = {
   measureS: durationS,

@@ -42,7 +42,7 @@ export function renderPerformanceSection(document) {
   }
   lines.push(
     '',
-    '`pnpm bench --quick` (under 2 minutes) writes `bench/results-quick.json` instead; `node bench/profile.mjs`',
+    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `node bench/profile.mjs`',
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');

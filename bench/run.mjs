@@ -1,9 +1,9 @@
 // `pnpm bench [--quick] [--only a,b] [--out FILE]`: runs every benchmark with its baseline in
-// this one invocation, prints a table and writes the results as JSON. It makes its own Postgres
-// database and Redis key prefix and removes them, and stops everything it started, on success,
-// failure or Ctrl-C.
-import { writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+// this one invocation, prints a table and writes the results as JSON (bench/results.json, or
+// .out/bench/results-quick.json with --quick). It makes its own Postgres database and Redis key
+// prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchFullFlow } from './full-flow.mjs';
@@ -67,9 +67,13 @@ if (only.includes('memory') && !only.includes('checkout')) {
   console.error('--only: memory needs checkout (server memory is sampled under its load)');
   process.exit(2);
 }
+// A quick run never replaces the full run's figures behind the README; it goes to .out/ (ignored
+// by git and Biome) with the other run outputs of the project.
 const outPath =
   values.out ??
-  fileURLToPath(new URL(mode === 'full' ? './results.json' : './results-quick.json', import.meta.url));
+  fileURLToPath(
+    new URL(mode === 'full' ? './results.json' : '../.out/bench/results-quick.json', import.meta.url),
+  );
 
 const startedMs = Date.now();
 
@@ -109,6 +113,7 @@ async function main() {
     settings: { ...settingsByMode[mode], sale_size: saleSize },
     benchmarks: results.map((result) => ({ ...result, machine })),
   };
+  mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify(document, null, 2)}\n`);
   console.log(renderTable(results));
   const flags = renderFlags(results);
