@@ -73,6 +73,7 @@ export async function startServer(
     name: 'checkout_attempts',
     maxBatchRows: config.maxBatchRows,
     maxBatchWaitMs: config.maxBatchWaitMs,
+    maxFlushesInFlight: config.maxFlushesInFlight,
     flush: attemptWriter(pool),
     onBatch: (rows, seconds) => metrics?.observeBatch('checkout_attempts', rows, seconds),
     onFailure: (error, rows) => {
@@ -84,6 +85,7 @@ export async function startServer(
     name: 'purchases',
     maxBatchRows: config.maxBatchRows,
     maxBatchWaitMs: config.maxBatchWaitMs,
+    maxFlushesInFlight: config.maxFlushesInFlight,
     flush: async (rows) => {
       const results = await writePurchases(rows);
       confirmDurable(rows, results);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../src/store/group-commit.js';
 
-function recorder(options: { maxBatchRows?: number; failOn?: number } = {}) {
+function recorder(options: { maxBatchRows?: number; failOn?: number; maxFlushesInFlight?: number } = {}) {
   const batches: number[][] = [];
   let release: (() => void) | undefined;
   let gate: Promise<void> | undefined;
@@ -9,6 +9,7 @@ function recorder(options: { maxBatchRows?: number; failOn?: number } = {}) {
     name: 'test',
     maxBatchRows: options.maxBatchRows ?? 100,
     maxBatchWaitMs: 0,
+    maxFlushesInFlight: options.maxFlushesInFlight ?? 1,
     flush: async (rows) => {
       batches.push([...rows]);
       if (gate !== undefined) await gate;
@@ -40,7 +41,7 @@ describe('GroupCommit', () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
-  it('keeps one flush in flight; rows that arrive meanwhile form the next batch', async () => {
+  it('with one flush in flight, rows that arrive meanwhile form the next batch', async () => {
     const r = recorder();
     r.hold();
     const first = r.commit.enqueue(1);
@@ -53,6 +54,21 @@ describe('GroupCommit', () => {
     await first.batch;
     await Promise.all(later.map((t) => t.batch));
     expect(r.batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('with two flushes allowed, a second batch starts while the first is in flight, and no third', async () => {
+    const r = recorder({ maxFlushesInFlight: 2 });
+    r.hold();
+    const first = r.commit.enqueue(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = r.commit.enqueue(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = [3, 4].map((n) => r.commit.enqueue(n));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.batches).toEqual([[1], [2]]);
+    r.release();
+    await Promise.all([first.batch, second.batch, ...third.map((t) => t.batch)]);
+    expect(r.batches).toEqual([[1], [2], [3, 4]]);
   });
 
   it('a batch never exceeds maxBatchRows', async () => {

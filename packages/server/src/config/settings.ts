@@ -16,6 +16,7 @@ export type ServerConfig = {
   logLevel: LogLevel;
   maxBatchRows: number;
   maxBatchWaitMs: Milliseconds;
+  maxFlushesInFlight: number;
   pgPoolSize: number;
   reconcileIntervalMs: Milliseconds;
   isReconcilerEnabled: boolean;
@@ -191,6 +192,14 @@ export const serverSettings = [
     description: 'longest a row waits for its batch to fill when Postgres is idle',
     defaultText: '0ms',
     parser: duration(0, 1000, 'a duration from 0ms to 1s'),
+  }),
+  setting({
+    key: 'maxFlushesInFlight',
+    env: 'MAX_FLUSHES',
+    flag: '--max-flushes',
+    description: 'group commits of one table in flight at once (more helps when Postgres has idle cores)',
+    defaultText: '1',
+    parser: integer(1, 16),
   }),
   setting({
     key: 'pgPoolSize',

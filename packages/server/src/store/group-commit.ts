@@ -1,13 +1,15 @@
 // Group commit: rows from many requests share one Postgres round trip.
 //
-//   enqueue(row) ──▶ [ open batch ] ──(flush when idle, or when full)──▶ flush(rows) ──▶ results[]
+//   enqueue(row) ──▶ [ open batch ] ──(flush when a flush slot is free, or when full)──▶ flush(rows)
 //                         │ sealed when maxBatchRows reached
 //                         ▼
 //                    [ waiting batches ] (FIFO)
 //
-// One flush is in flight at a time; while it runs, new rows gather in the next batch, so the
-// batch size grows with load and the number of round trips does not. Each batch has one promise
-// that resolves to the per-row results; a caller reads its own result by index.
+// At most maxFlushesInFlight flushes run at once; while they run, new rows gather in the next
+// batch, so the batch size grows with load and the number of round trips does not. One flush at
+// a time batches the most; a few at once keep Postgres busy while a commit waits for its WAL
+// flush. Each batch has one promise that resolves to the per-row results; a caller reads its own
+// result by index.
 
 import type { Milliseconds } from '../config/duration.js';
 
@@ -16,8 +18,9 @@ export type FlushFn<Row, Result> = (rows: readonly Row[]) => Promise<readonly Re
 export type GroupCommitOptions<Row, Result> = {
   name: string;
   maxBatchRows: number;
-  /** How long the first row of a batch waits for company when no flush is in flight. */
+  /** How long the first row of a batch waits for company when a flush slot is free. */
   maxBatchWaitMs: Milliseconds;
+  maxFlushesInFlight: number;
   flush: FlushFn<Row, Result>;
   onBatch?: (rows: number, seconds: number) => void;
   onFailure?: (error: unknown, rows: number) => void;
@@ -36,7 +39,7 @@ export class GroupCommit<Row, Result> {
   readonly #options: GroupCommitOptions<Row, Result>;
   readonly #waiting: Batch<Row, Result>[] = [];
   #open: Batch<Row, Result> | undefined;
-  #isFlushing = false;
+  #flushesInFlight = 0;
   #isScheduled = false;
   #queuedRows = 0;
   #idle: (() => void)[] = [];
@@ -62,7 +65,7 @@ export class GroupCommit<Row, Result> {
       this.#waiting.push(batch);
       this.#open = undefined;
     }
-    this.#schedule();
+    this.#schedule(this.#waiting.length > 0 ? 0 : this.#options.maxBatchWaitMs);
     return { batch: batch.promise, index };
   }
 
@@ -72,22 +75,29 @@ export class GroupCommit<Row, Result> {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  #schedule(): void {
-    if (this.#isFlushing || this.#isScheduled) return;
+  #schedule(waitMs: Milliseconds): void {
+    if (this.#isScheduled || this.#flushesInFlight >= this.#options.maxFlushesInFlight) return;
     this.#isScheduled = true;
     const run = () => {
       this.#isScheduled = false;
-      void this.#flushNext();
+      this.#startFlushes();
     };
-    if (this.#waiting.length > 0 || this.#options.maxBatchWaitMs === 0) setImmediate(run);
-    else setTimeout(run, this.#options.maxBatchWaitMs);
+    // setImmediate, not a 0 ms timer: rows enqueued by the requests of this turn of the loop join.
+    if (waitMs === 0) setImmediate(run);
+    else setTimeout(run, waitMs);
   }
 
-  async #flushNext(): Promise<void> {
-    const batch = this.#waiting.shift() ?? this.#open;
-    if (batch === undefined) return;
-    if (batch === this.#open) this.#open = undefined;
-    this.#isFlushing = true;
+  #startFlushes(): void {
+    while (this.#flushesInFlight < this.#options.maxFlushesInFlight) {
+      const batch = this.#waiting.shift() ?? this.#open;
+      if (batch === undefined) return;
+      if (batch === this.#open) this.#open = undefined;
+      void this.#flush(batch);
+    }
+  }
+
+  async #flush(batch: Batch<Row, Result>): Promise<void> {
+    this.#flushesInFlight += 1;
     const started = performance.now();
     try {
       const results = await this.#options.flush(batch.rows);
@@ -98,17 +108,10 @@ export class GroupCommit<Row, Result> {
       batch.reject(error);
     } finally {
       this.#queuedRows -= batch.rows.length;
-      this.#isFlushing = false;
-      if (this.#waiting.length > 0 || this.#open !== undefined) {
-        // Rows that gathered during the flush go now: they have already waited one round trip.
-        this.#isScheduled = true;
-        setImmediate(() => {
-          this.#isScheduled = false;
-          void this.#flushNext();
-        });
-      } else {
-        for (const resolve of this.#idle.splice(0)) resolve();
-      }
+      this.#flushesInFlight -= 1;
+      // Rows that gathered during the flush go now: they have already waited one round trip.
+      if (this.#waiting.length > 0 || this.#open !== undefined) this.#schedule(0);
+      else if (this.#queuedRows === 0) for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 }
