@@ -3,11 +3,13 @@
 -- ARGV: 1 user, 2 item, 3 new code, 4 now (ms), 5 most expired holds to sweep first
 -- Returns: {'ok', code, expires_ms, is_new (1|0)} | {'sold_out'} | {'item_held'} | {'user_limit'}
 --        | {'no_item'} (item id outside the sale) | {'rebuild'} (the sale's keys are missing)
-if redis.call('EXISTS', META) == 0 then
+-- One read of the sale's parameters; no meta means the keys are gone.
+local meta = redis.call('HMGET', META, 'size', 'user_limit', 'hold_ttl_ms')
+if not meta[1] then
   return { 'rebuild' }
 end
 local user, item, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-if tonumber(item) >= tonumber(redis.call('HGET', META, 'size')) then
+if tonumber(item) >= tonumber(meta[1]) then
   return { 'no_item' }
 end
 sweep(now, tonumber(ARGV[5]))
@@ -27,7 +29,7 @@ if held then
   release_hold(item, held)
 end
 
-local limit = tonumber(redis.call('HGET', META, 'user_limit'))
+local limit = tonumber(meta[2])
 local mask = tonumber(redis.call('HGET', OWNED, user) or '0')
 local holding = tonumber(redis.call('HGET', HELD, user) or '0')
 if slots_used(mask) + holding >= limit then
@@ -35,7 +37,7 @@ if slots_used(mask) + holding >= limit then
 end
 
 local code = ARGV[3]
-local expires = now + tonumber(redis.call('HGET', META, 'hold_ttl_ms'))
+local expires = now + tonumber(meta[3])
 redis.call('HSET', HOLDS, item, code)
 redis.call('ZADD', DEADLINES, expires, item)
 redis.call('HSET', CODES, code, item .. '|' .. user .. '|' .. expires)

@@ -5,7 +5,8 @@
 -- Returns: {'ok', purchase_id, item, user, slot, expires_ms, replayed (1|0), pending (1|0), admitted_ms}
 --        (admitted_ms: when the purchase was admitted; 0 for a replay Postgres already has)
 --        | {'unknown_code'} | {'code_expired'} | {'user_limit'} | {'rebuild'}
-if redis.call('EXISTS', META) == 0 then
+local limit = redis.call('HGET', META, 'user_limit')
+if not limit then
   return { 'rebuild' }
 end
 local code, now = ARGV[1], tonumber(ARGV[3])
@@ -31,7 +32,7 @@ if expires <= now or not is_live_hold then
   return { 'code_expired' }
 end
 
-local limit = tonumber(redis.call('HGET', META, 'user_limit'))
+limit = tonumber(limit)
 local mask = tonumber(redis.call('HGET', OWNED, user) or '0')
 local slot = nil
 for s = 1, limit do
