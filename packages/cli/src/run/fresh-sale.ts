@@ -19,21 +19,26 @@ export type FreshSaleQuery = {
 };
 
 export async function pickFreshSale(query: FreshSaleQuery): Promise<FreshSale | undefined> {
-  const nowS = query.nowMs / 1000;
   const minS = Math.ceil(query.minDurationMs / 1000);
   const maxS = Math.floor(query.maxDurationMs / 1000);
-  for (let durationS = minS; durationS <= maxS; durationS++) {
-    const saleId = Math.ceil(nowS / durationS);
-    const startsAtMs = saleId * durationS * 1000;
-    // Leave a small margin so the period has surely begun when the load starts.
-    if (startsAtMs - query.nowMs > query.maxWaitMs || startsAtMs - query.nowMs < 50) continue;
-    if (await query.isTaken(saleId)) continue;
-    return { saleDurationMs: durationS * 1000, saleId, startsAtMs };
+  // Soonest start first: a period of d seconds starts at every whole second divisible by d. Leave
+  // a small margin so the period has surely begun when the load starts.
+  const firstS = Math.ceil((query.nowMs + 50) / 1000);
+  const lastS = Math.floor((query.nowMs + query.maxWaitMs) / 1000);
+  for (let startS = firstS; startS <= lastS; startS++) {
+    for (let durationS = minS; durationS <= maxS; durationS++) {
+      if (startS % durationS !== 0) continue;
+      const saleId = startS / durationS;
+      if (await query.isTaken(saleId)) continue;
+      return { saleDurationMs: durationS * 1000, saleId, startsAtMs: startS * 1000 };
+    }
   }
   return undefined;
 }
 
-const FRESH_SALE_MAX_WAIT_MS = 3000;
+// Some whole seconds have no divisor in range (primes among them); ten in a row practically always
+// include several that do.
+const FRESH_SALE_MAX_WAIT_MS = 10_000;
 
 /** Picks a fresh sale period of at least `minDurationMs`, waits for it to start, returns its duration. */
 export async function withFreshSale(
@@ -54,7 +59,7 @@ export async function withFreshSale(
     const fresh = await pickFreshSale({
       nowMs: Date.now(),
       minDurationMs,
-      maxDurationMs: minDurationMs + 3_600_000,
+      maxDurationMs: Math.min(minDurationMs + 86_400_000, 7 * 86_400_000),
       maxWaitMs: FRESH_SALE_MAX_WAIT_MS,
       // Taken in this database, or by any run sharing this Redis and key prefix.
       isTaken: async (saleId) =>
