@@ -4,6 +4,7 @@ import { SessionFactory } from '../src/buyers/mix.js';
 import { behaviours, type Mix, parseMix } from '../src/config/mix.js';
 import { defaultScenario } from '../src/config/scenario.js';
 import { wholePopulation } from '../src/config/shard.js';
+import { noAnswer, readAnswer } from '../src/http/answer.js';
 import { driveSessions, driveSessionsInShop } from './support/drive.js';
 
 function shareOfSessions(mix: Mix, seed: number, sessions: number): Record<string, number> {
@@ -133,5 +134,48 @@ describe('behaviours against the reference shop', () => {
       (step) => step.behaviour === 'normal' && step.endpoint === 'purchase' && step.status === 200,
     );
     expect(bought.length).toBeGreaterThan(50);
+  });
+});
+
+describe('purchase retries', () => {
+  /** Purchases a session sends with its first code when every purchase gets no answer. */
+  function purchasesWithOneCode(behaviour: 'normal' | 'heavy', purchaseRetries: number): number {
+    const scenario = {
+      ...defaultScenario,
+      normal: { ...defaultScenario.normal, abandonRate: 0, purchaseRetries },
+      heavy: { ...defaultScenario.heavy, recheckoutRate: 0, purchaseRetries },
+    };
+    const mix: Mix = { normal: 0, heavy: 0, invalid: 0, [behaviour]: 100 };
+    const context = createBuyerContext(scenario, 1000, 10);
+    const factory = new SessionFactory({ seed: 5, mix, shard: wholePopulation, users: 1000, context });
+    const session = factory.createSession(0);
+    const checkout = session.nextStep(0);
+    expect(checkout?.endpoint).toBe('checkout');
+    const code = 'sale.held-code-0000000000';
+    session.onAnswer(readAnswer(200, Buffer.from(JSON.stringify({ code, item_id: checkout?.itemId }))), 0);
+    let purchases = 0;
+    for (let step = session.nextStep(0); step?.endpoint === 'purchase'; step = session.nextStep(0)) {
+      expect(step.code).toBe(code);
+      purchases += 1;
+      session.onAnswer(noAnswer('timeout'), 0);
+    }
+    return purchases;
+  }
+
+  it.each([
+    ['normal', 0],
+    ['normal', 2],
+    ['heavy', 0],
+    ['heavy', 3],
+  ] as const)(
+    'a %s buyer with purchase_retries %i repeats an unanswered purchase that often, then moves on',
+    (behaviour, retries) => {
+      expect(purchasesWithOneCode(behaviour, retries)).toBe(1 + retries);
+    },
+  );
+
+  it('the defaults: normal buyers retry twice, heavy buyers once', () => {
+    expect(defaultScenario.normal.purchaseRetries).toBe(2);
+    expect(defaultScenario.heavy.purchaseRetries).toBe(1);
   });
 });

@@ -98,7 +98,7 @@ describe('parsing simulator options', () => {
       path,
       JSON.stringify({
         mix: { normal: 50, heavy: 50 },
-        normal: { items_wanted: [2, 2], think_ms: [10, 20], abandon_rate: 0 },
+        normal: { items_wanted: [2, 2], think_ms: [10, 20], abandon_rate: 0, purchase_retries: 0 },
         popularity: { kind: 'uniform' },
       }),
     );
@@ -108,6 +108,7 @@ describe('parsing simulator options', () => {
       itemsWanted: [2, 2],
       thinkMs: [10, 20],
       abandonRate: 0,
+      purchaseRetries: 0,
     });
     expect(fromFile.scenario.popularity).toEqual({ kind: 'uniform' });
     expect(fromFile.scenario.heavy.itemsWanted).toEqual([12, 20]);
@@ -124,6 +125,8 @@ describe('parsing simulator options', () => {
     [{ normal: { items_wanted: [3, 1] } }, 'normal.items_wanted must be [min, max]'],
     [{ heavy: { recheckout_rate: 2 } }, 'heavy.recheckout_rate must be between 0 and 1'],
     [{ popularity: { kind: 'pareto' } }, "popularity.kind must be 'uniform' or 'zipf'"],
+    [{ normal: { purchase_retries: -1 } }, 'normal.purchase_retries must be an integer >= 0'],
+    [{ heavy: { max_attempts: 0 } }, 'heavy.max_attempts must be an integer >= 1'],
     [{ mix: { normal: 60 } }, 'mix: shares add up to 60, not 100'],
   ])('the scenario %j is refused: %s', (document, reason) => {
     const dir = createTempDir();

@@ -19,7 +19,7 @@ export class HeavySession implements Session {
   #code: string | null = null;
   #checkouts = 0;
   #limitHits = 0;
-  #hasRetried = false;
+  #retries = 0;
 
   constructor(userId: string, random: Random, context: BuyerContext) {
     this.userId = userId;
@@ -54,7 +54,7 @@ export class HeavySession implements Session {
     if (answer.status === 200 && answer.code !== null) {
       this.#context.heldItems.markHeld(this.#itemId, nowMs);
       this.#code = answer.code;
-      this.#hasRetried = false;
+      this.#retries = 0;
       const isRecheck = this.#state === 'rechecking';
       this.#state = !isRecheck && randomChance(this.#random, heavy.recheckoutRate) ? 'rechecking' : 'buying';
       return;
@@ -79,8 +79,8 @@ export class HeavySession implements Session {
       if (this.#code !== null) this.#context.codes.addUsed(this.#code);
       this.#code = null;
       this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
-    } else if (isUncertain(answer) && !this.#hasRetried) {
-      this.#hasRetried = true;
+    } else if (isUncertain(answer) && this.#retries < this.#context.scenario.heavy.purchaseRetries) {
+      this.#retries += 1;
     } else {
       this.#code = null;
       this.#state = 'shopping';

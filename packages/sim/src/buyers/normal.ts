@@ -7,9 +7,6 @@ import { type Random, randomChance, randomInRange } from './random.js';
 import { type Answer, isUncertain, type Session, type Step } from './session.js';
 import { checkoutStep, purchaseStep } from './steps.js';
 
-/** Purchases retried with the same code after an uncertain answer (safe: a repeat is replayed). */
-const purchaseRetries = 2;
-
 export class NormalSession implements Session {
   readonly behaviour = 'normal';
   readonly userId: string;
@@ -77,7 +74,7 @@ export class NormalSession implements Session {
       if (this.#code !== null) this.#context.codes.addUsed(this.#code);
       this.#code = null;
       this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
-    } else if (isUncertain(answer) && this.#retries < purchaseRetries) {
+    } else if (isUncertain(answer) && this.#retries < this.#context.scenario.normal.purchaseRetries) {
       this.#retries += 1;
     } else {
       this.#code = null;

@@ -10,21 +10,42 @@ export type Range = readonly [min: number, max: number];
 export type Popularity = Readonly<{ kind: 'uniform' }> | Readonly<{ kind: 'zipf'; exponent: number }>;
 
 export type Scenario = Readonly<{
-  normal: Readonly<{ itemsWanted: Range; thinkMs: Range; abandonRate: number; maxAttempts: number }>;
+  normal: Readonly<{
+    itemsWanted: Range;
+    thinkMs: Range;
+    abandonRate: number;
+    maxAttempts: number;
+    /** Purchases retried with the same code after an uncertain answer (a repeat is replayed). */
+    purchaseRetries: number;
+  }>;
   heavy: Readonly<{
     itemsWanted: Range;
     thinkMs: Range;
     recheckoutRate: number;
     limitRetries: number;
     maxAttempts: number;
+    purchaseRetries: number;
   }>;
   invalid: Readonly<{ requests: Range; thinkMs: Range }>;
   popularity: Popularity;
 }>;
 
 export const defaultScenario: Scenario = {
-  normal: { itemsWanted: [1, 3], thinkMs: [300, 2000], abandonRate: 0.2, maxAttempts: 20 },
-  heavy: { itemsWanted: [12, 20], thinkMs: [0, 0], recheckoutRate: 0.1, limitRetries: 3, maxAttempts: 60 },
+  normal: {
+    itemsWanted: [1, 3],
+    thinkMs: [300, 2000],
+    abandonRate: 0.2,
+    maxAttempts: 20,
+    purchaseRetries: 2,
+  },
+  heavy: {
+    itemsWanted: [12, 20],
+    thinkMs: [0, 0],
+    recheckoutRate: 0.1,
+    limitRetries: 3,
+    maxAttempts: 60,
+    purchaseRetries: 1,
+  },
   invalid: { requests: [2, 6], thinkMs: [0, 200] },
   popularity: { kind: 'zipf', exponent: 1 },
 };
@@ -53,11 +74,16 @@ export function readScenario(document: unknown, where: string): ScenarioFile {
   const root = asObject(document, 'the document', fail);
   checkKeys(root, ['mix', 'normal', 'heavy', 'invalid', 'popularity'], 'the document', fail);
   const normal = asObject(root.normal ?? {}, 'normal', fail);
-  checkKeys(normal, ['items_wanted', 'think_ms', 'abandon_rate', 'max_attempts'], 'normal', fail);
+  checkKeys(
+    normal,
+    ['items_wanted', 'think_ms', 'abandon_rate', 'max_attempts', 'purchase_retries'],
+    'normal',
+    fail,
+  );
   const heavy = asObject(root.heavy ?? {}, 'heavy', fail);
   checkKeys(
     heavy,
-    ['items_wanted', 'think_ms', 'recheckout_rate', 'limit_retries', 'max_attempts'],
+    ['items_wanted', 'think_ms', 'recheckout_rate', 'limit_retries', 'max_attempts', 'purchase_retries'],
     'heavy',
     fail,
   );
@@ -70,6 +96,13 @@ export function readScenario(document: unknown, where: string): ScenarioFile {
       thinkMs: readRange(normal.think_ms, d.normal.thinkMs, 0, 'normal.think_ms', fail),
       abandonRate: readRate(normal.abandon_rate, d.normal.abandonRate, 'normal.abandon_rate', fail),
       maxAttempts: readCount(normal.max_attempts, d.normal.maxAttempts, 'normal.max_attempts', fail),
+      purchaseRetries: readCount(
+        normal.purchase_retries,
+        d.normal.purchaseRetries,
+        'normal.purchase_retries',
+        fail,
+        0,
+      ),
     },
     heavy: {
       itemsWanted: readRange(heavy.items_wanted, d.heavy.itemsWanted, 1, 'heavy.items_wanted', fail),
@@ -77,6 +110,13 @@ export function readScenario(document: unknown, where: string): ScenarioFile {
       recheckoutRate: readRate(heavy.recheckout_rate, d.heavy.recheckoutRate, 'heavy.recheckout_rate', fail),
       limitRetries: readCount(heavy.limit_retries, d.heavy.limitRetries, 'heavy.limit_retries', fail),
       maxAttempts: readCount(heavy.max_attempts, d.heavy.maxAttempts, 'heavy.max_attempts', fail),
+      purchaseRetries: readCount(
+        heavy.purchase_retries,
+        d.heavy.purchaseRetries,
+        'heavy.purchase_retries',
+        fail,
+        0,
+      ),
     },
     invalid: {
       requests: readRange(invalid.requests, d.invalid.requests, 1, 'invalid.requests', fail),
@@ -121,9 +161,10 @@ function readRate(value: unknown, fallback: number, name: string, fail: Fail): n
   return value;
 }
 
-function readCount(value: unknown, fallback: number, name: string, fail: Fail): number {
+function readCount(value: unknown, fallback: number, name: string, fail: Fail, min = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || (value as number) < 1) return fail(`${name} must be an integer >= 1`);
+  if (!Number.isInteger(value) || (value as number) < min)
+    return fail(`${name} must be an integer >= ${min}`);
   return value as number;
 }
 

@@ -212,6 +212,7 @@ function scenarioDocument(scenario: Scenario): unknown {
       think_ms: normal.thinkMs,
       abandon_rate: normal.abandonRate,
       max_attempts: normal.maxAttempts,
+      purchase_retries: normal.purchaseRetries,
     },
     heavy: {
       items_wanted: heavy.itemsWanted,
@@ -219,6 +220,7 @@ function scenarioDocument(scenario: Scenario): unknown {
       recheckout_rate: heavy.recheckoutRate,
       limit_retries: heavy.limitRetries,
       max_attempts: heavy.maxAttempts,
+      purchase_retries: heavy.purchaseRetries,
     },
     invalid: { requests: invalid.requests, think_ms: invalid.thinkMs },
     popularity: scenario.popularity,
