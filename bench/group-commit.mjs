@@ -37,13 +37,19 @@ const checkoutCommits = (measured) => ({
 });
 
 /** From the best round of each service run (the one benchmark 1 reports). */
-export function groupCommitResult({ server1, server2 }) {
+export function groupCommitResult({ server1, server2, serverMany }) {
   const one = checkoutCommits(server1.best);
   const two = checkoutCommits(server2.best);
+  const many = checkoutCommits(serverMany.best);
+  const manyConnections = serverMany.best.connections;
   return {
     id: 'group-commit',
     title: 'Group commit (checkout_attempts, during the checkout load)',
-    figures: { workers_1: one, workers_2: two },
+    figures: {
+      workers_1: one,
+      workers_2: two,
+      workers_1_many_connections: { connections: manyConnections, ...many },
+    },
     baseline: {
       name: 'one INSERT per attempt (not run: 1 row per round trip by definition)',
       rows_per_round_trip_mean: 1,
@@ -81,6 +87,12 @@ export function groupCommitResult({ server1, server2 }) {
         '',
       ],
       ['batches/s, 1 / 2 workers', `${one.batches_per_s} / ${two.batches_per_s}`, '', ''],
+      [
+        `1 worker, ${manyConnections} connections: rows per trip mean (p99); commit mean`,
+        `${many.rows_per_round_trip_mean} (${many.rows_per_round_trip_p99}); ${formatMs(many.commit_ms_mean)}`,
+        '1',
+        formatRatio(many.rows_per_round_trip_mean),
+      ],
     ],
   };
 }

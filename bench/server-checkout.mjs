@@ -11,19 +11,29 @@ import { countAttempts, withService } from './service.mjs';
 import { runWrk } from './wrk.mjs';
 
 export async function benchServerCheckout(ctx) {
+  const { connections, manyConnections } = ctx.settings;
   const bare1 = [];
   const bare2 = [];
-  const server1 = await withService(ctx, { workers: 1 }, (service) =>
-    measureRounds(ctx, service, async (round) => {
-      ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${ctx.settings.connections}`);
-      bare1.push(await measureBare(ctx, 1));
+  const bareMany = [];
+  let serverMany;
+  const server1 = await withService(ctx, { workers: 1 }, async (service) => {
+    const rounds = await measureRounds(ctx, service, connections, async (round) => {
+      ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${connections}`);
+      bare1.push(await measureBare(ctx, 1, connections));
       ctx.step(`checkout ${round}: flashsale serve --workers 1`);
-    }),
-  );
+    });
+    // Group commit fills its batches from the requests in flight: the same service with more clients.
+    serverMany = await measureRounds(ctx, service, manyConnections, async (round) => {
+      ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${manyConnections}`);
+      bareMany.push(await measureBare(ctx, 1, manyConnections));
+      ctx.step(`checkout ${round}: flashsale serve --workers 1, wrk -c${manyConnections}`);
+    });
+    return rounds;
+  });
   const server2 = await withService(ctx, { workers: 2 }, (service) =>
-    measureRounds(ctx, service, async (round) => {
+    measureRounds(ctx, service, connections, async (round) => {
       ctx.step(`checkout ${round}: bare node:http, 2 processes (node:cluster)`);
-      bare2.push(await measureBare(ctx, 2));
+      bare2.push(await measureBare(ctx, 2, connections));
       ctx.step(`checkout ${round}: flashsale serve --workers 2`);
     }),
   );
@@ -33,14 +43,27 @@ export async function benchServerCheckout(ctx) {
     server2: { rounds: server2, best: best(server2) },
     bare1: { rounds: bare1, best: best(bare1) },
     bare2: { rounds: bare2, best: best(bare2) },
+    serverMany: { rounds: serverMany, best: best(serverMany) },
+    bareMany: { rounds: bareMany, best: best(bareMany) },
   };
   return {
     results: [
-      checkoutResult('server-checkout-1-worker', 'Server checkout, 1 worker', measurements.server1, {
-        baseline: measurements.bare1,
-        paired: measurements.bare1,
-        others: [],
-      }),
+      checkoutResult(
+        'server-checkout-1-worker',
+        `Server checkout, 1 worker, ${connections} connections`,
+        measurements.server1,
+        {
+          baseline: measurements.bare1,
+          paired: measurements.bare1,
+          others: [],
+        },
+      ),
+      checkoutResult(
+        'server-checkout-1-worker-many-clients',
+        `Server checkout, 1 worker, ${manyConnections} connections`,
+        measurements.serverMany,
+        { baseline: measurements.bareMany, paired: measurements.bareMany, others: [] },
+      ),
       checkoutResult('server-checkout-2-workers', 'Server checkout, 2 workers', measurements.server2, {
         baseline: measurements.bare1,
         paired: measurements.bare2,
@@ -52,25 +75,28 @@ export async function benchServerCheckout(ctx) {
 }
 
 /** Rounds of (baseline, then service), back to back, so both see the same noise on this box. */
-async function measureRounds(ctx, service, measureBaseline) {
+async function measureRounds(ctx, service, connections, measureBaseline) {
   const rounds = [];
   for (let round = 1; round <= ctx.settings.rounds; round++) {
     await measureBaseline(`${round}/${ctx.settings.rounds}`);
-    rounds.push(await measureService(ctx, service));
+    rounds.push(await measureService(ctx, service, connections));
   }
   return rounds;
 }
 
-async function measureBare(ctx, workers) {
+async function measureBare(ctx, workers, connections) {
   const bare = await startBareServer({ workers });
   try {
-    await runWrk({ ...wrkOptions(ctx, bare.url), durationS: ctx.settings.warmUpS });
+    await runWrk({ ...wrkOptions(ctx, bare.url, connections), durationS: ctx.settings.warmUpS });
     let loadPid;
     const sampler = sampleProcesses({
       server: () => processTree(bare.process.pid),
       load_generator: () => (loadPid ? [loadPid] : []),
     });
-    const wrk = await runWrk({ ...wrkOptions(ctx, bare.url), onStart: (started) => (loadPid = started.pid) });
+    const wrk = await runWrk({
+      ...wrkOptions(ctx, bare.url, connections),
+      onStart: (started) => (loadPid = started.pid),
+    });
     return {
       workers,
       wrk,
@@ -83,19 +109,19 @@ async function measureBare(ctx, workers) {
   }
 }
 
-function wrkOptions(ctx, url) {
+function wrkOptions(ctx, url, connections) {
   return {
     url,
-    connections: ctx.settings.connections,
+    connections,
     durationS: ctx.settings.measureS,
     saleSize: ctx.saleSize,
   };
 }
 
 /** Warm-up, then the measured wrk run between two row counts and two /metrics scrapes. */
-async function measureService(ctx, service) {
+async function measureService(ctx, service, connections) {
   const warmUp = await runWrk({
-    ...wrkOptions(ctx, service.url),
+    ...wrkOptions(ctx, service.url, connections),
     durationS: ctx.settings.warmUpS,
     offset: ctx.takeOffset(),
   });
@@ -111,7 +137,7 @@ async function measureService(ctx, service) {
     }),
   );
   const wrk = await runWrk({
-    ...wrkOptions(ctx, service.url),
+    ...wrkOptions(ctx, service.url, connections),
     offset: ctx.takeOffset(),
     onStart: (started) => (loadPid = started.pid),
   });
@@ -121,6 +147,7 @@ async function measureService(ctx, service) {
   const metricsAfter = await scrapeMetrics(service.url);
   return {
     workers: service.workers,
+    connections,
     primaryPid: service.process.pid,
     wrk,
     rowsWritten: rowsAfter - rowsBefore,
