@@ -101,13 +101,17 @@ export function faultActions(context: FaultContext): FaultActions {
     },
     async 'pg-drop'() {
       if (context.proxy === undefined) return 'no Postgres proxy';
-      await context.proxy.down();
+      const serviceBackends =
+        "FROM pg_stat_activity WHERE application_name = 'flashsale' AND datname = current_database()";
+      const before = await context.postgres.query(`SELECT count(*)::int AS n ${serviceBackends}`);
+      // Dropping the proxied sockets ends their backends; any still up are terminated.
+      context.proxy.down();
       const terminated = await context.postgres.query(
-        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE application_name = 'flashsale' AND datname = current_database()",
+        `SELECT count(pg_terminate_backend(pid))::int AS n ${serviceBackends}`,
       );
       await new Promise((resolve) => setTimeout(resolve, PG_DROP_MS));
-      await context.proxy.up();
-      return `cut Postgres for ${PG_DROP_MS} ms (${terminated.rows[0]?.n ?? 0} backends terminated)`;
+      context.proxy.up();
+      return `cut Postgres for ${PG_DROP_MS} ms: dropped the service's ${before.rows[0]?.n ?? 0} connections (${terminated.rows[0]?.n ?? 0} backends still up terminated)`;
     },
   };
 }
