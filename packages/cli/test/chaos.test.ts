@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTestStores } from '../../server/test/support/db.js';
-import { REDIS_URL } from '../../server/test/support/redis.js';
 import { faultKinds } from '../src/chaos/faults.js';
-import { runCli } from './support/cli.js';
+import { runCli, storeFlags } from './support/cli.js';
 
 type Verify = { verdict: string; invariants: Array<{ id: string; status: string }> };
 type Fault = { kind: string; atMs: number | null; recoveredAtMs: number | null; indeterminate: number };
@@ -22,14 +21,7 @@ describe('flashsale run --chaos', () => {
   const run = (out: string, ...extra: string[]) =>
     runCli([
       'run',
-      ...[
-        '--database-url',
-        stores.db.url,
-        '--redis-url',
-        REDIS_URL,
-        '--redis-key-prefix',
-        stores.redis.prefix,
-      ],
+      ...storeFlags(stores),
       ...['--out', out, '--progress', 'none', '--seed', '11'],
       ...[
         '--sale-size',

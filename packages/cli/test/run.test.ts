@@ -6,21 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { query, useTestStores } from '../../server/test/support/db.js';
-import { REDIS_URL } from '../../server/test/support/redis.js';
-import { runCli } from './support/cli.js';
+import { runCli, storeFlags } from './support/cli.js';
 
 describe('flashsale run', () => {
   const stores = useTestStores();
   const out = mkdtempSync(join(tmpdir(), 'flashsale-run-'));
 
-  const connection = () => [
-    '--database-url',
-    stores.db.url,
-    '--redis-url',
-    REDIS_URL,
-    '--redis-key-prefix',
-    stores.redis.prefix,
-  ];
+  const connection = () => storeFlags(stores);
 
   it('sells out a 10,000-item sale, passes every invariant and writes its outputs', {
     timeout: 300_000,

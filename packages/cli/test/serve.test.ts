@@ -1,23 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminQuery, databaseUrl, dropDatabase, query, useTestStores } from '../../server/test/support/db.js';
-import { REDIS_URL } from '../../server/test/support/redis.js';
-import { runCli, startCli } from './support/cli.js';
+import { runCli, startCli, storeFlags } from './support/cli.js';
 
 describe('flashsale serve', () => {
   const stores = useTestStores();
 
-  const flags = () => [
-    '--port',
-    '0',
-    '--database-url',
-    stores.db.url,
-    '--redis-url',
-    REDIS_URL,
-    '--redis-key-prefix',
-    stores.redis.prefix,
-    '--sale-size',
-    '1000',
-  ];
+  const flags = () => ['--port', '0', ...storeFlags(stores), '--sale-size', '1000'];
 
   it('with --workers 2 serves on one port, replaces a killed worker, and stops cleanly on SIGTERM', async () => {
     const serve = startCli(['serve', ...flags(), '--workers', '2']);

@@ -1,6 +1,7 @@
 // Runs the built CLI (packages/cli/dist/main.js) as a user would, with no stdin and CI=true.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { REDIS_URL } from '../../../server/test/support/redis.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -63,4 +64,19 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
 
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
   return startCli(args, env).finished;
+}
+
+/** The flags that point a command at a test file's own database and Redis key prefix. */
+export function storeFlags(stores: {
+  readonly db: { url: string };
+  readonly redis: { prefix: string };
+}): string[] {
+  return [
+    '--database-url',
+    stores.db.url,
+    '--redis-url',
+    REDIS_URL,
+    '--redis-key-prefix',
+    stores.redis.prefix,
+  ];
 }
