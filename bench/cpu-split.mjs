@@ -3,7 +3,8 @@
 // checkpointer), redis-server, the load generator, the kernel's interrupt work (loopback TCP is
 // processed there, charged to no process), hypervisor steal, and the rest of the machine (other
 // users of this shared box), in cores (CPU seconds per second).
-import { findProcesses, processTree } from './proc-stats.mjs';
+import { findProcesses, processTree, sampleProcesses } from './proc-stats.mjs';
+import { runWrk } from './wrk.mjs';
 
 const postgresAuxiliary =
   /^postgres: [^:]+: (checkpointer|background writer|walwriter|autovacuum|logical replication|archiver|startup|walsender|stats)/;
@@ -23,6 +24,20 @@ export function serviceProcessGroups({ serverPid, databaseName, loadPid }) {
     },
     bench_harness: () => [process.pid],
   };
+}
+
+/** Runs wrk against a service while sampling the CPU of the service, Postgres, Redis and wrk. */
+export async function runWrkOnService(ctx, service, wrkOptions) {
+  let loadPid;
+  const sampler = sampleProcesses(
+    serviceProcessGroups({
+      serverPid: service.process.pid,
+      databaseName: ctx.world.databaseName,
+      loadPid: () => loadPid,
+    }),
+  );
+  const wrk = await runWrk({ ...wrkOptions, onStart: (started) => (loadPid = started.pid) });
+  return { wrk, usage: sampler.stop() };
 }
 
 /** One line for the table: cores per group. */

@@ -7,9 +7,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cpuSplit, formatCpuSplit, serviceProcessGroups } from './cpu-split.mjs';
+import { cpuSplit, formatCpuSplit, runWrkOnService } from './cpu-split.mjs';
 import { renderProfileSummary, summarizeProfile } from './cpuprofile.mjs';
-import { sampleProcesses } from './proc-stats.mjs';
 import { openBenchSale, withService } from './service.mjs';
 import { step, withBenchSession } from './session.mjs';
 import { ensureWrk, runWrk } from './wrk.mjs';
@@ -49,23 +48,14 @@ async function profile(ctx) {
       const warmUp = await runWrk({ ...wrkOptions, durationS: settings.warmUpS, offset: ctx.takeOffset() });
       ctx.advanceOffset(warmUp.nextOffset);
       ctx.step(`measuring ${durationS} s`);
-      let loadPid;
-      const sampler = sampleProcesses(
-        serviceProcessGroups({
-          serverPid: service.process.pid,
-          databaseName: ctx.world.databaseName,
-          loadPid: () => loadPid,
-        }),
-      );
       const fromUs = monotonicUs();
-      const wrk = await runWrk({
+      const { wrk, usage } = await runWrkOnService(ctx, service, {
         ...wrkOptions,
         durationS,
         offset: ctx.takeOffset(),
-        onStart: (started) => (loadPid = started.pid),
       });
       const toUs = monotonicUs();
-      return { wrk, usage: sampler.stop(), fromUs, toUs, commandLine: service.commandLine };
+      return { wrk, usage, fromUs, toUs, commandLine: service.commandLine };
     },
   );
   // The service has stopped gracefully: each process wrote its profile on exit.

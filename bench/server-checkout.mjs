@@ -3,7 +3,7 @@
 // attempt must be a row in checkout_attempts before its answer, so rows written in the window
 // are counted and compared with the requests answered.
 import { startBareServer } from './bare-baseline.mjs';
-import { cpuSplit, formatCpuSplit, serviceProcessGroups } from './cpu-split.mjs';
+import { cpuSplit, formatCpuSplit, runWrkOnService } from './cpu-split.mjs';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.mjs';
 import { processTree, sampleProcesses } from './proc-stats.mjs';
 import { histogramDelta, histogramOf, histogramQuantile, scrapeMetrics, sumOf } from './prometheus.mjs';
@@ -128,20 +128,10 @@ async function measureService(ctx, service, connections) {
   ctx.advanceOffset(warmUp.nextOffset);
   const rowsBefore = await countAttempts(ctx.world);
   const metricsBefore = await scrapeMetrics(service.url);
-  let loadPid;
-  const sampler = sampleProcesses(
-    serviceProcessGroups({
-      serverPid: service.process.pid,
-      databaseName: ctx.world.databaseName,
-      loadPid: () => loadPid,
-    }),
-  );
-  const wrk = await runWrk({
+  const { wrk, usage } = await runWrkOnService(ctx, service, {
     ...wrkOptions(ctx, service.url, connections),
     offset: ctx.takeOffset(),
-    onStart: (started) => (loadPid = started.pid),
   });
-  const usage = sampler.stop();
   ctx.advanceOffset(wrk.nextOffset);
   const rowsAfter = await countAttempts(ctx.world);
   const metricsAfter = await scrapeMetrics(service.url);
