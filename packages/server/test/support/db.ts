@@ -2,19 +2,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createTestRedis, type TestRedis } from './redis.js';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const migrationsDir = new URL('../../src/store/migrations/', import.meta.url);
 
-/** The template's name changes with the migrations, so an edited schema never meets a stale template. */
-export function templateName(): string {
+/** Names the schema in the template's name, so an edited schema never meets a stale template. */
+export function schemaTemplatePrefix(): string {
   const hash = createHash('sha256');
   for (const file of readdirSync(migrationsDir).sort())
     hash.update(file).update(readFileSync(new URL(file, migrationsDir)));
   return `flashsale_tpl_${hash.digest('hex').slice(0, 12)}`;
+}
+
+/** This test run's template database (made and dropped by global-setup.ts). */
+export function templateName(): string {
+  return inject('testTemplateDatabase');
 }
 
 export function databaseUrl(name: string): string {

@@ -1,11 +1,21 @@
-// Once per test run: make sure the local services answer, and migrate the template database
-// every test file clones its own database from.
+// Once per test run: make sure the local services answer, and migrate this run's own template
+// database, which every test file clones its databases from. The template is named for the schema
+// and for this run, so test runs of several checkouts can share one Postgres; it is dropped when
+// the run ends, and no other run's database is touched.
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/store/migrate.js';
-import { ADMIN_URL, adminQuery, databaseUrl, templateName } from './db.js';
+import { ADMIN_URL, databaseUrl, dropDatabase, schemaTemplatePrefix } from './db.js';
 import { REDIS_URL } from './redis.js';
 
-export async function setup(): Promise<void> {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testTemplateDatabase: string;
+  }
+}
+
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
@@ -18,26 +28,15 @@ export async function setup(): Promise<void> {
     redis.disconnect();
   }
 
-  const name = templateName();
+  const name = `${schemaTemplatePrefix()}_${randomBytes(4).toString('hex')}`;
   try {
-    const exists = await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (exists.rowCount === 0) {
-      await migrate(databaseUrl(name));
-      // Old templates from earlier schemas are dead weight.
-      const stale = await adminQuery(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'flashsale_tpl_%' AND datname <> $1",
-        [name],
-      );
-      for (const row of stale.rows as Array<{ datname: string }>) {
-        await adminQuery(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`).catch(() => undefined);
-      }
-    }
+    await migrate(databaseUrl(name));
   } catch (error) {
     throw new Error(
-      `PostgreSQL does not answer at ${new URL(ADMIN_URL).host}; start it (see README, "Tests")`,
-      {
-        cause: error,
-      },
+      `PostgreSQL does not answer at ${new URL(ADMIN_URL).host}, or the migrations fail; start it (see README, "Tests")`,
+      { cause: error },
     );
   }
+  project.provide('testTemplateDatabase', name);
+  return () => dropDatabase(name);
 }
