@@ -76,12 +76,14 @@ describe('flashsale simulate', () => {
       "--threshold 'checkout.p98<5ms': checkout supports p50, p90, p99, p999, max",
     ],
     [['--stages', '10s:5', '--rps', '5'], '--stages: give either --stages or --rps/--duration'],
-  ])('refuses %j with one line naming the flag, exit 2', async (args, message) => {
+  ])('refuses %j with one line naming the flag, exit 2, before sending anything', async (args, message) => {
+    const before = new Map(shop.received);
     const finished = await runCli(['simulate', '--target', shop.url, ...args]);
     expect(finished.code).toBe(2);
     expect(finished.stderr.split('\n').filter((line) => line.length > 0)).toHaveLength(1);
     expect(finished.stderr).toContain(`flashsale: ${message}`);
-    expect(shop.received.get('/checkout') ?? 0).toBeGreaterThanOrEqual(0);
+    // Not even GET /sale: options are checked before the target is touched.
+    expect(shop.received).toEqual(before);
   });
 
   it('exits 2 before sending anything when the report cannot be written', async () => {
