@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminQuery, databaseUrl, dropDatabase, query, useTestStores } from '../../server/test/support/db.js';
 import { runCli, startCli, storeFlags } from './support/cli.js';
@@ -8,7 +9,8 @@ describe('flashsale serve', () => {
   const flags = () => ['--port', '0', ...storeFlags(stores), '--sale-size', '1000'];
 
   it('with --workers 2 serves on one port, replaces a killed worker, and stops cleanly on SIGTERM', async () => {
-    const serve = startCli(['serve', ...flags(), '--workers', '2']);
+    // Debug logging: every request's line names the worker (pid) that answered it.
+    const serve = startCli(['serve', ...flags(), '--workers', '2', '--log-level', 'debug']);
     const listening = await serve.waitForEvent('listening');
     const url = String(listening.url);
     expect(listening.workers).toBe(2);
@@ -23,19 +25,27 @@ describe('flashsale serve', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/flashsale_http_requests_total\{route="checkout",outcome="ok"\} 20/);
 
-    const victim = Number(/"pid":(\d+),"role":"worker"/.exec(serve.stdout())![1]);
-    process.kill(victim, 'SIGKILL');
-    await serve.waitForEvent('worker_exited');
-    // the replacement comes up and the service keeps answering
-    let status = 0;
-    for (let i = 0; i < 50 && status !== 200; i++) {
-      status = (
-        await fetch(`${url}/checkout?user_id=after&id=${100 + i}`, { method: 'POST' }).catch(() => ({
-          status: 0,
-        }))
-      ).status;
+    const workers = serve.events('worker_listening');
+    expect(workers.map((w) => w.slot).sort()).toEqual([0, 1]);
+    const victim = workers[0]!;
+    process.kill(Number(victim.workerPid), 'SIGKILL');
+    const exited = await serve.waitForEvent('worker_exited');
+    expect(exited).toMatchObject({ slot: victim.slot, pid: victim.workerPid, signal: 'SIGKILL' });
+
+    // The primary forks a replacement into the dead worker's slot ...
+    const replacement = await serve.waitForEvent('worker_listening', {
+      where: (w) => w.slot === victim.slot && w.workerPid !== victim.workerPid,
+    });
+    expect(isAlive(Number(victim.workerPid))).toBe(false);
+    expect(isAlive(Number(replacement.workerPid))).toBe(true);
+    // ... and it serves: the primary deals new connections to its workers in turn.
+    for (let i = 0; i < 6; i++) {
+      expect(await checkoutOnNewConnection(url, `after${i}`, 100 + i)).toBe(200);
     }
-    expect(status).toBe(200);
+    const served = await serve.waitForEvent('request', {
+      where: (line) => line.pid === replacement.workerPid && String(line.requestId).startsWith('after'),
+    });
+    expect(served).toMatchObject({ route: 'checkout', status: 200 });
 
     serve.child.kill('SIGTERM');
     const done = await serve.finished;
@@ -111,3 +121,32 @@ describe('flashsale migrate', () => {
     expect(await query(url, 'SELECT version FROM schema_migrations')).toEqual([{ version: '001_init' }]);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: no such process
+  }
+}
+
+/** A checkout on a connection of its own, closed after the answer; resolves with the status. */
+function checkoutOnNewConnection(url: string, userId: string, itemId: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${url}/checkout?user_id=${userId}&id=${itemId}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { connection: 'close', 'x-request-id': `${userId}-${itemId}` },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -58,6 +58,8 @@ async function superviseWorkers(config: Readonly<ServerConfig>, log: Logger): Pr
     const worker = cluster.fork({ ...workerEnv(config), FLASHSALE_WORKER_SLOT: String(slot) });
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'flashsale:listening') {
+        // Names every worker, first or replacement, so tests and chaos runs can tell them apart.
+        log.info('worker_listening', { slot, workerPid: worker.process.pid });
         url = message.url;
         listening.add(slot);
         if (listening.size === config.workers) onAllListening?.(message.url);

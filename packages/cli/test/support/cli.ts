@@ -7,12 +7,19 @@ export const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
 
 export type Finished = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
+export type LogLine = Record<string, unknown>;
+
 export type Running = {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves with the first stdout JSON log line whose event is `event`. */
-  waitForEvent: (event: string, timeoutMs?: number) => Promise<Record<string, unknown>>;
+  /** Every complete stdout JSON log line whose event is `event`, in order. */
+  events: (event: string) => LogLine[];
+  /** Resolves with the first stdout JSON log line whose event is `event` (and that `where` accepts). */
+  waitForEvent: (
+    event: string,
+    options?: { where?: (line: LogLine) => boolean; timeoutMs?: number },
+  ) => Promise<LogLine>;
   finished: Promise<Finished>;
 };
 
@@ -42,16 +49,14 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
     stdout: () => out,
     stderr: () => err,
     finished,
-    async waitForEvent(event, timeoutMs = 20_000) {
+    events: (event) => eventsIn(out, event),
+    async waitForEvent(event, { where = () => true, timeoutMs = 20_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        for (const line of out.split('\n')) {
-          if (!line.startsWith('{')) continue;
-          const parsed = JSON.parse(line) as Record<string, unknown>;
-          if (parsed.event === event) return parsed;
-        }
+        const found = eventsIn(out, event).find(where);
+        if (found !== undefined) return found;
         if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no "${event}" log line; stdout:\n${out}\nstderr:\n${err}`);
+          throw new Error(`no matching "${event}" log line; stdout:\n${out}\nstderr:\n${err}`);
         }
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
@@ -60,6 +65,15 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
       }
     },
   };
+}
+
+/** Complete lines only: the last one may still be half written. */
+function eventsIn(out: string, event: string): LogLine[] {
+  const lines = out.split('\n').slice(0, -1);
+  return lines
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine)
+    .filter((line) => line.event === event);
 }
 
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<Finished> {
