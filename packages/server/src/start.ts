@@ -18,6 +18,7 @@ import { attemptWriter } from './store/attempts.js';
 import { GroupCommit } from './store/group-commit.js';
 import { createPool } from './store/pool.js';
 import { type PurchaseRow, type PurchaseWrite, purchaseWriter } from './store/purchases.js';
+import { crashBeforeWriting } from './store/test-crash.js';
 
 export type StartOptions = {
   clock?: Clock;
@@ -68,6 +69,7 @@ export async function startServer(
 
   const admission = createAdmission(redis);
   const writePurchases = purchaseWriter(pool);
+  const crashIfPlanted = crashBeforeWriting(config.testCrashItemId, log);
   let metrics: ReturnType<typeof createMetrics> | undefined;
   const attempts = new GroupCommit({
     name: 'checkout_attempts',
@@ -87,6 +89,7 @@ export async function startServer(
     maxBatchWaitMs: config.maxBatchWaitMs,
     maxFlushesInFlight: config.maxFlushesInFlight,
     flush: async (rows) => {
+      crashIfPlanted(rows);
       const results = await writePurchases(rows);
       confirmDurable(rows, results);
       return results;

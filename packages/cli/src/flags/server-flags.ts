@@ -15,6 +15,7 @@ export function addServerFlags(command: Command, only?: readonly SettingKey[]): 
       `${setting.flag} <value>`,
       `${setting.description} [env ${setting.env}, default ${setting.defaultText}]`,
     );
+    if (setting.isHidden === true) option.hideHelp();
     command.addOption(option);
     attributes.set(option.attributeName(), setting.key);
   }

@@ -5,7 +5,9 @@ export function serveArgsOf(config: Readonly<ServerConfig>): string[] {
   const args: string[] = [];
   for (const setting of serverSettings) {
     const value = config[setting.key];
-    args.push(setting.flag, setting.key.endsWith('Ms') ? `${value}ms` : String(value));
+    // null is the "none" of an optional setting (the only kind that has one).
+    const text = value === null ? 'none' : setting.key.endsWith('Ms') ? `${value}ms` : String(value);
+    args.push(setting.flag, text);
   }
   return args;
 }

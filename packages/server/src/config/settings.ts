@@ -21,6 +21,8 @@ export type ServerConfig = {
   reconcileIntervalMs: Milliseconds;
   isReconcilerEnabled: boolean;
   shutdownGraceMs: Milliseconds;
+  /** Tests only: the item whose purchase write kills the process (see store/test-crash.ts); null: never. */
+  testCrashItemId: number | null;
 };
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -34,6 +36,8 @@ export type Setting<K extends keyof ServerConfig = keyof ServerConfig> = {
   description: string;
   defaultText: string;
   parser: Parser<ServerConfig[K]>;
+  /** Left out of --help: a test-only setting (still in the README table). */
+  isHidden?: true;
 };
 
 const integer = (min: number, max: number): Parser<number> => ({
@@ -77,6 +81,11 @@ const oneOf = <T extends string>(values: readonly T[]): Parser<T> => ({
 const boolean: Parser<boolean> = {
   accepts: 'true or false',
   parse: (value) => (value === 'true' ? true : value === 'false' ? false : undefined),
+};
+
+const itemIdOrNone: Parser<number | null> = {
+  accepts: 'none or an item id (an integer from 0)',
+  parse: (value) => (value === 'none' ? null : /^\d{1,9}$/.test(value) ? Number(value) : undefined),
 };
 
 const DAY_MS = 86_400_000;
@@ -232,6 +241,16 @@ export const serverSettings = [
     description: 'longest a graceful shutdown waits for in-flight work',
     defaultText: '10s',
     parser: duration(0, 600_000, 'a duration from 0ms to 10m'),
+  }),
+  setting({
+    key: 'testCrashItemId',
+    env: 'TEST_CRASH_ITEM',
+    flag: '--test-crash-item',
+    description:
+      'tests only: the process kills itself (SIGKILL) before writing a purchase of this item, after Redis admitted it',
+    defaultText: 'none',
+    parser: itemIdOrNone,
+    isHidden: true,
   }),
 ] as const satisfies ReadonlyArray<Setting>;
 
