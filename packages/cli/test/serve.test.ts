@@ -30,7 +30,7 @@ describe('flashsale serve', () => {
     const victim = workers[0]!;
     process.kill(Number(victim.workerPid), 'SIGKILL');
     const exited = await serve.waitForEvent('worker_exited');
-    expect(exited).toMatchObject({ slot: victim.slot, pid: victim.workerPid, signal: 'SIGKILL' });
+    expect(exited).toMatchObject({ slot: victim.slot, workerPid: victim.workerPid, signal: 'SIGKILL' });
 
     // The primary forks a replacement into the dead worker's slot ...
     const replacement = await serve.waitForEvent('worker_listening', {

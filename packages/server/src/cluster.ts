@@ -84,7 +84,7 @@ async function superviseWorkers(config: Readonly<ServerConfig>, log: Logger): Pr
     });
     worker.on('exit', (code, signal) => {
       if (isStopping) return;
-      log.warn('worker_exited', { slot, pid: worker.process.pid, code, signal });
+      log.warn('worker_exited', { slot, workerPid: worker.process.pid, code, signal });
       setTimeout(() => fork(slot), RESTART_DELAY_MS).unref();
     });
     return worker;

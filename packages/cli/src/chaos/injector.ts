@@ -2,15 +2,17 @@
 // measures how long the service takes to answer again (GET /health and GET /sale both 200).
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { FaultKind } from './faults.js';
+import type { FaultEvidence, FaultKind, FaultResult } from './faults.js';
 
-export type FaultActions = Record<FaultKind, () => Promise<string>>;
+export type FaultActions = { [K in FaultKind]: () => Promise<FaultResult<K>> };
 
 export type FaultRecord = {
   kind: FaultKind;
   /** Epoch ms the fault was injected; null when the load ended first. */
   atMs: number | null;
   detail: string;
+  /** What shows the fault happened; null when it was not injected or found nothing to act on. */
+  evidence: FaultEvidence[FaultKind] | null;
   /** Epoch ms the service answered again; null if it did not within the deadline. */
   recoveredAtMs: number | null;
 };
@@ -37,12 +39,18 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
   for (const kind of plan.kinds) {
     await sleep(waitMs);
     if (!plan.isLoadRunning()) {
-      records.push({ kind, atMs: null, detail: 'not injected: the load ended first', recoveredAtMs: null });
+      records.push({
+        kind,
+        atMs: null,
+        detail: 'not injected: the load ended first',
+        evidence: null,
+        recoveredAtMs: null,
+      });
       continue;
     }
     const atMs = Date.now();
     plan.mark(kind, 'injected');
-    const detail = await plan.actions[kind]();
+    const { detail, evidence } = await plan.actions[kind]();
     plan.log(`fault ${kind}: ${detail}`);
     const recoveredAtMs = await waitUntilServing(plan.serviceUrl, atMs + RECOVERY_DEADLINE_MS);
     plan.mark(
@@ -52,7 +60,7 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
     plan.log(
       `fault ${kind}: ${recoveredAtMs === null ? 'the service did not recover within 30 s' : `service answering again after ${recoveredAtMs - atMs} ms`}`,
     );
-    records.push({ kind, atMs, detail, recoveredAtMs });
+    records.push({ kind, atMs, detail, evidence, recoveredAtMs });
     waitMs = uniformInt(random, ...BETWEEN_FAULTS_MS);
   }
   return records;

@@ -4,22 +4,31 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
-export type OwnRedis = { url: string; restart: () => Promise<void>; stop: () => Promise<void> };
+export type OwnRedis = {
+  url: string;
+  /** Kills Redis and starts a new one on the same port; their run ids (INFO server) show it is new. */
+  restart: () => Promise<{ runIdBefore: string; runIdAfter: string }>;
+  stop: () => Promise<void>;
+};
+
+type Launched = { child: ChildProcess; runId: string };
 
 export async function startOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
-  let child = await launch(port);
+  let current = await launch(port);
   return {
     url: `redis://127.0.0.1:${port}`,
     async restart() {
-      await terminate(child);
-      child = await launch(port);
+      const runIdBefore = current.runId;
+      await terminate(current.child);
+      current = await launch(port);
+      return { runIdBefore, runIdAfter: current.runId };
     },
-    stop: () => terminate(child),
+    stop: () => terminate(current.child),
   };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
+async function launch(port: number): Promise<Launched> {
   const child = spawn(
     'redis-server',
     [
@@ -55,18 +64,18 @@ async function launch(port: number): Promise<ChildProcess> {
       retryStrategy: () => null,
     });
     probe.on('error', () => undefined);
-    const isUp = await Promise.race([
+    const runId = await Promise.race([
       probe
         .connect()
-        .then(() => probe.ping())
+        .then(() => probe.info('server'))
         .then(
-          () => true,
-          () => false,
+          (info) => /^run_id:(\w+)/m.exec(info)?.[1] ?? null,
+          () => null,
         ),
       failed,
     ]);
     probe.disconnect();
-    if (isUp) return child;
+    if (runId !== null) return { child, runId };
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -12,6 +12,8 @@ import { startThreadedProxy, type ThreadedProxy } from '../chaos/tcp-proxy-threa
 
 const KILL_SERVER_PAUSE_MS = 1000;
 const PG_DROP_MS = 3000;
+/** The primary forks a replacement 250 ms after a worker dies; a busy box may take a few seconds more. */
+const REPLACEMENT_DEADLINE_MS = 15_000;
 
 export type ChaosEnvironment = {
   /** The config the service runs with (its Redis, and Postgres through the proxy). */
@@ -78,29 +80,44 @@ export function faultActions(context: FaultContext): FaultActions {
   const random = xoroshiro128plus((context.seed ^ 0x5bd1e995) >>> 0);
   return {
     async 'kill-worker'() {
-      const alive = context.workerPids().filter(isAlive);
-      if (alive.length === 0) return 'no worker to kill';
-      const pid = alive[uniformInt(random, 0, alive.length - 1)]!;
-      process.kill(pid, 'SIGKILL');
-      return `SIGKILL worker ${pid}`;
+      const known = new Set(context.workerPids());
+      const alive = [...known].filter(isAlive);
+      if (alive.length === 0) return { detail: 'no worker to kill', evidence: null };
+      const killedPid = alive[uniformInt(random, 0, alive.length - 1)]!;
+      const killedAtMs = Date.now();
+      process.kill(killedPid, 'SIGKILL');
+      const replacementPid = await waitForNewWorker(context.workerPids, known);
+      return {
+        detail:
+          replacementPid === null
+            ? `SIGKILL worker ${killedPid}; no replacement within ${REPLACEMENT_DEADLINE_MS} ms`
+            : `SIGKILL worker ${killedPid}; worker ${replacementPid} took its place after ${Date.now() - killedAtMs} ms`,
+        evidence: { killedPid, replacementPid },
+      };
     },
     async 'kill-server'() {
-      const killed = await context.killService();
+      const killedPid = await context.killService();
       await new Promise((resolve) => setTimeout(resolve, KILL_SERVER_PAUSE_MS));
-      const started = await context.restartService();
-      return `SIGKILL service ${killed}, restarted as ${started} after ${KILL_SERVER_PAUSE_MS} ms`;
+      const replacementPid = await context.restartService();
+      return {
+        detail: `SIGKILL service ${killedPid}, restarted as ${replacementPid} after ${KILL_SERVER_PAUSE_MS} ms`,
+        evidence: { killedPid, replacementPid },
+      };
     },
     async 'flush-redis'() {
-      const deleted = await context.redis.del(...saleDataKeys(context.saleId));
-      return `deleted ${deleted} keys of sale ${context.saleId}`;
+      const keysDeleted = await context.redis.del(...saleDataKeys(context.saleId));
+      return { detail: `deleted ${keysDeleted} keys of sale ${context.saleId}`, evidence: { keysDeleted } };
     },
     async 'restart-redis'() {
-      if (context.ownRedis === undefined) return 'no Redis of its own to restart';
-      await context.ownRedis.restart();
-      return `restarted ${context.ownRedis.url} without persistence`;
+      if (context.ownRedis === undefined) return { detail: 'no Redis of its own to restart', evidence: null };
+      const runIds = await context.ownRedis.restart();
+      return {
+        detail: `restarted ${context.ownRedis.url} without persistence (run_id ${runIds.runIdBefore.slice(0, 8)} -> ${runIds.runIdAfter.slice(0, 8)})`,
+        evidence: runIds,
+      };
     },
     async 'pg-drop'() {
-      if (context.proxy === undefined) return 'no Postgres proxy';
+      if (context.proxy === undefined) return { detail: 'no Postgres proxy', evidence: null };
       const serviceBackends =
         "FROM pg_stat_activity WHERE application_name = 'flashsale' AND datname = current_database()";
       const before = await context.postgres.query(`SELECT count(*)::int AS n ${serviceBackends}`);
@@ -111,9 +128,30 @@ export function faultActions(context: FaultContext): FaultActions {
       );
       await new Promise((resolve) => setTimeout(resolve, PG_DROP_MS));
       context.proxy.up();
-      return `cut Postgres for ${PG_DROP_MS} ms: dropped the service's ${before.rows[0]?.n ?? 0} connections (${terminated.rows[0]?.n ?? 0} backends still up terminated)`;
+      const evidence = {
+        connectionsDropped: Number(before.rows[0]?.n ?? 0),
+        backendsTerminated: Number(terminated.rows[0]?.n ?? 0),
+      };
+      return {
+        detail: `cut Postgres for ${PG_DROP_MS} ms: dropped the service's ${evidence.connectionsDropped} connections (${evidence.backendsTerminated} backends still up terminated)`,
+        evidence,
+      };
     },
   };
+}
+
+/** The pid of a worker the service started after `known` was taken, once one is alive. */
+async function waitForNewWorker(
+  workerPids: () => number[],
+  known: ReadonlySet<number>,
+): Promise<number | null> {
+  const deadlineMs = Date.now() + REPLACEMENT_DEADLINE_MS;
+  while (Date.now() < deadlineMs) {
+    const fresh = workerPids().find((pid) => !known.has(pid) && isAlive(pid));
+    if (fresh !== undefined) return fresh;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return null;
 }
 
 function isAlive(pid: number): boolean {

@@ -38,6 +38,8 @@ export async function startService(serveArgs: readonly string[], logPath: string
       if (!line.startsWith('{')) continue;
       const entry = safeParse(line);
       if (entry?.role === 'worker' && typeof entry.pid === 'number') workers.add(entry.pid);
+      if (entry?.event === 'worker_listening' && typeof entry.workerPid === 'number')
+        workers.add(entry.workerPid);
       if (entry?.event === 'listening' && typeof entry.url === 'string') onListening?.(entry.url);
     }
   });
