@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL } from '../../server/test/support/redis.js';
 import type { VerifyReportJson } from '../src/output/json.js';
+import { invariantIds } from '../src/verify/report.js';
 import { runCli } from './support/cli.js';
+import { plantCases } from './support/verify-cases.js';
 import { buildSoldOutSale, copySale, type SaleCopy, type SoldOutSale } from './support/verify-sale.js';
 
 let sale: SoldOutSale;
@@ -175,5 +177,38 @@ describe('flashsale verify', () => {
     expect(result.stdout).toMatch(
       /Exit codes: 0 every checked invariant holds, 1 an invariant is violated, 2 could not check/,
     );
+  });
+
+  // One planted violation per invariant (the first case of the shared table that fails it first),
+  // through the built CLI: exit 1, and exactly the case's invariants fail.
+  const casePerInvariant = invariantIds.map((id) => {
+    const found = plantCases.find((c) => c.failed[0] === id);
+    if (found === undefined) throw new Error(`no planted case fails ${id} first`);
+    return { id, ...found };
+  });
+
+  it.each(casePerInvariant)('$id violated: $name, exit 1', async ({ plant, options = {}, failed }) => {
+    const { isSelloutExpected = true, ...rest } = options;
+    expect(rest, 'the CLI has flags for --expect-sellout only').toEqual({});
+    const copy = await copySale(sale);
+    try {
+      await plant(copy, sale);
+      const result = await runCli([
+        'verify',
+        ...flagsFor(copy),
+        '--ledger',
+        sale.ledgerPath,
+        ...(isSelloutExpected ? ['--expect-sellout'] : []),
+        '--json',
+      ]);
+      expect(result.code, result.stderr).toBe(1);
+      const report = JSON.parse(result.stdout) as VerifyReportJson;
+      expect(report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id)).toEqual(failed);
+      expect(result.stderr).toBe(
+        `flashsale: sale ${sale.saleId}: invariant violated: ${failed.join(', ')}\n`,
+      );
+    } finally {
+      await copy.cleanup();
+    }
   });
 });
