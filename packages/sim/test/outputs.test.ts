@@ -26,6 +26,8 @@ const requestKeys = [
 const isStringOrNull = (value: unknown) => value === null || typeof value === 'string';
 const isNumberOrNull = (value: unknown) => value === null || typeof value === 'number';
 
+const epochNowMs = () => performance.timeOrigin + performance.now();
+
 describe('the ledger and the report of a run', () => {
   let server: ShopServer;
   let dir: TempDir;
@@ -33,6 +35,8 @@ describe('the ledger and the report of a run', () => {
   let written: SimReport;
   let ledger: LedgerLine[];
   const ticks: SimTick[] = [];
+  let stopCalledAtMs = 0;
+  let stopReturnedAtMs = 0;
 
   beforeAll(async () => {
     server = await startShopServer({ saleSize: 2000 });
@@ -40,16 +44,22 @@ describe('the ledger and the report of a run', () => {
     const options = parseSimOptions({
       target: server.url,
       rps: 300,
-      duration: '4s',
+      duration: '10s',
       seed: 99,
       ledger: dir.path('ledger.jsonl'),
       report: dir.path('report.json'),
     });
     const simulation = simulate(options);
-    simulation.on('tick', (tick) => ticks.push(tick));
-    simulation.on('start', () => {
-      setTimeout(() => simulation.markFault('redis_restart', 'planted by the test'), 1500);
-      setTimeout(() => simulation.stop(), 3000);
+    // Driven by the run's own seconds, not by timers racing it: a fault after the first second,
+    // stop() after the second.
+    simulation.on('tick', (tick) => {
+      ticks.push(tick);
+      if (tick.second === 0) simulation.markFault('redis_restart', 'planted by the test');
+      if (tick.second === 1) {
+        stopCalledAtMs = epochNowMs();
+        simulation.stop();
+        stopReturnedAtMs = epochNowMs();
+      }
     });
     report = await simulation.done;
     written = JSON.parse(
@@ -107,11 +117,22 @@ describe('the ledger and the report of a run', () => {
     expect(report.timeline.flatMap((second) => second.faults)).toEqual(['redis_restart']);
   });
 
-  it('stop() ends the schedule early and still resolves the report after in-flight requests finish', () => {
-    expect(report.duration_ms).toBeGreaterThan(2500);
-    expect(report.duration_ms).toBeLessThan(4000);
-    expect(report.scheduled).toBeLessThan(1200);
+  it('stop() ends the schedule where it is called: every slot before then given out, none after', () => {
+    const startedAtMs = report.timeline[0]!.at_ms;
+    const endedAtMs = startedAtMs + report.duration_ms;
+    // Within the report's microsecond rounding.
+    expect(endedAtMs).toBeGreaterThanOrEqual(stopCalledAtMs - 0.01);
+    expect(endedAtMs).toBeLessThanOrEqual(stopReturnedAtMs + 0.01);
+    expect(report.duration_ms).toBeLessThan(10_000);
+    // Slots fall every 1000/300 ms from the start: `scheduled` of them lie before the end.
+    const slotMs = 1000 / 300;
+    expect((report.scheduled - 1) * slotMs).toBeLessThan(report.duration_ms + 0.01);
+    expect(report.scheduled * slotMs).toBeGreaterThanOrEqual(report.duration_ms - 0.01);
     expect(report.requests + report.dropped).toBe(report.scheduled);
+    const intended = ledger
+      .filter((line) => line.type === 'request')
+      .map((line) => line.intended_ms as number);
+    expect(Math.max(...intended)).toBeLessThan(endedAtMs + 0.01);
   });
 
   it('writes the same report it resolves, with counts that add up', () => {
@@ -145,7 +166,7 @@ describe('the ledger and the report of a run', () => {
       config: expect.objectContaining({
         target: server.url,
         seed: 99,
-        stages: [{ duration_ms: 4000, rps: 300 }],
+        stages: [{ duration_ms: 10_000, rps: 300 }],
       }),
       target_rps: expect.any(Number),
       achieved_rps: expect.any(Number),

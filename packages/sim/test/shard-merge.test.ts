@@ -55,7 +55,21 @@ describe('shards and report merge', () => {
     expect(merged.by_endpoint.checkout.requests + merged.by_endpoint.purchase.requests).toBe(merged.requests);
     expect(merged.merged_from).toBe(2);
     expect(merged.shard).toBeNull();
-    expect(Math.abs(merged.target_rps - 400)).toBeLessThan(400 * 0.02);
+  });
+
+  it('each shard schedules its share of the rate, and the merge spans them both', () => {
+    // A run that was not stopped lasts its planned 3 s, so its target is its scheduled slots over those.
+    expect([whole, ...halves].map((report) => [report.duration_ms, report.target_rps])).toEqual([
+      [3000, 400],
+      [3000, 200],
+      [3000, 200],
+    ]);
+    // The halves started a moment apart: the merged run lasts from the first start to the last end
+    // (read from the reports, whose start times are whole milliseconds).
+    const starts = halves.map((half) => Date.parse(half.started_at));
+    const ends = halves.map((half, i) => starts[i]! + half.duration_ms);
+    expect(merged.duration_ms).toBeCloseTo(Math.max(...ends) - Math.min(...starts), 2);
+    expect(merged.target_rps).toBeCloseTo(merged.scheduled / (merged.duration_ms / 1000), 2);
   });
 
   it('the merged histograms add up, and percentiles are recomputed from them', () => {
