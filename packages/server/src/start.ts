@@ -122,7 +122,14 @@ export async function startServer(
     queuedRows: () => ({ checkout_attempts: attempts.queuedRows, purchases: purchases.queuedRows }),
     inFlightRequests: () => inFlight(),
   });
-  const rebuilder = createRebuilder({ pool, redis, log, clock, onRebuilt: () => metrics?.rebuilds.inc() });
+  const rebuilder = createRebuilder({
+    pool,
+    redis,
+    log,
+    clock,
+    onRebuilt: () => metrics?.rebuilds.inc(),
+    onWaiting: () => metrics?.rebuildWaits.inc(),
+  });
   const sales = createSaleBook({ pool, config, rebuilder, log });
   const deps: SaleDeps = {
     config,

@@ -1,10 +1,13 @@
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTcpProxy, type TcpProxy } from '../../cli/src/chaos/tcp-proxy.js';
-import { createAdmission } from '../src/admission/admission.js';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
 import { purchaseIdFor } from '../src/sale/codes.js';
 import { PENDING_GRACE_MS } from '../src/sale/timing.js';
+import type { RunningServer } from '../src/start.js';
+import { admitPurchaseOnly } from './support/admit.js';
 import { databaseUrl, query } from './support/db.js';
+import { REDIS_URL } from './support/redis.js';
 import { createWorld, type World } from './support/server.js';
 
 describe('Postgres goes away mid-request', () => {
@@ -81,6 +84,120 @@ describe('Postgres goes away mid-request', () => {
   });
 });
 
+describe('Redis goes away mid-request', () => {
+  let pgProxy: TcpProxy;
+  let redisProxy: TcpProxy;
+  let world: World;
+  let server: RunningServer;
+  beforeAll(async () => {
+    pgProxy = await startTcpProxy('127.0.0.1', 5432);
+    const redisUrl = new URL(REDIS_URL);
+    redisProxy = await startTcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+    world = await createWorld({ saleSize: '50' });
+    // A second instance on the same stores, reaching both through proxies the tests can cut.
+    const pgUrl = new URL(world.db.url);
+    pgUrl.port = String(pgProxy.port);
+    server = await world.startAnother({
+      databaseUrl: pgUrl.toString(),
+      redisUrl: `redis://127.0.0.1:${redisProxy.port}`,
+    });
+  });
+  afterEach(() => {
+    pgProxy.up();
+    redisProxy.up();
+  });
+  afterAll(async () => {
+    await world.close();
+    await Promise.all([pgProxy.close(), redisProxy.close()]);
+  });
+
+  it('health answers 503 naming redis while it is down, and 200 once it is back', async () => {
+    redisProxy.down();
+    const down = await fetch(`${server.url}/health`);
+    expect(down.status).toBe(503);
+    expect(await down.json()).toMatchObject({
+      message: 'redis unavailable',
+      postgres: { status: 'ok' },
+      redis: { status: 'down' },
+    });
+    redisProxy.up();
+    expect(await waitForStatus(`${server.url}/health`, 200)).toBe(200);
+  });
+
+  it('a purchase whose write fails while Redis is gone too answers 503; it stays pending and the reconciler settles it', async () => {
+    const hold = await world.call('POST', '/checkout?user_id=eli&id=20');
+    const saleId = Number(hold.body.sale_id);
+    const code = String(hold.body.code);
+    const keys = saleKeys(saleId);
+    // Hold the purchase's insert in Postgres until both stores are cut (reads go on).
+    const blocker = new pg.Client({ connectionString: world.db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE purchases IN SHARE MODE');
+      const answer = fetch(`${server.url}/purchase?code=${code}`, {
+        method: 'POST',
+        headers: { 'x-request-id': 'both-down' },
+      });
+      await waitUntil(async () => (await world.redis.client.zscore(keys.pending, code)) !== null);
+      await waitUntil(async () => {
+        const [row] = await query<{ n: number }>(
+          world.db.url,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'flashsale' AND wait_event_type = 'Lock'`,
+        );
+        return row!.n > 0;
+      });
+      redisProxy.down();
+      pgProxy.down(); // the blocked insert loses its connection; its compensation finds no Redis
+      // Its backend would still insert once the lock goes: end it, so the write surely failed.
+      await blocker.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'flashsale' AND wait_event_type = 'Lock'`,
+      );
+      const response = await answer;
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: string }).error).toBe('unavailable');
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    redisProxy.up();
+    pgProxy.up();
+
+    // Not compensated: Redis still shows the purchase admitted and pending; Postgres has nothing.
+    expect(await world.redis.client.hget(keys.sold, '20')).toBe('eli');
+    expect(await world.redis.client.zscore(keys.pending, code)).not.toBeNull();
+    expect(await query(world.db.url, 'SELECT 1 FROM purchases WHERE code = $1', [code])).toHaveLength(0);
+
+    world.clock.advance(PENDING_GRACE_MS + 1);
+    expect(await world.server.reconcileNow()).toEqual([{ saleId, rolledForward: 1, undone: 0, applied: 0 }]);
+    expect(await query(world.db.url, 'SELECT request_id FROM purchases WHERE code = $1', [code])).toEqual([
+      { request_id: 'both-down' },
+    ]);
+    expect(await world.redis.client.zcard(keys.pending)).toBe(0);
+  });
+});
+
+/** Polls `check` until it holds; a test-level deadline ends the wait otherwise. */
+async function waitUntil(check: () => Promise<boolean>, deadlineMs = 20_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`not reached within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The status `url` answers once it answers `status` (or the last status at the deadline). */
+async function waitForStatus(url: string, status: number): Promise<number> {
+  let last = 0;
+  await waitUntil(async () => {
+    last = (await fetch(url)).status;
+    return last === status;
+  }).catch(() => undefined);
+  return last;
+}
+
 describe('Redis loses a live sale', () => {
   let world: World;
   beforeAll(async () => {
@@ -134,14 +251,7 @@ describe('a crash between Redis and Postgres', () => {
     const saleId = Number(hold.body.sale_id);
     const code = String(hold.body.code);
     // Exactly what the service does before its Postgres write; then it "dies".
-    const admission = createAdmission(world.redis.client);
-    const admitted = await admission.purchase({
-      saleId,
-      code,
-      purchaseId: purchaseIdFor(code),
-      requestId: 'crashed-request',
-      nowMs: world.clock.now(),
-    });
+    const admitted = await admitPurchaseOnly(world, { saleId, code, requestId: 'crashed-request' });
     const admittedAtMs = world.clock.now();
     expect(admitted.kind).toBe('purchased');
     expect(await query(world.db.url, 'SELECT 1 FROM purchases')).toHaveLength(0);
@@ -205,5 +315,28 @@ describe('a crash between Redis and Postgres', () => {
     expect(rows).toEqual([{ user_id: 'someone' }]);
     await world.server.reconcileNow();
     expect(await world.redis.client.hget(saleKeys(saleId).sold, '11')).toBe('someone');
+  });
+  it("Postgres refusing a purchase Redis admitted (the buyer's slot taken there) undoes it in Redis and answers 403 user_limit", async () => {
+    const hold = await world.call('POST', '/checkout?user_id=dot&id=12');
+    const saleId = Number(hold.body.sale_id);
+    // Postgres records a purchase by dot in slot 1 that Redis never showed.
+    await query(
+      world.db.url,
+      `INSERT INTO purchases (purchase_id, sale_id, item_id, user_id, slot, code, request_id, hold_expires_at, purchased_at)
+       VALUES (gen_random_uuid(), $1, 13, 'dot', 1, 'dot-planted', 'r', now(), now())`,
+      [saleId],
+    );
+    const answer = await world.call('POST', `/purchase?code=${hold.body.code}`);
+    expect(answer.status).toBe(403);
+    expect(answer.body.error).toBe('user_limit');
+    expect(await query(world.db.url, 'SELECT item_id FROM purchases WHERE user_id = $1', ['dot'])).toEqual([
+      { item_id: 13 },
+    ]);
+    const keys = saleKeys(saleId);
+    expect(await world.redis.client.hexists(keys.sold, '12')).toBe(0);
+    expect(await world.redis.client.hget(keys.owned, 'dot')).toBeNull();
+    expect(await world.redis.client.zcard(keys.pending)).toBe(0);
+    // Undone while the hold lasts: the item is back in dot's hold, under the same code.
+    expect(await world.redis.client.hget(keys.holds, '12')).toBe(hold.body.code);
   });
 });

@@ -29,7 +29,9 @@ describe('loadServerConfig', () => {
       holdTtlMs: 300_000,
       saleDurationMs: 3_600_000,
       workers: 1,
+      testCrashItemId: null,
     });
+    expect(loadServerConfig({ env: {}, flags: { testCrashItemId: '0' } }).testCrashItemId).toBe(0);
   });
 
   it('reads the environment, and flags win over it', () => {
@@ -54,6 +56,10 @@ describe('loadServerConfig', () => {
     ],
     [{ flags: { saleDurationMs: '1500ms' } }, '--sale-duration: sale ids are whole seconds'],
     [{ flags: { redisKeyPrefix: '{x}' } }, '--redis-key-prefix'],
+    [
+      { env: { TEST_CRASH_ITEM: 'soon' } },
+      'TEST_CRASH_ITEM: "soon" is not valid; expected none or an item id',
+    ],
   ])('refuses %j naming the flag and what it accepts', (source, message) => {
     expect(() => loadServerConfig({ env: {}, ...source })).toThrow(ConfigError);
     expect(() => loadServerConfig({ env: {}, ...source })).toThrow(message);

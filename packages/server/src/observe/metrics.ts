@@ -76,6 +76,11 @@ export function createMetrics(sources: GaugeSources) {
     help: 'Sales whose Redis state was rebuilt from Postgres.',
     registers: [registry],
   });
+  const rebuildWaits = new Counter({
+    name: 'flashsale_redis_rebuild_waits_total',
+    help: "Times this process waited for another instance's rebuild of a sale instead of rebuilding it.",
+    registers: [registry],
+  });
   new Gauge({
     name: 'flashsale_pg_pool_connections',
     help: 'Postgres pool connections, by state.',
@@ -116,6 +121,7 @@ export function createMetrics(sources: GaugeSources) {
     compensations,
     reconciled,
     rebuilds,
+    rebuildWaits,
     batchFailures,
     observeRequest(route: Route, outcome: string, seconds: number): void {
       const key = `${route} ${outcome}`;

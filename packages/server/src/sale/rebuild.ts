@@ -21,6 +21,8 @@ export type RebuildDeps = {
   log: Logger;
   clock: () => Milliseconds;
   onRebuilt?: () => void;
+  /** Another instance holds the sale's rebuild lock: this one waits for its keys instead. */
+  onWaiting?: () => void;
 };
 
 export type LoadedState = { sold: number; held: number; codes: number };
@@ -67,6 +69,7 @@ export function createRebuilder(deps: RebuildDeps) {
     const token = randomUUID();
     const isOwner = (await deps.redis.set(keys.rebuildLock, token, 'PX', LOCK_TTL_MS, 'NX')) === 'OK';
     if (!isOwner) {
+      deps.onWaiting?.();
       await waitForMeta(deps.redis, keys.meta);
       return;
     }

@@ -1,0 +1,71 @@
+// The Lua scripts' less travelled paths, through the service and (for what only a failure
+// triggers) the admission module itself, checked in Redis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmission } from '../src/admission/admission.js';
+import { saleKeys } from '../src/admission/keys.js';
+import { admitPurchaseOnly } from './support/admit.js';
+import { createWorld, type World } from './support/server.js';
+
+describe('the admission scripts', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld({ saleSize: '100', holdTtlMs: '30s' });
+  });
+  afterAll(() => world.close());
+
+  const post = (path: string) => world.call('POST', path);
+
+  it('a repeat checkout by the holder after the clock moved gets the same code and deadline, and no second hold', async () => {
+    const first = await post('/checkout?user_id=ivy&id=1');
+    world.clock.advance(20_000);
+    const again = await post('/checkout?user_id=ivy&id=1');
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body); // same code, same expires_at: a refresh does not extend it
+    const keys = saleKeys(Number(first.body.sale_id));
+    expect(await world.redis.client.hget(keys.held, 'ivy')).toBe('1');
+    expect(await world.redis.client.zscore(keys.deadlines, '1')).toBe(
+      String(Date.parse(String(first.body.expires_at))),
+    );
+    world.clock.advance(10_000); // the original deadline, 30 s after the first checkout
+    expect((await post(`/purchase?code=${first.body.code}`)).status).toBe(410);
+  });
+
+  it('one request releases at most 16 lapsed holds; GET /sale sweeps the rest', async () => {
+    for (let i = 0; i < 20; i++) {
+      expect((await post(`/checkout?user_id=sweep${i % 2}&id=${10 + i}`)).status).toBe(200);
+    }
+    const saleId = Number((await post('/checkout?user_id=jon&id=40')).body.sale_id);
+    const keys = saleKeys(saleId);
+    world.clock.advance(30_000); // all 21 lapse; the next request's sweep takes 16 of them
+    expect((await post('/checkout?user_id=kim&id=41')).status).toBe(200);
+    expect(await world.redis.client.zcard(keys.deadlines)).toBe(21 - 16 + 1);
+    expect(await world.redis.client.hlen(keys.holds)).toBe(21 - 16 + 1);
+
+    const sale = await world.call('GET', '/sale');
+    expect(sale.body).toMatchObject({ held: 1 });
+    expect(await world.redis.client.hgetall(keys.held)).toEqual({ kim: '1' });
+  });
+
+  it('undoing a purchase after its hold lapsed returns the item to sale, not to its buyer', async () => {
+    const hold = await post('/checkout?user_id=lea&id=50');
+    const saleId = Number(hold.body.sale_id);
+    const code = String(hold.body.code);
+    const keys = saleKeys(saleId);
+    await admitPurchaseOnly(world, { saleId, code, requestId: 'undone' });
+    expect(await world.redis.client.hget(keys.sold, '50')).toBe('lea');
+
+    world.clock.advance(30_000);
+    const admission = createAdmission(world.redis.client);
+    expect(await admission.undoPurchase(saleId, code, world.clock.now())).toBe(true);
+    expect(await world.redis.client.hexists(keys.sold, '50')).toBe(0);
+    expect(await world.redis.client.hexists(keys.purchased, code)).toBe(0);
+    expect(await world.redis.client.zscore(keys.pending, code)).toBeNull();
+    expect(await world.redis.client.hget(keys.owned, 'lea')).toBeNull();
+    expect(await world.redis.client.hexists(keys.holds, '50')).toBe(0);
+    expect(await world.redis.client.hget(keys.held, 'lea')).toBeNull();
+    // The code is still known, as lapsed; the item is anyone's again.
+    expect((await post(`/purchase?code=${code}`)).status).toBe(410);
+    expect((await post('/checkout?user_id=max&id=50')).status).toBe(200);
+    expect(await admission.undoPurchase(saleId, code, world.clock.now())).toBe(false);
+  });
+});

@@ -1,0 +1,90 @@
+// Rebuilding a sale's Redis state from Postgres: what a rebuilt sale answers, and how an instance
+// behaves when another one holds the sale's rebuild lock.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
+import { createLogger } from '../src/observe/log.js';
+import { findSale, type SaleInfo } from '../src/sale/open.js';
+import { createRebuilder } from '../src/sale/rebuild.js';
+import { createPool } from '../src/store/pool.js';
+import { createWorld, type World } from './support/server.js';
+
+describe('a sale rebuilt from Postgres', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld({ saleSize: '50' });
+  });
+  afterAll(() => world.close());
+
+  it('answers 410 code_expired, not 404, for a code whose hold had lapsed', async () => {
+    const hold = await world.call('POST', '/checkout?user_id=eve&id=3');
+    const saleId = Number(hold.body.sale_id);
+    world.clock.advance(31_000);
+    await world.redis.client.del(...saleDataKeys(saleId));
+
+    const late = await world.call('POST', `/purchase?code=${hold.body.code}`);
+    expect(late.status).toBe(410);
+    expect(late.body.error).toBe('code_expired');
+    const keys = saleKeys(saleId);
+    expect(await world.redis.client.hget(keys.codes, String(hold.body.code))).toMatch(/^3\|eve\|\d+$/);
+    expect(await world.redis.client.hexists(keys.holds, '3')).toBe(0);
+    expect((await world.call('POST', '/checkout?user_id=fay&id=3')).status).toBe(200);
+  });
+});
+
+describe('another instance rebuilding the sale', () => {
+  let world: World;
+  let sale: SaleInfo;
+  const log = createLogger('silent');
+  let pool: ReturnType<typeof createPool>;
+  beforeAll(async () => {
+    world = await createWorld({ saleSize: '50' });
+    pool = createPool({ databaseUrl: world.db.url, size: 2, applicationName: 'rebuild-test' }, log);
+    const hold = await world.call('POST', '/checkout?user_id=gus&id=7');
+    await world.call('POST', `/purchase?code=${hold.body.code}`);
+    sale = (await findSale(pool, Number(hold.body.sale_id)))!;
+  });
+  afterAll(async () => {
+    await pool.end();
+    await world.close();
+  });
+
+  const rebuilder = (hooks: { onWaiting?: () => void; onRebuilt?: () => void }) =>
+    createRebuilder({ pool, redis: world.redis.client, log, clock: world.clock.now, ...hooks });
+
+  it('is waited for: the waiting instance goes on with the keys the other one wrote', async () => {
+    const keys = saleKeys(sale.saleId);
+    await world.redis.client.del(...saleDataKeys(sale.saleId));
+    await world.redis.client.set(keys.rebuildLock, 'another-instance', 'PX', 30_000);
+
+    let isWaiting!: () => void;
+    const waiting = new Promise<void>((resolve) => {
+      isWaiting = resolve;
+    });
+    let waiterRebuilt = 0;
+    const waited = rebuilder({ onWaiting: isWaiting, onRebuilt: () => waiterRebuilt++ }).ensure(sale);
+    await waiting;
+
+    // The other instance finishes: its lock gone, the keys rebuilt (here by a second rebuilder).
+    await world.redis.client.del(keys.rebuildLock);
+    let otherRebuilt = 0;
+    await rebuilder({ onRebuilt: () => otherRebuilt++ }).ensure(sale);
+    await waited;
+    expect([waiterRebuilt, otherRebuilt]).toEqual([0, 1]);
+    expect(await world.redis.client.hget(keys.sold, '7')).toBe('gus');
+  });
+
+  it('that never finishes turns into 503 unavailable after the wait, and nothing is rebuilt meanwhile', async () => {
+    const keys = saleKeys(sale.saleId);
+    await world.redis.client.del(...saleDataKeys(sale.saleId));
+    await world.redis.client.set(keys.rebuildLock, 'stuck-instance', 'PX', 30_000);
+
+    const answer = await world.call('POST', '/checkout?user_id=hal&id=8');
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toBe('unavailable');
+    expect(await world.redis.client.exists(keys.meta)).toBe(0);
+
+    await world.redis.client.del(keys.rebuildLock);
+    expect((await world.call('POST', '/checkout?user_id=hal&id=8')).status).toBe(200);
+    expect(await world.redis.client.hget(keys.sold, '7')).toBe('gus');
+  });
+});

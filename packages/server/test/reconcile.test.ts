@@ -1,0 +1,126 @@
+// The reconciler's paths one by one, against a real service's Redis and Postgres: each test sets
+// up exactly the state its path repairs (or must leave alone), runs one pass by hand and reads the
+// result straight from both stores.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
+import { saleIdAt } from '../src/sale/clock.js';
+import { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from '../src/sale/timing.js';
+import { admitPurchaseOnly } from './support/admit.js';
+import { query } from './support/db.js';
+import { createWorld, type World } from './support/server.js';
+
+const DAY_MS = 86_400_000; // the test sale period (DEFAULT_TEST_FLAGS)
+
+describe('the reconciler settles what a dead request left in Redis', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld({ saleSize: '50' });
+  });
+  afterAll(() => world.close());
+
+  it('undoes a purchase Redis admitted that Postgres refuses, and shows the purchase Postgres has instead', async () => {
+    const hold = await world.call('POST', '/checkout?user_id=ada&id=1');
+    const saleId = Number(hold.body.sale_id);
+    const code = String(hold.body.code);
+    await admitPurchaseOnly(world, { saleId, code, requestId: 'died' });
+    // Postgres already has item 1 sold to someone else (a write Redis never saw).
+    await query(
+      world.db.url,
+      `INSERT INTO purchases (purchase_id, sale_id, item_id, user_id, slot, code, request_id, hold_expires_at, purchased_at)
+       VALUES (gen_random_uuid(), $1, 1, 'bea', 1, 'bea-code', 'r', now(), now())`,
+      [saleId],
+    );
+
+    world.clock.advance(PENDING_GRACE_MS + 1);
+    const reports = await world.server.reconcileNow();
+    expect(reports).toEqual([{ saleId, rolledForward: 0, undone: 1, applied: 1 }]);
+    const keys = saleKeys(saleId);
+    const redis = world.redis.client;
+    expect(await redis.hget(keys.sold, '1')).toBe('bea');
+    expect(await redis.hkeys(keys.purchased)).toEqual(['bea-code']);
+    expect(await redis.zcard(keys.pending)).toBe(0);
+    expect(await redis.hget(keys.owned, 'ada')).toBeNull();
+    expect(await redis.hget(keys.held, 'ada')).toBeNull();
+    expect(await redis.hexists(keys.holds, '1')).toBe(0);
+    expect(await query(world.db.url, 'SELECT user_id FROM purchases WHERE item_id = 1')).toEqual([
+      { user_id: 'bea' },
+    ]);
+  });
+
+  it('drops a pending code that has no purchase entry, writing nothing', async () => {
+    const saleId = saleIdAt(world.clock.now(), DAY_MS);
+    const keys = saleKeys(saleId);
+    await world.redis.client.zadd(keys.pending, world.clock.now(), 'orphan-code');
+    world.clock.advance(PENDING_GRACE_MS + 1);
+    const reports = await world.server.reconcileNow();
+    expect(reports).toEqual([{ saleId, rolledForward: 0, undone: 0, applied: 0 }]);
+    expect(await world.redis.client.zscore(keys.pending, 'orphan-code')).toBeNull();
+    expect(await query(world.db.url, "SELECT 1 FROM purchases WHERE code = 'orphan-code'")).toHaveLength(0);
+  });
+
+  it('keeps every key of the sale until a day after its last hold can lapse', async () => {
+    const saleId = saleIdAt(world.clock.now(), DAY_MS);
+    const redis = world.redis.client;
+    const present: string[] = [];
+    for (const key of saleDataKeys(saleId)) if ((await redis.exists(key)) === 1) present.push(key);
+    expect(present.length).toBeGreaterThanOrEqual(5); // meta, sold, purchased, owned, codes at least
+    for (const key of present) await redis.persist(key);
+
+    await world.server.reconcileNow();
+    const retainUntilMs = (saleId + 1) * DAY_MS + world.config.holdTtlMs + RETENTION_AFTER_SALE_MS;
+    for (const key of present) expect(await redis.pexpiretime(key), key).toBe(retainUntilMs);
+  });
+
+  it('leaves a sale alone while another instance holds its lock, and releases its own after a pass', async () => {
+    const hold = await world.call('POST', '/checkout?user_id=cy&id=2');
+    const saleId = Number(hold.body.sale_id);
+    const code = String(hold.body.code);
+    await admitPurchaseOnly(world, { saleId, code, requestId: 'died-too' });
+    world.clock.advance(PENDING_GRACE_MS + 1);
+    const keys = saleKeys(saleId);
+    await world.redis.client.set(keys.reconcileLock, 'another-instance', 'PX', 30_000);
+
+    expect(await world.server.reconcileNow()).toEqual([]);
+    expect(await world.redis.client.zscore(keys.pending, code)).not.toBeNull();
+    expect(await query(world.db.url, 'SELECT 1 FROM purchases WHERE code = $1', [code])).toHaveLength(0);
+    expect(await world.redis.client.get(keys.reconcileLock)).toBe('another-instance');
+
+    await world.redis.client.del(keys.reconcileLock);
+    expect(await world.server.reconcileNow()).toEqual([{ saleId, rolledForward: 1, undone: 0, applied: 0 }]);
+    expect(await query(world.db.url, 'SELECT request_id FROM purchases WHERE code = $1', [code])).toEqual([
+      { request_id: 'died-too' },
+    ]);
+    expect(await world.redis.client.exists(keys.reconcileLock)).toBe(0);
+  });
+});
+
+describe('the reconciler opens the next sale ahead of its start', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await createWorld({ saleSize: '20' });
+  });
+  afterAll(() => world.close());
+
+  const saleIds = async () =>
+    (await query<{ sale_id: string }>(world.db.url, 'SELECT sale_id FROM sales ORDER BY sale_id')).map((r) =>
+      Number(r.sale_id),
+    );
+
+  it('a minute before the next period starts, and not two minutes before', async () => {
+    const current = saleIdAt(world.clock.now(), DAY_MS);
+    const nextStartsAtMs = (current + 1) * DAY_MS;
+
+    world.clock.set(nextStartsAtMs - 120_000);
+    await world.server.reconcileNow();
+    expect(await saleIds()).toEqual([current]);
+
+    world.clock.set(nextStartsAtMs - 30_000);
+    await world.server.reconcileNow();
+    expect(await saleIds()).toEqual([current, current + 1]);
+    // Opened in Redis too, so the first checkout at the boundary finds it ready.
+    expect(await world.redis.client.hget(saleKeys(current + 1).meta, 'size')).toBe('20');
+    expect(
+      await query(world.db.url, 'SELECT count(*)::int AS n FROM items WHERE sale_id = $1', [current + 1]),
+    ).toEqual([{ n: 20 }]);
+  });
+});
