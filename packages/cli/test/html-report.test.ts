@@ -9,16 +9,16 @@ import type { ChartSpec } from '../src/html/chart-spec.js';
 import { runCli } from './support/cli.js';
 import {
   type Browser,
+  browserSkipReason,
   launchBrowser,
   type OpenedPage,
   probeCharts,
-  whyNoBrowser,
 } from './support/html-browser.js';
 import { FAULT_KIND, runShopSale, type ShopRun, writeFailingVerifyReport } from './support/html-fixtures.js';
 
 const artifactsDir = new URL('../../../.out/test-artifacts/', import.meta.url).pathname;
-const noBrowser = whyNoBrowser();
-if (noBrowser !== null) console.warn(`html-report.test.ts: browser tests skipped: ${noBrowser}`);
+const skipReason = browserSkipReason();
+if (skipReason !== null) console.warn(`html-report.test.ts: browser tests skipped: ${skipReason}`);
 
 /** The chart specs the page embeds: what each chart was asked to draw. */
 function embeddedSpecs(html: string): ChartSpec[] {
@@ -27,7 +27,19 @@ function embeddedSpecs(html: string): ChartSpec[] {
   return JSON.parse(json) as ChartSpec[];
 }
 
-describe.skipIf(noBrowser !== null)('the HTML run report in Chromium', () => {
+describe('whether the browser tests run', () => {
+  const missing = '/nonexistent/chromium';
+  it.each([
+    ['a local run without Chromium skips them', {}, missing, true],
+    ['CI without Chromium runs them, to fail', { CI: 'true' }, missing, false],
+    ['a local run with Chromium runs them', {}, process.execPath, false],
+    ['CI with Chromium runs them', { CI: 'true' }, process.execPath, false],
+  ])('%s', (_name, env, chromiumPath, isSkipped) => {
+    expect(browserSkipReason(env, chromiumPath) !== null).toBe(isSkipped);
+  });
+});
+
+describe.skipIf(skipReason !== null)('the HTML run report in Chromium', () => {
   let dir: TempDir;
   let run: ShopRun;
   let browser: Browser;
@@ -35,6 +47,7 @@ describe.skipIf(noBrowser !== null)('the HTML run report in Chromium', () => {
   let opened: OpenedPage;
 
   beforeAll(async () => {
+    browser = await launchBrowser(); // first: under CI a missing Chromium fails at once
     dir = createTempDir();
     run = await runShopSale(dir.path('run.json'));
     await writeFailingVerifyReport(dir.path('verify.json'));
@@ -49,7 +62,6 @@ describe.skipIf(noBrowser !== null)('the HTML run report in Chromium', () => {
       pagePath,
     ]);
     expect([rendered.code, rendered.stderr]).toEqual([0, '']);
-    browser = await launchBrowser();
     opened = await browser.open(pathToFileURL(pagePath).href);
   }, 120_000);
   afterAll(async () => {

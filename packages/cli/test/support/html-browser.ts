@@ -9,10 +9,22 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Why a browser test cannot run here, or null when it can. */
-export function whyNoBrowser(): string | null {
-  return existsSync(CHROMIUM_PATH)
+export function whyNoBrowser(chromiumPath = CHROMIUM_PATH): string | null {
+  return existsSync(chromiumPath)
     ? null
-    : `no Chromium at ${CHROMIUM_PATH}: install it with \`bash scripts/install-system-deps.sh chromium\``;
+    : `no Chromium at ${chromiumPath}: install it with \`bash scripts/install-system-deps.sh chromium\``;
+}
+
+/**
+ * Why the browser tests are skipped, or null when they run. Only a local run skips them for a
+ * missing Chromium: CI (CI=true) installs it, so there a missing one fails the tests instead of
+ * hiding them.
+ */
+export function browserSkipReason(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  chromiumPath = CHROMIUM_PATH,
+): string | null {
+  return env.CI === 'true' ? null : whyNoBrowser(chromiumPath);
 }
 
 export type OpenedPage = {
@@ -75,6 +87,8 @@ const recordCanvasTexts = `
 `;
 
 export async function launchBrowser(): Promise<Browser> {
+  const missing = whyNoBrowser();
+  if (missing !== null) throw new Error(`the browser tests must run under CI=true, and cannot: ${missing}`);
   const userDataDir = mkdtempSync(join(tmpdir(), 'flashsale-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
