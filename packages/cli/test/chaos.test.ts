@@ -1,10 +1,10 @@
 // Faults under load: each fault kind injected mid-run leaves every invariant standing and the sale
 // sold out; with the reconciler switched off, a killed service leaves Redis and Postgres apart and
 // the same run fails — so these tests can fail.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { query, useTestStores } from '../../server/test/support/db.js';
 import { type FaultEvidence, type FaultKind, faultKinds } from '../src/chaos/faults.js';
 import type { FaultImpact } from '../src/chaos/impact.js';
@@ -28,6 +28,15 @@ function serviceLog(out: string): LogLine[] {
 /** Log lines of `event` written at or after `atMs`. */
 const eventsSince = (log: LogLine[], event: string, atMs: number) =>
   log.filter((line) => line.event === event && Date.parse(line.time) >= atMs);
+
+/** A run's output folder, removed once its test passed (kept to look into when it fails). */
+function outDir(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `flashsale-chaos-${name}-`));
+  onTestFinished(({ task }) => {
+    if (task.result?.state === 'pass') rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
 
 type Seen = { saleId: number; serviceLog: LogLine[] };
 
@@ -107,7 +116,7 @@ describe('flashsale run --chaos', () => {
     'a run with %s mid-load sells out and passes every invariant, and the fault shows its own evidence',
     { timeout: 180_000 },
     async (kind) => {
-      const out = mkdtempSync(join(tmpdir(), `flashsale-chaos-${kind}-`));
+      const out = outDir(kind);
       const result = await run(out, '--chaos', kind);
       expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(0);
 
@@ -129,7 +138,7 @@ describe('flashsale run --chaos', () => {
   it('the README run, kill-worker then flush-redis then pg-drop under one load, passes every invariant', {
     timeout: 240_000,
   }, async () => {
-    const out = mkdtempSync(join(tmpdir(), 'flashsale-chaos-combined-'));
+    const out = outDir('combined');
     // 3,000 items at 600 requests/s take about 30 s to sell: the third fault lands by 16 s at the
     // latest (seeded), and a busy box can only make the sale last longer.
     const result = await run(out, '--chaos', 'kill-worker,flush-redis,pg-drop', '--sale-size', '3000');
@@ -169,7 +178,7 @@ describe('flashsale run --chaos', () => {
   it('with the reconciler disabled, a worker dying between Redis and Postgres strands its purchase and the run fails on sell-out and redis-agrees', {
     timeout: 180_000,
   }, async () => {
-    const out = mkdtempSync(join(tmpdir(), 'flashsale-chaos-stranded-'));
+    const out = outDir('stranded');
     const result = await crashRun(out, '--reconciler', 'false');
     expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(1);
     expectOneCrash(out);
@@ -188,7 +197,7 @@ describe('flashsale run --chaos', () => {
   it('with the reconciler on, the same crash is repaired: the stranded purchase is rolled forward and every invariant holds', {
     timeout: 180_000,
   }, async () => {
-    const out = mkdtempSync(join(tmpdir(), 'flashsale-chaos-repaired-'));
+    const out = outDir('repaired');
     const result = await crashRun(out);
     expect(result.code, result.stdout.slice(-3000) + result.stderr).toBe(0);
     expectOneCrash(out);
