@@ -334,7 +334,8 @@ describe('a crash between Redis and Postgres', () => {
     ]);
     const keys = saleKeys(saleId);
     expect(await world.redis.client.hexists(keys.sold, '12')).toBe(0);
-    expect(await world.redis.client.hget(keys.owned, 'dot')).toBeNull();
+    // The slot stays dot's: Postgres says it is owned, by the purchase Redis has yet to be shown.
+    expect(await world.redis.client.hget(keys.owned, 'dot')).toBe('1');
     expect(await world.redis.client.zcard(keys.pending)).toBe(0);
     // Undone while the hold lasts: the item is back in dot's hold, under the same code.
     expect(await world.redis.client.hget(keys.holds, '12')).toBe(hold.body.code);

@@ -92,6 +92,33 @@ describe('the reconciler settles what a dead request left in Redis', () => {
     ]);
     expect(await world.redis.client.exists(keys.reconcileLock)).toBe(0);
   });
+  it("keeps a buyer's slot when Postgres refuses a purchase because one Redis missed holds that slot", async () => {
+    // A rebuild read Postgres before two purchases in flight committed, so Redis lacks them: gil's
+    // (item 20, slot 1) and hoa's. gil's next purchase then takes slot 1 again in Redis.
+    const missed = await world.call('POST', '/checkout?user_id=gil&id=20');
+    const next = await world.call('POST', '/checkout?user_id=gil&id=21');
+    const saleId = Number(missed.body.sale_id);
+    await query(
+      world.db.url,
+      `INSERT INTO purchases (purchase_id, sale_id, item_id, user_id, slot, code, request_id, hold_expires_at, purchased_at)
+       VALUES (gen_random_uuid(), $1, 20, 'gil', 1, $2, 'in-flight', now(), now()),
+              (gen_random_uuid(), $1, 22, 'hoa', 1, 'hoa-code', 'in-flight', now(), now())`,
+      [saleId, missed.body.code],
+    );
+    await admitPurchaseOnly(world, { saleId, code: String(next.body.code), requestId: 'next' });
+    const keys = saleKeys(saleId);
+    expect(await world.redis.client.hget(keys.owned, 'gil')).toBe('1');
+
+    // One pass shows both missed purchases (gil's slot 1 is set already, by the pending one) ...
+    expect(await world.server.reconcileNow()).toEqual([{ saleId, rolledForward: 0, undone: 0, applied: 2 }]);
+    // ... the next settles the pending one: Postgres refuses it (slot taken), and it is undone.
+    world.clock.advance(PENDING_GRACE_MS + 1);
+    expect(await world.server.reconcileNow()).toEqual([{ saleId, rolledForward: 0, undone: 1, applied: 0 }]);
+    expect(await world.redis.client.hget(keys.owned, 'gil')).toBe('1');
+    expect(await world.redis.client.hget(keys.sold, '20')).toBe('gil');
+    expect(await world.redis.client.hexists(keys.sold, '21')).toBe(0);
+    expect(await world.redis.client.hexists(keys.purchased, String(next.body.code))).toBe(0);
+  });
 });
 
 describe('the reconciler opens the next sale ahead of its start', () => {

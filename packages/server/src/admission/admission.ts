@@ -152,9 +152,14 @@ export function createAdmission(redis: Redis) {
       return (await call('fsReleaseHold', saleDataKeys(saleId), code)) === 1;
     },
 
-    /** Undoes a purchase Postgres did not take. */
-    async undoPurchase(saleId: number, code: string, nowMs: Milliseconds): Promise<boolean> {
-      return (await call('fsUndoPurchase', saleDataKeys(saleId), code, nowMs)) === 1;
+    /** Undoes a purchase Postgres did not take; its slot stays owned if Postgres says it is taken. */
+    async undoPurchase(
+      saleId: number,
+      code: string,
+      nowMs: Milliseconds,
+      isSlotTaken = false,
+    ): Promise<boolean> {
+      return (await call('fsUndoPurchase', saleDataKeys(saleId), code, nowMs, isSlotTaken ? 1 : 0)) === 1;
     },
 
     /** Marks purchases durable: they leave the pending set the reconciler watches. */

@@ -82,7 +82,7 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
 
   if (written.status === 'refused') {
     // Postgres, the last line of defence, disagrees with Redis: Postgres wins.
-    await undoPurchase(deps, saleId, code, nowMs, 'refused_by_postgres');
+    await undoPurchase(deps, saleId, code, nowMs, 'refused_by_postgres', written.isSlotTaken);
     deps.log.warn('purchase_refused_by_postgres', {
       saleId,
       code: '<redacted>',
@@ -109,9 +109,10 @@ async function undoPurchase(
   code: string,
   nowMs: Milliseconds,
   kind: 'write_failed' | 'refused_by_postgres',
+  isSlotTaken = false,
 ): Promise<void> {
   try {
-    await deps.admission.undoPurchase(saleId, code, nowMs);
+    await deps.admission.undoPurchase(saleId, code, nowMs, isSlotTaken);
     deps.metrics.compensations.inc({ kind: `purchase_undone_${kind}` });
   } catch (error) {
     // Redis is gone too: the purchase stays pending and the reconciler settles it from Postgres.

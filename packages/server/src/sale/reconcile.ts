@@ -189,12 +189,13 @@ async function settlePending(deps: SaleDeps, sale: SaleInfo, report: ReconcileRe
   const durable: string[] = [...orphans];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    if (results[i]!.status === 'refused') {
-      await deps.admission.undoPurchase(sale.saleId, row.code, nowMs);
+    const result = results[i]!;
+    if (result.status === 'refused') {
+      await deps.admission.undoPurchase(sale.saleId, row.code, nowMs, result.isSlotTaken);
       report.undone += 1;
     } else {
       durable.push(row.code);
-      if (results[i]!.status === 'stored') report.rolledForward += 1;
+      if (result.status === 'stored') report.rolledForward += 1;
     }
   }
   await deps.admission.confirmPurchases(sale.saleId, durable);

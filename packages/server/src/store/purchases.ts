@@ -22,8 +22,11 @@ export type PurchaseWrite =
   | { status: 'stored' }
   /** The code had already been made durable (a retry, or the reconciler got there first). */
   | { status: 'exists' }
-  /** Postgres refused the row: the item is sold to another code, or the buyer has no free slot. */
-  | { status: 'refused'; reason: 'item_sold' | 'slot_taken' | 'invalid' };
+  /**
+   * Postgres refused the row: the item is sold to another code, or the buyer has no free slot.
+   * `isSlotTaken`: another purchase of this buyer holds the row's slot (whatever the reason).
+   */
+  | { status: 'refused'; reason: 'item_sold' | 'slot_taken' | 'invalid'; isSlotTaken: boolean };
 
 const insertPurchases = `
   INSERT INTO purchases
@@ -41,6 +44,10 @@ const findSoldItems = `
   SELECT sale_id, item_id FROM purchases p
   WHERE (sale_id, item_id) IN (SELECT * FROM unnest($1::int8[], $2::int4[]))`;
 
+const findTakenSlots = `
+  SELECT sale_id, user_id, slot FROM purchases p
+  WHERE (sale_id, user_id, slot) IN (SELECT * FROM unnest($1::int8[], $2::text[], $3::int4[]))`;
+
 export function purchaseWriter(pool: pg.Pool) {
   return async (rows: readonly PurchaseRow[]): Promise<readonly PurchaseWrite[]> => {
     try {
@@ -49,7 +56,8 @@ export function purchaseWriter(pool: pg.Pool) {
       // A foreign key or check violation fails the whole statement; isolate the bad row so the
       // others still land.
       if (!isConstraintViolation(error) || rows.length === 1) {
-        if (isConstraintViolation(error)) return [{ status: 'refused', reason: 'invalid' }];
+        if (isConstraintViolation(error))
+          return [{ status: 'refused', reason: 'invalid', isSlotTaken: false }];
         throw error;
       }
       const results: PurchaseWrite[] = [];
@@ -58,7 +66,7 @@ export function purchaseWriter(pool: pg.Pool) {
           results.push(...(await insertBatch(pool, [row])));
         } catch (rowError) {
           if (!isConstraintViolation(rowError)) throw rowError;
-          results.push({ status: 'refused', reason: 'invalid' });
+          results.push({ status: 'refused', reason: 'invalid', isSlotTaken: false });
         }
       }
       return results;
@@ -111,13 +119,23 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
   );
   const refused = missing.filter((r) => !existing.has(r.code));
   const soldItems = new Set<string>();
+  const takenSlots = new Set<string>();
   if (refused.length > 0) {
-    const sold = await pool.query<{ sale_id: string; item_id: number }>({
-      name: 'purchases_sold_items',
-      text: findSoldItems,
-      values: [refused.map((r) => r.saleId), refused.map((r) => r.itemId)],
-    });
+    // Both, whatever refused the row: undoing it in Redis must not free a slot Postgres says is owned.
+    const [sold, slots] = await Promise.all([
+      pool.query<{ sale_id: string; item_id: number }>({
+        name: 'purchases_sold_items',
+        text: findSoldItems,
+        values: [refused.map((r) => r.saleId), refused.map((r) => r.itemId)],
+      }),
+      pool.query<{ sale_id: string; user_id: string; slot: number }>({
+        name: 'purchases_taken_slots',
+        text: findTakenSlots,
+        values: [refused.map((r) => r.saleId), refused.map((r) => r.userId), refused.map((r) => r.slot)],
+      }),
+    ]);
     for (const r of sold.rows) soldItems.add(`${r.sale_id}:${r.item_id}`);
+    for (const r of slots.rows) takenSlots.add(`${r.sale_id}:${r.user_id}:${r.slot}`);
   }
   return rows.map((row): PurchaseWrite => {
     if (stored.has(row.code)) return { status: 'stored' };
@@ -125,6 +143,7 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
     return {
       status: 'refused',
       reason: soldItems.has(`${row.saleId}:${row.itemId}`) ? 'item_sold' : 'slot_taken',
+      isSlotTaken: takenSlots.has(`${row.saleId}:${row.userId}:${row.slot}`),
     };
   });
 }
