@@ -33,18 +33,20 @@ describe('flashsale serve', () => {
     expect(exited).toMatchObject({ slot: victim.slot, workerPid: victim.workerPid, signal: 'SIGKILL' });
 
     // The primary forks a replacement into the dead worker's slot ...
-    const replacement = await serve.waitForEvent('worker_listening', {
-      where: (w) => w.slot === victim.slot && w.workerPid !== victim.workerPid,
-    });
+    const replacement = await serve.waitForMatchingEvent(
+      'worker_listening',
+      (w) => w.slot === victim.slot && w.workerPid !== victim.workerPid,
+    );
     expect(isAlive(Number(victim.workerPid))).toBe(false);
     expect(isAlive(Number(replacement.workerPid))).toBe(true);
     // ... and it serves: the primary deals new connections to its workers in turn.
     for (let i = 0; i < 6; i++) {
       expect(await checkoutOnNewConnection(url, `after${i}`, 100 + i)).toBe(200);
     }
-    const served = await serve.waitForEvent('request', {
-      where: (line) => line.pid === replacement.workerPid && String(line.requestId).startsWith('after'),
-    });
+    const served = await serve.waitForMatchingEvent(
+      'request',
+      (line) => line.pid === replacement.workerPid && String(line.requestId).startsWith('after'),
+    );
     expect(served).toMatchObject({ route: 'checkout', status: 200 });
 
     serve.child.kill('SIGTERM');

@@ -15,10 +15,13 @@ export type Running = {
   stderr: () => string;
   /** Every complete stdout JSON log line whose event is `event`, in order. */
   events: (event: string) => LogLine[];
-  /** Resolves with the first stdout JSON log line whose event is `event` (and that `where` accepts). */
-  waitForEvent: (
+  /** Resolves with the first stdout JSON log line whose event is `event`. */
+  waitForEvent: (event: string, timeoutMs?: number) => Promise<LogLine>;
+  /** Resolves with the first stdout JSON log line whose event is `event` and that `where` accepts. */
+  waitForMatchingEvent: (
     event: string,
-    options?: { where?: (line: LogLine) => boolean; timeoutMs?: number },
+    where: (line: LogLine) => boolean,
+    timeoutMs?: number,
   ) => Promise<LogLine>;
   finished: Promise<Finished>;
 };
@@ -50,21 +53,28 @@ export function startCli(args: readonly string[], env: Record<string, string> = 
     stderr: () => err,
     finished,
     events: (event) => eventsIn(out, event),
-    async waitForEvent(event, { where = () => true, timeoutMs = 20_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = eventsIn(out, event).find(where);
-        if (found !== undefined) return found;
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no matching "${event}" log line; stdout:\n${out}\nstderr:\n${err}`);
-        }
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 200);
-        });
-      }
-    },
+    waitForEvent: (event, timeoutMs) => waitForMatchingEvent(event, () => true, timeoutMs),
+    waitForMatchingEvent,
   };
+
+  async function waitForMatchingEvent(
+    event: string,
+    where: (line: LogLine) => boolean,
+    timeoutMs = 20_000,
+  ): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = eventsIn(out, event).find(where);
+      if (found !== undefined) return found;
+      if (child.exitCode !== null || Date.now() > deadline) {
+        throw new Error(`no matching "${event}" log line; stdout:\n${out}\nstderr:\n${err}`);
+      }
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+  }
 }
 
 /** Complete lines only: the last one may still be half written. */
