@@ -4,10 +4,8 @@
 
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Endpoint } from '../buyers/session.js';
-import type { Behaviour } from '../config/mix.js';
+import type { Behaviour, Endpoint, LedgerOutcome } from '@flashsale/protocol';
 import { SimError } from '../errors.js';
-import type { LedgerOutcome } from './outcomes.js';
 
 /** One request line. Times are epoch ms. The key order is the documented line shape. */
 export type LedgerRequest = Readonly<{

@@ -2,6 +2,7 @@
 // ends (or stop(), or sell-out), waits for what is in flight, and writes the report. Progress
 // goes out as events; nothing here knows about terminals.
 import { EventEmitter } from 'node:events';
+import { isSoldOut, type SaleSnapshot } from '@flashsale/protocol';
 import { createBuyerContext } from '../buyers/context.js';
 import { SessionFactory } from '../buyers/mix.js';
 import type { SimOptions } from '../config/options.js';
@@ -16,7 +17,6 @@ import { assembleReport, reportConfigOf } from '../report/json.js';
 import type { OutcomeHistograms, ReportParts } from '../report/parts.js';
 import type { FaultReport, SimReport } from '../report/types.js';
 import { SaleMonitor } from '../sale/monitor.js';
-import { isSoldOut, type SaleSnapshot } from '../sale/snapshot.js';
 import { OpenLoop } from '../schedule/open-loop.js';
 import { plannedDurationMs, plannedRequests, RateSchedule } from '../schedule/stages.js';
 import type { Simulation, SimulationEvents } from '../simulation.js';

@@ -1,5 +1,5 @@
 // How a run is placed: alone, or as one worker among several that a parent process coordinates.
-import type { SaleSnapshot } from '../sale/snapshot.js';
+import type { SaleSnapshot } from '@flashsale/protocol';
 
 export type SaleSetup = Readonly<{ snapshot: SaleSnapshot | null }>;
 

@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { isSoldOut, type SaleSnapshot } from '@flashsale/protocol';
 import type { SimOptions } from '../config/options.js';
 import { splitShard } from '../config/shard.js';
 import { SimError } from '../errors.js';
@@ -14,7 +15,6 @@ import { assembleReport, partsFromReport, reportConfigOf } from '../report/json.
 import { mergeParts, mergeSecond } from '../report/merge.js';
 import type { SimReport } from '../report/types.js';
 import { SaleMonitor } from '../sale/monitor.js';
-import { isSoldOut, type SaleSnapshot } from '../sale/snapshot.js';
 import { plannedDurationMs, plannedRequests } from '../schedule/stages.js';
 import type { SimTick, SimTotals, Simulation, SimulationEvents } from '../simulation.js';
 import type { ChildMessage, ParentMessage } from './worker-messages.js';
