@@ -109,6 +109,7 @@ async function purchaseSeenAsTimeout(baseUrl: string, ledger: TestLedger, code: 
     code,
     sale_id: null,
     purchase_id: null,
+    attempt_id: null,
     replayed: false,
     intended_ms: sentMs,
     sent_ms: sentMs,

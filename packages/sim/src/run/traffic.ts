@@ -141,6 +141,7 @@ export class Traffic implements RequestSink {
       code: step.endpoint === 'purchase' ? step.code : answer.code,
       saleId: answer.saleId,
       purchaseId: answer.purchaseId,
+      attemptId: request.attemptId,
       isReplayed: answer.isReplayed,
       intendedMs: this.#epochOffsetMs + request.intendedMs,
       sentMs: wasSent ? this.#epochOffsetMs + request.sentMs : null,
