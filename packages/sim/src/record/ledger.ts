@@ -4,6 +4,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import {
   formatFaultLine,
   formatRequestLine,
@@ -13,6 +14,15 @@ import {
 import { SimError } from '../errors.js';
 
 const chunkChars = 64 * 1024;
+
+/** Empties the ledger file (or creates it) once per run; every process of the run then appends. */
+export async function truncateLedger(path: string): Promise<void> {
+  try {
+    await writeFile(path, '');
+  } catch (error) {
+    throw cannotWrite(path, error);
+  }
+}
 
 export class LedgerWriter {
   readonly #stream: WriteStream;
@@ -27,9 +37,9 @@ export class LedgerWriter {
     });
   }
 
-  /** Opens `path`, truncating it, or appending when several processes share one ledger. */
-  static async open(path: string, mode: 'truncate' | 'append'): Promise<LedgerWriter> {
-    const stream = createWriteStream(path, { flags: mode === 'append' ? 'a' : 'w', highWaterMark: 1 << 20 });
+  /** Opens `path` for appending: several processes may share one ledger. */
+  static async open(path: string): Promise<LedgerWriter> {
+    const stream = createWriteStream(path, { flags: 'a', highWaterMark: 1 << 20 });
     try {
       await once(stream, 'open');
     } catch (error) {
