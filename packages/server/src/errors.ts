@@ -1,17 +1,8 @@
-// The stable error codes of the API. http/respond.ts maps each to its status, once.
+// The stable error codes of the API: the SPEC's (from @flashsale/protocol, which its clients read
+// too) and the HTTP layer's own. http/respond.ts maps each to its status, once.
+import type { ApiErrorCode } from '@flashsale/protocol';
 
-export type ErrorCode =
-  | 'invalid_request'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'payload_too_large'
-  | 'sold_out'
-  | 'item_held'
-  | 'user_limit'
-  | 'unknown_code'
-  | 'code_expired'
-  | 'unavailable'
-  | 'internal';
+export type ErrorCode = ApiErrorCode | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'internal';
 
 /** An expected refusal, returned as a value (never thrown on the hot path). */
 export type Refusal = { ok: false; code: ErrorCode; message: string };

@@ -4,13 +4,10 @@
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
 export type { ServeHandle } from './cluster.js';
-export type { Milliseconds } from './config/duration.js';
-export { formatDuration, parseDuration } from './config/duration.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
 export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
 export type { Logger } from './observe/log.js';
-export type { Clock, SaleWindow } from './sale/clock.js';
-export { saleIdAt, saleWindow } from './sale/clock.js';
+export type { Clock } from './sale/clock.js';
 export { codePattern } from './sale/codes.js';
 export { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';

@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src/config/duration.js';
 import { ConfigError, loadServerConfig, redactUrl } from '../src/config/settings.js';
-
-describe('durations', () => {
-  it.each([
-    ['500ms', 500],
-    ['10s', 10_000],
-    ['5m', 300_000],
-    ['1h', 3_600_000],
-    ['1.5s', 1500],
-  ])('%s is %d ms', (text, ms) => {
-    expect(parseDuration(text)).toBe(ms);
-  });
-
-  it.each(['', '10', 'ten seconds', '5 minutes', '-1s', '1w'])('%j is refused', (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
-});
 
 describe('loadServerConfig', () => {
   it('uses the SPEC defaults when nothing is set', () => {

@@ -1,6 +1,6 @@
 // @flashsale/sim: the open-loop load simulator. This file is the package's whole surface.
 // Importing it is cheap: undici, hdr-histogram-js, cli-table3 and ink load on first use.
-export type { Behaviour, Mix } from './config/mix.js';
+export type { Mix } from './config/mix.js';
 export {
   flagOf,
   type OptionSpec,
@@ -15,7 +15,7 @@ export {
 export type { Popularity, Range, Scenario } from './config/scenario.js';
 export type { Shard } from './config/shard.js';
 export { SimError, type SimErrorCode } from './errors.js';
-export type { LedgerOutcome, OutcomeCode } from './record/outcomes.js';
+export type { OutcomeCode } from './record/outcomes.js';
 export type { SecondFigures } from './record/timeline.js';
 export { parseReport } from './report/json.js';
 export { summarizeLatencies } from './report/latency-summary.js';

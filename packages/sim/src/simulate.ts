@@ -1,10 +1,9 @@
-// The entry point: one process runs the schedule itself; --workers N spreads it over N child
-// processes whose reports are merged.
+// The entry point: one engine runs the schedule in this process, or spreads it over --workers
+// child processes whose figures it merges.
 import type { SimOptions } from './config/options.js';
-import { LocalRun } from './run/engine.js';
-import { WorkerRun } from './run/workers.js';
+import { Engine } from './run/engine.js';
 import type { Simulation } from './simulation.js';
 
 export function simulate(options: SimOptions): Simulation {
-  return options.workers > 1 ? new WorkerRun(options) : new LocalRun(options);
+  return new Engine(options);
 }

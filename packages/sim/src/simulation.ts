@@ -1,5 +1,5 @@
 // What a caller holds while a run goes on: progress events, a way to mark faults and to stop,
-// and the report at the end. One process (run/engine.ts) or several (run/workers.ts) behind it.
+// and the report at the end. The engine (run/engine.ts) is behind it, with one process or several.
 import type { EventEmitter } from 'node:events';
 import type { SecondFigures } from './record/timeline.js';
 import type { SimReport } from './report/types.js';

@@ -1,7 +1,8 @@
+import { behaviours } from '@flashsale/protocol';
 import { describe, expect, it } from 'vitest';
 import { createBuyerContext } from '../src/buyers/context.js';
 import { SessionFactory } from '../src/buyers/mix.js';
-import { behaviours, type Mix, parseMix } from '../src/config/mix.js';
+import { type Mix, parseMix } from '../src/config/mix.js';
 import { defaultScenario } from '../src/config/scenario.js';
 import { wholePopulation } from '../src/config/shard.js';
 import { noAnswer, readAnswer } from '../src/http/answer.js';

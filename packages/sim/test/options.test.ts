@@ -47,6 +47,13 @@ describe('parsing simulator options', () => {
     expect(parseSimOptions({ warmUp: '0' }).warmUpMs).toBe(0);
   });
 
+  it('reads durations in the grammar the service settings use, days included', () => {
+    expect(parseSimOptions({ duration: '1d', rps: '1' }).stages).toEqual([
+      { durationMs: 86_400_000, rps: 1 },
+    ]);
+    expect(parseSimOptions({ stages: '1d:5' }).stages).toEqual([{ durationMs: 86_400_000, rps: 5 }]);
+  });
+
   it.each([
     [{ isTty: true, env: {} }, 'live'],
     [{ isTty: true, env: { CI: 'true' } }, 'plain'],

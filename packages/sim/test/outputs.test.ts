@@ -14,6 +14,7 @@ const requestKeys = [
   'code',
   'sale_id',
   'purchase_id',
+  'attempt_id',
   'replayed',
   'intended_ms',
   'sent_ms',
@@ -81,7 +82,7 @@ describe('the ledger and the report of a run', () => {
       expect(line.request_id).toMatch(/^[0-9a-f]{8}-0-\d+$/);
       expect(['checkout', 'purchase']).toContain(line.endpoint);
       expect(['normal', 'heavy', 'invalid']).toContain(line.behaviour);
-      for (const key of ['user_id', 'code', 'purchase_id', 'error'])
+      for (const key of ['user_id', 'code', 'purchase_id', 'attempt_id', 'error'])
         expect(isStringOrNull(line[key])).toBe(true);
       for (const key of ['item_id', 'sale_id', 'sent_ms', 'done_ms', 'status'])
         expect(isNumberOrNull(line[key])).toBe(true);
@@ -105,6 +106,17 @@ describe('the ledger and the report of a run', () => {
     const bought = ledger.filter((line) => line.endpoint === 'purchase' && line.status === 200);
     for (const line of bought)
       expect([line.code, line.purchase_id]).toEqual([expect.any(String), expect.any(String)]);
+  });
+
+  it("records the answer's x-attempt-id: each checkout the id it was answered with, a purchase (answered without one) null", () => {
+    const requests = ledger.filter((line) => line.type === 'request');
+    const checkouts = requests.filter((line) => line.endpoint === 'checkout');
+    expect(checkouts.length).toBeGreaterThan(0);
+    for (const line of checkouts)
+      expect(line.attempt_id).toBe(server.attemptIds.get(line.request_id as string));
+    const purchases = requests.filter((line) => line.endpoint === 'purchase');
+    expect(purchases.length).toBeGreaterThan(0);
+    for (const line of purchases) expect(line.attempt_id).toBeNull();
   });
 
   it('records a marked fault in the ledger, the report and the timeline', () => {

@@ -1,9 +1,9 @@
 // What each fault cost, read from the ledger and Postgres after the run: requests answered 503 or
 // left indeterminate (timeout, reset, 5xx) between the fault and shortly after recovery, and how
-// many of those indeterminate ones turned out to have happened.
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+// many of those indeterminate ones turned out to have happened. The ledger is read through the
+// verifier's reader, so its lines are checked and typed here as there.
 import type pg from 'pg';
+import { readLedger } from '../verify/ledger.js';
 import type { FaultRecord } from './injector.js';
 
 /** Requests still in flight when the service recovered belong to the fault too. */
@@ -37,31 +37,20 @@ export async function measureImpact(
       : { from: f.atMs, to: (f.recoveredAtMs ?? Number.POSITIVE_INFINITY) + AFTER_RECOVERY_MS },
   );
   const pending: Pending[] = [];
-  const lines = createInterface({ input: createReadStream(ledgerPath), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const line of lines) {
-    if (
-      !line.includes('"type":"request"') ||
-      (!line.includes('"outcome":"indeterminate"') && !line.includes('"status":503'))
-    )
-      continue;
-    const entry = JSON.parse(line) as {
-      request_id: string;
-      endpoint: string;
-      code: string | null;
-      intended_ms: number;
-      sent_ms: number | null;
-      done_ms: number | null;
-      status: number | null;
-      outcome: string;
-    };
-    // Attributed by when the request ended: one in flight when the fault hit fails after it.
-    const at = entry.done_ms ?? entry.sent_ms ?? entry.intended_ms;
-    const fault = windows.findIndex((w) => w !== null && at >= w.from && at <= w.to);
-    if (fault === -1) continue;
-    if (entry.status === 503) impacts[fault]!.unavailable += 1;
-    if (entry.outcome === 'indeterminate') {
-      impacts[fault]!.indeterminate += 1;
-      pending.push({ fault, requestId: entry.request_id });
+  for await (const batch of readLedger(ledgerPath)) {
+    for (const entry of batch) {
+      if (entry.kind !== 'request') continue;
+      const { request } = entry;
+      if (request.outcome !== 'indeterminate' && request.status !== 503) continue;
+      // Attributed by when the request ended: one in flight when the fault hit fails after it.
+      const at = request.doneMs ?? request.sentMs ?? request.intendedMs;
+      const fault = windows.findIndex((w) => w !== null && at >= w.from && at <= w.to);
+      if (fault === -1) continue;
+      if (request.status === 503) impacts[fault]!.unavailable += 1;
+      if (request.outcome === 'indeterminate') {
+        impacts[fault]!.indeterminate += 1;
+        pending.push({ fault, requestId: request.requestId });
+      }
     }
   }
   // A purchase the reconciler rolled forward keeps the request id that admitted it, so both

@@ -1,5 +1,6 @@
 // Injects the chosen faults one after another at seeded random moments while the load runs, and
-// measures how long the service takes to answer again (GET /health and GET /sale both 200).
+// measures how long the service takes to answer again (GET /health 200, GET /sale 200 with the sale).
+import { readSaleAnswer } from '@flashsale/protocol';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { FaultEvidence, FaultKind, FaultResult } from './faults.js';
@@ -69,18 +70,21 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
 async function waitUntilServing(serviceUrl: () => string, deadlineMs: number): Promise<number | null> {
   while (Date.now() < deadlineMs) {
     const url = serviceUrl();
-    const ok = await Promise.all([answersOk(`${url}/health`), answersOk(`${url}/sale`)]);
+    const ok = await Promise.all([
+      answersOk(`${url}/health`, () => true),
+      answersOk(`${url}/sale`, (body) => readSaleAnswer(body) !== null),
+    ]);
     if (ok.every(Boolean)) return Date.now();
     await sleep(100);
   }
   return null;
 }
 
-async function answersOk(url: string): Promise<boolean> {
+async function answersOk(url: string, isGoodBody: (body: string) => boolean): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    await response.arrayBuffer();
-    return response.status === 200;
+    const body = await response.text();
+    return response.status === 200 && isGoodBody(body);
   } catch {
     return false; // refused, reset or timed out: not serving yet
   }

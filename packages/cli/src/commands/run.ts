@@ -1,5 +1,6 @@
 // `flashsale run`: serve + simulate + verify in one command, for CI. Takes the flags of `serve`
 // (--workers is the service's; the simulator's is --sim-workers) and of `simulate`.
+import { parseDurationMs } from '@flashsale/protocol';
 import { type OptionSpec, simOptionTable } from '@flashsale/sim';
 import { type Command, Option } from 'commander';
 import { faultKinds, parseChaos } from '../chaos/faults.js';
@@ -59,9 +60,8 @@ export function register(program: Command): void {
       simFlags.duration ??= runDefaults.duration;
     }
     if (given('simWorkers')) simFlags.workers = options.simWorkers;
-    const { parseDuration } = await import('@flashsale/server');
-    const graceMs = given('grace') ? parseDuration(String(options.grace)) : 5000;
-    if (graceMs === undefined)
+    const graceMs = given('grace') ? parseDurationMs(String(options.grace)) : 5000;
+    if (graceMs === null)
       throw new CliError(`--grace: ${JSON.stringify(options.grace)} is not a duration such as 5s`);
 
     const { runAll } = await import('../run/run-flow.js');

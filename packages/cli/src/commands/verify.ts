@@ -1,4 +1,4 @@
-import { parseDuration } from '@flashsale/server';
+import { parseDurationMs } from '@flashsale/protocol';
 import { type Command, Option } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
@@ -99,8 +99,8 @@ function parseSale(text: string): number | 'latest' {
 }
 
 function parseGrace(text: string): number {
-  const graceMs = parseDuration(text);
-  if (graceMs === undefined || graceMs > 3_600_000) {
+  const graceMs = parseDurationMs(text);
+  if (graceMs === null || graceMs > 3_600_000) {
     throw new CliError(
       `--grace: ${JSON.stringify(text)} is not valid; expected a duration up to 1h, such as 500ms, 5s, 1m`,
     );

@@ -1,8 +1,9 @@
 // `flashsale run` wants a sale of its own that starts now and outlasts the run, even when it
-// shares a database with earlier runs. Sale ids are floor(unix seconds / SALE_DURATION), so it
+// shares a database with earlier runs. Sale ids are floor(unix time / SALE_DURATION), so it
 // picks a whole-second duration whose next period starts within a moment and whose sale id is
 // not taken yet.
 
+import { saleIdAt } from '@flashsale/protocol';
 import { type ServerConfig, saleKeys } from '@flashsale/server';
 import { CliError, ExitCode } from '../exit-codes.js';
 
@@ -27,10 +28,13 @@ export async function pickFreshSale(query: FreshSaleQuery): Promise<FreshSale | 
   const lastS = Math.floor((query.nowMs + query.maxWaitMs) / 1000);
   for (let startS = firstS; startS <= lastS; startS++) {
     for (let durationS = minS; durationS <= maxS; durationS++) {
+      // The search's own test in whole seconds (small integers, called millions of times); the
+      // sale id is then the protocol's.
       if (startS % durationS !== 0) continue;
-      const saleId = startS / durationS;
+      const [startsAtMs, saleDurationMs] = [startS * 1000, durationS * 1000];
+      const saleId = saleIdAt(startsAtMs, saleDurationMs);
       if (await query.isTaken(saleId)) continue;
-      return { saleDurationMs: durationS * 1000, saleId, startsAtMs: startS * 1000 };
+      return { saleDurationMs, saleId, startsAtMs };
     }
   }
   return undefined;

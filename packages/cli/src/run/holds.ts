@@ -1,18 +1,15 @@
 // After the load, a run waits until every hold has lapsed (or been bought) so that the verifier
 // sees the sale at rest: nothing held, every abandoned item back in stock or re-sold.
-export type SaleCounts = { saleId: number; size: number; sold: number; held: number; available: number };
+import { readSaleAnswer, type SaleSnapshot } from '@flashsale/protocol';
+
+export type SaleCounts = SaleSnapshot & Readonly<{ saleId: number }>;
 
 export async function readSale(target: string): Promise<SaleCounts> {
   const response = await fetch(`${target}/sale`);
   if (!response.ok) throw new Error(`GET /sale answered ${response.status}`);
-  const body = (await response.json()) as Record<string, number>;
-  return {
-    saleId: body.sale_id!,
-    size: body.size!,
-    sold: body.sold!,
-    held: body.held!,
-    available: body.available!,
-  };
+  const sale = readSaleAnswer(await response.text());
+  if (sale === null || sale.saleId === null) throw new Error('GET /sale answered, but not with a sale');
+  return { ...sale, saleId: sale.saleId };
 }
 
 /** Polls GET /sale until no hold is left; returns the last counts (held may be > 0 at the deadline). */

@@ -7,9 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { LedgerRequest } from '@flashsale/protocol';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { type LedgerRequest, readLedger } from './ledger.js';
+import { readLedger } from './ledger.js';
 import type { LedgerSummary } from './report.js';
 
 const createTable = readFileSync(new URL('./ledger-table.sql', import.meta.url), 'utf8');
@@ -94,9 +95,14 @@ function saleOfCode(code: string | null): number | null {
 function copyRow(lineId: number, fileIndex: number, lineNumber: number, r: LedgerRequest): string {
   return (
     `${lineId}\t${fileIndex}\t${lineNumber}\t${text(r.requestId)}\t${r.endpoint}\t${num(r.saleId)}` +
-    `\t${text(r.userId)}\t${num(r.itemId)}\t${text(r.code)}\t${text(r.purchaseId)}\t${num(r.status)}` +
+    `\t${text(r.userId)}\t${num(itemIdOf(r.itemId))}\t${text(r.code)}\t${text(r.purchaseId)}\t${num(r.status)}` +
     `\t${text(r.error)}\t${r.outcome}\n`
   );
+}
+
+/** An item id that is not a safe integer was refused as invalid; it matches nothing. */
+function itemIdOf(value: number | null): number | null {
+  return value !== null && Number.isSafeInteger(value) ? value : null;
 }
 
 function num(value: number | null): string {

@@ -1,6 +1,6 @@
 // What a verification found: one result per invariant of SPEC section 4, in the SPEC's order and
 // with the SPEC's ids (reports are read by machines that look for those ids).
-import type { Milliseconds } from '@flashsale/server';
+import type { Milliseconds } from '@flashsale/protocol';
 
 export const invariantIds = [
   'no-oversell',

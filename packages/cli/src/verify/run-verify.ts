@@ -7,7 +7,8 @@
 //   4. each invariant runs set-based SQL against that one snapshot.
 // Whatever keeps the check from running throws a CliError with exit 2; violations are results.
 import { readFileSync } from 'node:fs';
-import { type Milliseconds, PENDING_GRACE_MS } from '@flashsale/server';
+import type { Milliseconds } from '@flashsale/protocol';
+import { PENDING_GRACE_MS } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';

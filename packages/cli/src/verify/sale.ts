@@ -1,6 +1,6 @@
 // Finds the sale to verify in Postgres; a sale that is not there cannot be checked (exit 2).
 import { readFileSync } from 'node:fs';
-import type { Milliseconds } from '@flashsale/server';
+import type { Milliseconds } from '@flashsale/protocol';
 import type pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { SaleFacts } from './report.js';

@@ -1,33 +1,9 @@
-// A ledger written the way `flashsale simulate` writes it (one JSON line per request, the
-// documented keys in order), for requests the tests send to a real server themselves.
+// A ledger in the shape `flashsale simulate` writes (@flashsale/protocol's line, its keys in
+// order), for requests the tests send to a real server themselves.
 import { writeFile } from 'node:fs/promises';
+import { type LedgerRequestJson, ledgerOutcomeOf } from '@flashsale/protocol';
 
-export type LedgerLineJson = {
-  type: 'request';
-  request_id: string;
-  endpoint: 'checkout' | 'purchase';
-  behaviour: 'normal' | 'heavy' | 'invalid';
-  user_id: string | null;
-  item_id: number | null;
-  code: string | null;
-  sale_id: number | null;
-  purchase_id: string | null;
-  replayed: boolean;
-  intended_ms: number;
-  sent_ms: number | null;
-  done_ms: number | null;
-  status: number | null;
-  error: string | null;
-  outcome: 'ok' | 'fail' | 'indeterminate';
-};
-
-export type Sent = LedgerLineJson & { body: Record<string, unknown> };
-
-export function outcomeOf(status: number | null): LedgerLineJson['outcome'] {
-  if (status !== null && status >= 200 && status < 300) return 'ok';
-  if (status !== null && status >= 400 && status < 500) return 'fail';
-  return 'indeterminate';
-}
+export type Sent = LedgerRequestJson & { body: Record<string, unknown> };
 
 export class TestLedger {
   readonly lines: string[] = [];
@@ -53,7 +29,7 @@ export class TestLedger {
   }
 
   /** Appends a line as given (a timeout the client saw, a planted line). */
-  record(line: LedgerLineJson): void {
+  record(line: LedgerRequestJson): void {
     this.lines.push(JSON.stringify(line));
   }
 
@@ -82,7 +58,7 @@ export class TestLedger {
       headers: { 'x-request-id': requestId },
     });
     const body = (await response.json()) as Record<string, unknown>;
-    const line: LedgerLineJson = {
+    const line: LedgerRequestJson = {
       type: 'request',
       request_id: requestId,
       endpoint,
@@ -92,13 +68,14 @@ export class TestLedger {
       code: endpoint === 'purchase' ? sent.code : typeof body.code === 'string' ? body.code : null,
       sale_id: typeof body.sale_id === 'number' ? body.sale_id : null,
       purchase_id: typeof body.purchase_id === 'string' ? body.purchase_id : null,
+      attempt_id: response.headers.get('x-attempt-id'),
       replayed: body.replayed === true,
       intended_ms: sentMs,
       sent_ms: sentMs,
       done_ms: Date.now(),
       status: response.status,
       error: typeof body.error === 'string' ? body.error : null,
-      outcome: outcomeOf(response.status),
+      outcome: ledgerOutcomeOf(response.status, true),
     };
     this.record(line);
     return { ...line, body };

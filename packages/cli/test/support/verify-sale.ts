@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { saleKeys, saleWindow } from '@flashsale/server';
+import { saleWindow } from '@flashsale/protocol';
+import { saleKeys } from '@flashsale/server';
 import { Redis } from 'ioredis';
 import { adminQuery, databaseUrl, dropDatabase, query } from '../../../server/test/support/db.js';
 import { createTestRedis, REDIS_URL, type TestRedis } from '../../../server/test/support/redis.js';
@@ -108,6 +109,7 @@ async function purchaseSeenAsTimeout(baseUrl: string, ledger: TestLedger, code: 
     code,
     sale_id: null,
     purchase_id: null,
+    attempt_id: null,
     replayed: false,
     intended_ms: sentMs,
     sent_ms: sentMs,

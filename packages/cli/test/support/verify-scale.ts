@@ -3,6 +3,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { formatRequestLine, type LedgerRequest } from '@flashsale/protocol';
 import { saleKeys } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import { query } from '../../../server/test/support/db.js';
@@ -102,56 +103,38 @@ export async function writeScaleLedger(
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   let chunk = '';
   let lines = 0;
-  const push = async (line: object) => {
-    chunk += `${JSON.stringify(line)}\n`;
+  const push = async (line: LedgerRequest) => {
+    chunk += formatRequestLine(line);
     lines += 1;
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
     }
   };
-  // The simulator's own key order, so the lines take the reader's fast path as real ledgers do.
-  const line = (l: {
-    request_id: string;
-    endpoint: 'checkout' | 'purchase';
-    user_id: string;
-    item_id: number;
-    code: string | null;
-    sale_id: number | null;
-    purchase_id: string | null;
-    status: number;
-    error: string | null;
-    outcome: 'ok' | 'fail';
-  }) => ({
-    type: 'request',
-    request_id: l.request_id,
-    endpoint: l.endpoint,
+  // Written by the simulator's own encoder, so the lines take the reader's fast path as real ones do.
+  const line = (
+    l: Omit<LedgerRequest, 'behaviour' | 'attemptId' | 'isReplayed' | 'intendedMs' | 'sentMs' | 'doneMs'>,
+  ): LedgerRequest => ({
+    ...l,
     behaviour: 'normal',
-    user_id: l.user_id,
-    item_id: l.item_id,
-    code: l.code,
-    sale_id: l.sale_id,
-    purchase_id: l.purchase_id,
-    replayed: false,
-    intended_ms: nowMs + 0.125,
-    sent_ms: nowMs + 0.5,
-    done_ms: nowMs + 3.25,
-    status: l.status,
-    error: l.error,
-    outcome: l.outcome,
+    attemptId: null,
+    isReplayed: false,
+    intendedMs: nowMs + 0.125,
+    sentMs: nowMs + 0.5,
+    doneMs: nowMs + 3.25,
   });
   for (let i = 0; i < size; i++) {
     const user = `u${Math.floor(i / 10)}`;
     const code = `${saleId}.k${i}`;
     await push(
       line({
-        request_id: `c${i}`,
+        requestId: `c${i}`,
         endpoint: 'checkout',
-        user_id: user,
-        item_id: i,
+        userId: user,
+        itemId: i,
         code,
-        sale_id: saleId,
-        purchase_id: null,
+        saleId,
+        purchaseId: null,
         status: 200,
         error: null,
         outcome: 'ok',
@@ -159,13 +142,13 @@ export async function writeScaleLedger(
     );
     await push(
       line({
-        request_id: `p${i}`,
+        requestId: `p${i}`,
         endpoint: 'purchase',
-        user_id: user,
-        item_id: i,
+        userId: user,
+        itemId: i,
         code,
-        sale_id: saleId,
-        purchase_id: purchaseIds.get(i)!,
+        saleId,
+        purchaseId: purchaseIds.get(i)!,
         status: 200,
         error: null,
         outcome: 'ok',
@@ -176,13 +159,13 @@ export async function writeScaleLedger(
     const outcome = refusalOutcomes[g % 3]!;
     await push(
       line({
-        request_id: `r${g}`,
+        requestId: `r${g}`,
         endpoint: 'checkout',
-        user_id: `v${g % 50000}`,
-        item_id: g % size,
+        userId: `v${g % 50000}`,
+        itemId: g % size,
         code: null,
-        sale_id: null,
-        purchase_id: null,
+        saleId: null,
+        purchaseId: null,
         status: outcome === 'user_limit' ? 403 : 409,
         error: outcome,
         outcome: 'fail',

@@ -2,8 +2,8 @@
 // once per connection and run by EVALSHA after that (ioredis defineCommand). Outcomes come back
 // as values; nothing is thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
+import type { Milliseconds } from '@flashsale/protocol';
 import type { Redis } from 'ioredis';
-import type { Milliseconds } from '../config/duration.js';
 import { type SaleDataKeys, saleDataKeys } from './keys.js';
 
 /** Expired holds a request script releases before deciding; the reconciler sweeps the rest. */

@@ -1,6 +1,6 @@
 // The one table of server settings: env name, flag, default, parser. The CLI builds its options
 // from it, loadServerConfig reads the environment through it, and the README table matches it.
-import { type Milliseconds, parseDuration } from './duration.js';
+import { type Milliseconds, parseDurationMs } from '@flashsale/protocol';
 
 export type ServerConfig = {
   port: number;
@@ -52,8 +52,8 @@ const integer = (min: number, max: number): Parser<number> => ({
 const duration = (minMs: Milliseconds, maxMs: Milliseconds, accepts: string): Parser<Milliseconds> => ({
   accepts,
   parse: (text) => {
-    const value = parseDuration(text);
-    return value !== undefined && value >= minMs && value <= maxMs ? value : undefined;
+    const value = parseDurationMs(text);
+    return value !== null && value >= minMs && value <= maxMs ? value : undefined;
   },
 });
 

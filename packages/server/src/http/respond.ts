@@ -1,22 +1,17 @@
 // The edge where outcomes become HTTP: the one map from error code to status, the wire JSON
 // (snake_case, as the SPEC names it) and the headers every answer carries.
 import type { ServerResponse } from 'node:http';
+import { apiErrorStatus, type SaleAnswer } from '@flashsale/protocol';
 import type { ErrorCode, Refusal } from '../errors.js';
 import type { CheckoutOutcome } from '../sale/checkout.js';
 import type { PurchaseOutcome } from '../sale/purchase.js';
 import type { ItemsPage, SaleStatus } from '../sale/status.js';
 
-export const statusOf: Record<ErrorCode, number> = {
-  invalid_request: 400,
+export const statusOf: Readonly<Record<ErrorCode, number>> = {
+  ...apiErrorStatus,
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
-  sold_out: 409,
-  item_held: 409,
-  user_limit: 403,
-  unknown_code: 404,
-  code_expired: 410,
-  unavailable: 503,
   internal: 500,
 };
 
@@ -80,7 +75,7 @@ export function saleReply(status: SaleStatus | Refusal): Reply {
       sold: status.sold,
       held: status.held,
       available: status.available,
-    }),
+    } satisfies SaleAnswer),
   };
 }
 

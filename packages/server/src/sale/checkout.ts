@@ -1,12 +1,11 @@
 // Checkout: admission in Redis, then the attempt row (whatever the decision) made durable before
 // the answer. When the row cannot be written, a new hold is undone so Redis stays as it was.
 import { randomUUID } from 'node:crypto';
+import { type Milliseconds, saleIdAt } from '@flashsale/protocol';
 import type { CheckoutDecision } from '../admission/admission.js';
-import type { Milliseconds } from '../config/duration.js';
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
 import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
-import { saleIdAt } from './clock.js';
 import { newCode } from './codes.js';
 import type { SaleDeps } from './deps.js';
 

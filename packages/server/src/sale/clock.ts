@@ -1,18 +1,8 @@
-// Sale periods: the sale id is the index of the period, floor(unix time / duration), so every
-// instance agrees on the current sale without talking to the others.
-import type { Milliseconds } from '../config/duration.js';
+// The service's sense of now, injected so expiry can be tested without sleeping. Which sale a
+// moment belongs to is @flashsale/protocol's sale-period arithmetic, shared with the clients.
+import type { Milliseconds } from '@flashsale/protocol';
 
-/** The current time in epoch milliseconds; injected so expiry can be tested without sleeping. */
+/** The current time in epoch milliseconds. */
 export type Clock = () => Milliseconds;
 
 export const systemClock: Clock = () => Date.now();
-
-export type SaleWindow = { saleId: number; startsAtMs: Milliseconds; endsAtMs: Milliseconds };
-
-export function saleIdAt(nowMs: Milliseconds, saleDurationMs: Milliseconds): number {
-  return Math.floor(nowMs / saleDurationMs);
-}
-
-export function saleWindow(saleId: number, saleDurationMs: Milliseconds): SaleWindow {
-  return { saleId, startsAtMs: saleId * saleDurationMs, endsAtMs: (saleId + 1) * saleDurationMs };
-}

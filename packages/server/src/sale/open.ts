@@ -1,8 +1,8 @@
 // Opening a sale in Postgres: the sale row, its items and its purchase slots. Any number of
 // instances may race at a period boundary; an advisory lock and ON CONFLICT leave exactly one set.
+
+import { type Milliseconds, saleWindow } from '@flashsale/protocol';
 import type pg from 'pg';
-import type { Milliseconds } from '../config/duration.js';
-import { saleWindow } from './clock.js';
 import { generateItem } from './items.js';
 
 export type SaleInfo = {

@@ -2,8 +2,8 @@
 // Postgres before the 200. If Postgres refuses or fails, the admission is undone in Redis; if the
 // process dies in between, the reconciler finishes the job from the `pending` set.
 
+import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseDecision } from '../admission/admission.js';
-import type { Milliseconds } from '../config/duration.js';
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
 import type { PurchaseWrite } from '../store/purchases.js';

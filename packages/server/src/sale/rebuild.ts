@@ -2,10 +2,10 @@
 // seen by Redis and whenever its keys vanished (flush, restart without persistence). One instance
 // rebuilds under a lock; the scripts refuse to decide while the sale's meta key is missing.
 import { randomUUID } from 'node:crypto';
+import type { Milliseconds } from '@flashsale/protocol';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { saleDataKeys, saleKeys } from '../admission/keys.js';
-import type { Milliseconds } from '../config/duration.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { SaleInfo } from './open.js';

@@ -9,12 +9,11 @@
 //     keys' expiry a day past the sale.
 // Every step is idempotent; a per-sale lock in Redis only saves duplicate work between instances.
 import { randomUUID } from 'node:crypto';
+import { type Milliseconds, nextSaleStartMs, saleIdAt } from '@flashsale/protocol';
 import type { PurchaseRecord } from '../admission/admission.js';
 import { saleDataKeys, saleKeys } from '../admission/keys.js';
-import type { Milliseconds } from '../config/duration.js';
 import { isConnectionFailure } from '../store/failures.js';
 import type { PurchaseRow } from '../store/purchases.js';
-import { saleIdAt } from './clock.js';
 import type { SaleDeps } from './deps.js';
 import type { SaleInfo } from './open.js';
 import { retainUntilMs } from './rebuild.js';
@@ -49,7 +48,7 @@ export function startReconciler(
     const current = saleIdAt(nowMs, saleDurationMs);
     await deps.sales.open(current);
     const leadMs = Math.min(60_000, saleDurationMs / 4);
-    if ((current + 1) * saleDurationMs - nowMs <= leadMs) await deps.sales.open(current + 1);
+    if (nextSaleStartMs(nowMs, saleDurationMs) - nowMs <= leadMs) await deps.sales.open(current + 1);
     if (!options.isEnabled) return [];
 
     const oldest = Math.max(

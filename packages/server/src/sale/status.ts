@@ -1,10 +1,10 @@
 // What the current sale looks like: counts from Redis (after sweeping lapsed holds) and pages of
 // items from Postgres with their live state.
+
+import { type Milliseconds, saleIdAt } from '@flashsale/protocol';
 import { saleKeys } from '../admission/keys.js';
-import type { Milliseconds } from '../config/duration.js';
 import { type Refusal, refuse } from '../errors.js';
 import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
-import { saleIdAt } from './clock.js';
 import type { SaleDeps } from './deps.js';
 
 export type SaleStatus = {

@@ -1,7 +1,8 @@
 // Checkout attempts: every one, admitted or refused, is written by group commit before its
 // answer leaves. Rows carry their own uuid, so a batch retried after a lost connection is harmless.
+
+import type { Milliseconds } from '@flashsale/protocol';
 import type pg from 'pg';
-import type { Milliseconds } from '../config/duration.js';
 import { isConnectionFailure } from './failures.js';
 import { queryIdempotent } from './pool.js';
 

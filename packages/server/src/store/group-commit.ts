@@ -11,7 +11,7 @@
 // flush. Each batch has one promise that resolves to the per-row results; a caller reads its own
 // result by index.
 
-import type { Milliseconds } from '../config/duration.js';
+import type { Milliseconds } from '@flashsale/protocol';
 
 export type FlushFn<Row, Result> = (rows: readonly Row[]) => Promise<readonly Result[]>;
 

@@ -1,8 +1,9 @@
 // Purchases: written by group commit before the 200 leaves. ON CONFLICT makes a retried batch
 // harmless; a row the constraints refuse (an item already sold, a slot already taken) is reported
 // back to its request, which undoes its admission in Redis.
+
+import type { Milliseconds } from '@flashsale/protocol';
 import type pg from 'pg';
-import type { Milliseconds } from '../config/duration.js';
 import { isConnectionFailure } from './failures.js';
 import { queryIdempotent } from './pool.js';
 

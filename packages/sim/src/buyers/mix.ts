@@ -1,6 +1,7 @@
 // Turns a session number into a buyer session: which buyer, which behaviour (by the mix's
 // shares) and its own random stream all follow from the seed, the shard and that number alone.
-import { type Behaviour, behaviours, type Mix } from '../config/mix.js';
+import { type Behaviour, behaviours } from '@flashsale/protocol';
+import type { Mix } from '../config/mix.js';
 import type { Shard } from '../config/shard.js';
 import type { BuyerContext } from './context.js';
 import { HeavySession } from './heavy.js';

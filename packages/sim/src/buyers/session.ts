@@ -1,7 +1,5 @@
 // What a buyer session is to the scheduler: a source of dependent requests that reacts to answers.
-import type { Behaviour } from '../config/mix.js';
-
-export type Endpoint = 'checkout' | 'purchase';
+import type { Behaviour, Endpoint } from '@flashsale/protocol';
 
 /**
  * One request a buyer wants sent. `userId` and `itemId` are what goes on the wire: null when the

@@ -1,7 +1,6 @@
-// The buyer mix: what share of new sessions each behaviour gets, in percent.
-
-export const behaviours = ['normal', 'heavy', 'invalid'] as const;
-export type Behaviour = (typeof behaviours)[number];
+// The buyer mix: what share of new sessions each behaviour gets, in percent. The behaviours are
+// listed in @flashsale/protocol, since every ledger line names one.
+import { type Behaviour, behaviours } from '@flashsale/protocol';
 export type Mix = Readonly<Record<Behaviour, number>>;
 
 export const defaultMix: Mix = { normal: 70, heavy: 20, invalid: 10 };

@@ -2,10 +2,10 @@
 // CLI's `simulate` flags and checks options given programmatically. parseSimOptions checks
 // everything once, before any load starts, and returns one frozen object.
 import { randomBytes, randomInt } from 'node:crypto';
+import { parseDurationMs } from '@flashsale/protocol';
 import { SimError } from '../errors.js';
 import { parseThreshold, type Threshold } from '../report/thresholds.js';
 import { parseStages, plannedDurationMs, type Stage } from '../schedule/stages.js';
-import { parseDurationMs } from './duration.js';
 import { defaultMix, type Mix, parseMix } from './mix.js';
 import { defaultScenario, loadScenario, type Scenario } from './scenario.js';
 import { parseShard, type Shard } from './shard.js';

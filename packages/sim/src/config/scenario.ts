@@ -1,8 +1,9 @@
 // The buyer behaviours' parameters: defaults, and the scenario file (JSON, snake_case) that
 // overrides them. The file is read and checked once, before any load starts.
 import { readFileSync } from 'node:fs';
+import type { Behaviour } from '@flashsale/protocol';
 import { SimError } from '../errors.js';
-import { type Behaviour, checkMix, isBehaviour, type Mix } from './mix.js';
+import { checkMix, isBehaviour, type Mix } from './mix.js';
 
 /** An inclusive [min, max] range. */
 export type Range = readonly [min: number, max: number];

@@ -24,6 +24,8 @@ export class PendingRequest implements Dispatcher.DispatchHandler {
   /** When the request was written to a socket; -1 until then. */
   sentMs = -1;
   status = 0;
+  /** The answer's `x-attempt-id` (the service's id for this attempt), when it sent one. */
+  attemptId: string | null = null;
   #body: Buffer | null = null;
   #chunks: Buffer[] | null = null;
 
@@ -41,8 +43,15 @@ export class PendingRequest implements Dispatcher.DispatchHandler {
     this.sink.onSent(this);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  // undici has parsed the headers into an object already, so reading one costs a lookup.
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+  ): void {
     this.status = statusCode;
+    const attemptId = headers['x-attempt-id'];
+    this.attemptId = typeof attemptId === 'string' ? attemptId : null;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -1,36 +1,28 @@
-// The ledger: one JSON line per load request (what the client sent and saw), and one per fault,
-// for `flashsale verify --ledger`. Lines are gathered into chunks and written through one stream,
-// never a write per line; close() resolves only once everything is on disk.
+// Writes the ledger (`--ledger`): the line format is @flashsale/protocol's; this file owns how
+// lines reach the disk. Lines are gathered into chunks and written through one stream, never a
+// write per line; close() resolves only once everything is on disk.
 
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Endpoint } from '../buyers/session.js';
-import type { Behaviour } from '../config/mix.js';
+import { writeFile } from 'node:fs/promises';
+import {
+  formatFaultLine,
+  formatRequestLine,
+  type LedgerFault,
+  type LedgerRequest,
+} from '@flashsale/protocol';
 import { SimError } from '../errors.js';
-import type { LedgerOutcome } from './outcomes.js';
-
-/** One request line. Times are epoch ms. The key order is the documented line shape. */
-export type LedgerRequest = Readonly<{
-  requestId: string;
-  endpoint: Endpoint;
-  behaviour: Behaviour;
-  userId: string | null;
-  itemId: number | null;
-  code: string | null;
-  saleId: number | null;
-  purchaseId: string | null;
-  isReplayed: boolean;
-  intendedMs: number;
-  sentMs: number | null;
-  doneMs: number | null;
-  status: number | null;
-  error: string | null;
-  outcome: LedgerOutcome;
-}>;
-
-export type Fault = Readonly<{ kind: string; atMs: number; detail: string | null }>;
 
 const chunkChars = 64 * 1024;
+
+/** Empties the ledger file (or creates it) once per run; every process of the run then appends. */
+export async function truncateLedger(path: string): Promise<void> {
+  try {
+    await writeFile(path, '');
+  } catch (error) {
+    throw cannotWrite(path, error);
+  }
+}
 
 export class LedgerWriter {
   readonly #stream: WriteStream;
@@ -45,16 +37,13 @@ export class LedgerWriter {
     });
   }
 
-  /** Opens `path`, truncating it, or appending when several processes share one ledger. */
-  static async open(path: string, mode: 'truncate' | 'append'): Promise<LedgerWriter> {
-    const stream = createWriteStream(path, { flags: mode === 'append' ? 'a' : 'w', highWaterMark: 1 << 20 });
+  /** Opens `path` for appending: several processes may share one ledger. */
+  static async open(path: string): Promise<LedgerWriter> {
+    const stream = createWriteStream(path, { flags: 'a', highWaterMark: 1 << 20 });
     try {
       await once(stream, 'open');
     } catch (error) {
-      throw new SimError('output_failed', `--ledger: cannot write ${path} (${String(error)})`, {
-        flag: '--ledger',
-        cause: error,
-      });
+      throw cannotWrite(path, error);
     }
     return new LedgerWriter(stream);
   }
@@ -63,10 +52,8 @@ export class LedgerWriter {
     this.#append(formatRequestLine(line));
   }
 
-  writeFault(fault: Fault): void {
-    this.#append(
-      `{"type":"fault","kind":${JSON.stringify(fault.kind)},"at_ms":${roundMs(fault.atMs)},"detail":${json(fault.detail)}}\n`,
-    );
+  writeFault(fault: LedgerFault): void {
+    this.#append(formatFaultLine(fault));
   }
 
   /** Hands the gathered lines to the stream; call about once a second so a crash loses little. */
@@ -96,23 +83,9 @@ export class LedgerWriter {
   }
 }
 
-export function formatRequestLine(line: LedgerRequest): string {
-  return (
-    `{"type":"request","request_id":${JSON.stringify(line.requestId)},"endpoint":"${line.endpoint}"` +
-    `,"behaviour":"${line.behaviour}","user_id":${json(line.userId)},"item_id":${line.itemId}` +
-    `,"code":${json(line.code)},"sale_id":${line.saleId},"purchase_id":${json(line.purchaseId)}` +
-    `,"replayed":${line.isReplayed},"intended_ms":${roundMs(line.intendedMs)}` +
-    `,"sent_ms":${line.sentMs === null ? null : roundMs(line.sentMs)}` +
-    `,"done_ms":${line.doneMs === null ? null : roundMs(line.doneMs)},"status":${line.status}` +
-    `,"error":${json(line.error)},"outcome":"${line.outcome}"}\n`
-  );
-}
-
-function json(value: string | null): string {
-  return value === null ? 'null' : JSON.stringify(value);
-}
-
-/** Epoch ms to the microsecond. */
-function roundMs(epochMs: number): number {
-  return Math.round(epochMs * 1000) / 1000;
+function cannotWrite(path: string, error: unknown): SimError {
+  return new SimError('output_failed', `--ledger: cannot write ${path} (${String(error)})`, {
+    flag: '--ledger',
+    cause: error,
+  });
 }

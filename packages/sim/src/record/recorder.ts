@@ -2,7 +2,7 @@
 // (response time from the intended send, service time from the actual send), the generator's
 // own lag, and the sale figures seen from the client side. Histograms are built once, up front
 // or on an outcome's first answer, never per request.
-import type { Endpoint } from '../buyers/session.js';
+import type { Endpoint } from '@flashsale/protocol';
 import { createHistogram, type Histogram, recordUs } from './histograms.js';
 import { isErrorOutcome, type OutcomeCode } from './outcomes.js';
 import { type SecondContext, type SecondFigures, SecondWindow } from './timeline.js';

@@ -1,294 +1,166 @@
-// One simulator process: reads the sale, opens the ledger, runs the open loop until the schedule
-// ends (or stop(), or sell-out), waits for what is in flight, and writes the report. Progress
-// goes out as events; nothing here knows about terminals.
+// One simulator run, whatever runs its schedule: reads the sale, empties the ledger, starts its
+// parts (the whole schedule in this process, or a share of it in each of --workers child
+// processes) at one moment, watches the sale, passes their ticks on second by second, and writes
+// the report from their figures. Progress goes out as events; nothing here knows about terminals.
 import { EventEmitter } from 'node:events';
-import { createBuyerContext } from '../buyers/context.js';
-import { SessionFactory } from '../buyers/mix.js';
 import type { SimOptions } from '../config/options.js';
-import { SimError } from '../errors.js';
-import { Sender } from '../http/sender.js';
-import { LedgerWriter } from '../record/ledger.js';
-import { LoopLagSampler } from '../record/loop-lag.js';
-import { Recorder } from '../record/recorder.js';
-import type { SecondFigures } from '../record/timeline.js';
+import { splitShard } from '../config/shard.js';
+import { truncateLedger } from '../record/ledger.js';
 import { checkReportPath, writeReportFile } from '../report/file.js';
 import { assembleReport, reportConfigOf } from '../report/json.js';
-import type { OutcomeHistograms, ReportParts } from '../report/parts.js';
+import { mergeParts } from '../report/merge.js';
+import type { ReportParts } from '../report/parts.js';
 import type { FaultReport, SimReport } from '../report/types.js';
-import { SaleMonitor } from '../sale/monitor.js';
-import { isSoldOut, type SaleSnapshot } from '../sale/snapshot.js';
-import { OpenLoop } from '../schedule/open-loop.js';
-import { plannedDurationMs, plannedRequests, RateSchedule } from '../schedule/stages.js';
-import type { Simulation, SimulationEvents } from '../simulation.js';
-import { type RunSetup, standaloneSetup } from './setup.js';
-import { Traffic } from './traffic.js';
-import { warmUp } from './warm-up.js';
+import { SaleWatch } from '../sale/sale-watch.js';
+import { plannedDurationMs, plannedRequests } from '../schedule/stages.js';
+import type { SimTick, Simulation, SimulationEvents } from '../simulation.js';
+import { epochNowMs } from './epoch-clock.js';
+import { LocalPart } from './local-part.js';
+import type { SchedulePart } from './part.js';
+import { TickGather } from './tick-gather.js';
+import { WorkerPart } from './worker-part.js';
 
-/** Grace beyond --timeout for in-flight requests after the schedule ends. */
-const drainGraceMs = 1000;
-const saleWatchIntervalMs = 1000;
-
-type SaleFacts = { snapshot: SaleSnapshot | null; size: number; soldOutAtMs: number | null };
-
-export class LocalRun extends EventEmitter<SimulationEvents> implements Simulation {
+export class Engine extends EventEmitter<SimulationEvents> implements Simulation {
   readonly done: Promise<SimReport>;
   readonly #options: SimOptions;
-  readonly #setup: RunSetup;
-  readonly #recorder: Recorder;
-  readonly #faults: FaultReport[] = [];
-  readonly #timeline: SecondFigures[] = [];
-  #ledger: LedgerWriter | null = null;
-  #schedule: RateSchedule | null = null;
-  #monitor: SaleMonitor | null = null;
-  #lag: LoopLagSampler | null = null;
-  #sale: SaleFacts | null = null;
-  #watchesSale = false;
-  #lastSold: number | null = null;
-  #monitorRequests = 0;
-  #startMs = 0;
-  #stoppedAtMs: number | null = null;
+  /** Marked before the parts exist; the first part records them once it does. */
+  readonly #pendingFaults: FaultReport[] = [];
+  readonly #soldBySecond = new Map<number, number | null>();
+  #parts: SchedulePart[] = [];
+  #watch: SaleWatch | null = null;
+  #isStopped = false;
 
-  constructor(options: SimOptions, setup: RunSetup = standaloneSetup) {
+  constructor(options: SimOptions) {
     super();
     this.#options = options;
-    this.#setup = setup;
-    this.#recorder = new Recorder(options.lateAfterMs);
     this.done = this.#run();
   }
 
   markFault(kind: string, detail?: string): void {
-    const fault: FaultReport = { kind, at_ms: epochMs(performance.now()), detail: detail ?? null };
-    this.#faults.push(fault);
-    this.#recorder.onFault(kind);
-    this.#ledger?.writeFault({ kind, atMs: fault.at_ms, detail: fault.detail });
+    const fault: FaultReport = { kind, at_ms: epochNowMs(), detail: detail ?? null };
+    // One part records it, so the ledger, report and timeline hold it once.
+    const first = this.#parts[0];
+    if (first === undefined) this.#pendingFaults.push(fault);
+    else first.markFault(fault);
   }
 
   stop(): void {
-    if (this.#stoppedAtMs !== null) return;
-    this.#stoppedAtMs = performance.now();
-    this.#schedule?.endAt(this.#stoppedAtMs);
+    this.#isStopped = true;
+    for (const part of this.#parts) part.stop();
   }
 
   async #run(): Promise<SimReport> {
     const options = this.#options;
-    const watchesSale = this.#setup.mayWatchSale && (options.stopsAtSellout || options.progress === 'live');
-    this.#watchesSale = watchesSale;
-    if (this.#setup.sale === null || watchesSale)
-      this.#monitor = new SaleMonitor(options.target, options.timeoutMs);
-    let sender: Sender | null = null;
+    const isWatchingSale = options.stopsAtSellout || options.progress === 'live';
+    let onSaleSize: (size: number) => void = () => undefined;
+    let onNoSale: (error: unknown) => void = () => undefined;
+    const saleSizeRead = new Promise<number>((resolve, reject) => {
+      onSaleSize = resolve;
+      onNoSale = reject;
+    });
+    saleSizeRead.catch(() => undefined);
     try {
-      if (options.warmUpMs > 0) await warmUp(options, (warmOptions) => new LocalRun(warmOptions).done);
       if (options.reportPath !== null) await checkReportPath(options.reportPath);
-      this.#sale = await this.#readSale();
-      if (!watchesSale) await this.#closeMonitor();
-      await this.#openLedger();
-      sender = new Sender(options.target, options.connections, options.timeoutMs);
-      await sender.warmUp();
-      const context = createBuyerContext(options.scenario, this.#sale.size, options.userLimit);
-      const traffic = new Traffic({
-        factory: new SessionFactory({ ...options, context }),
-        context,
-        sender,
-        recorder: this.#recorder,
-        ledger: this.#ledger,
-        maxInFlight: options.maxInFlight,
-        requestIdPrefix: `${options.runId}-${options.shard.index}-`,
-      });
-      const startEpochMs = this.#setup.waitForStart === null ? null : await this.#setup.waitForStart();
-      this.#startMs = startEpochMs === null ? performance.now() : startEpochMs - performance.timeOrigin;
-      if (watchesSale) this.#watchSale();
-      await this.#drive(traffic, sender);
-      const scheduleEndMs = Math.min(this.#stoppedAtMs ?? Number.POSITIVE_INFINITY, this.#plannedEndMs());
-      if (this.#monitor !== null) await this.#monitor.read();
-      await this.#closeMonitor();
-      await this.#ledger?.close();
-      this.#ledger = null;
-      const report = assembleReport(
-        this.#parts(traffic, Math.max(scheduleEndMs, this.#startMs), context.stats),
-      );
+      // The parts warm up while the sale is read: concurrent runs (shards started together) then
+      // start as close together as their warm-ups end, not as their first GET /sale answers.
+      this.#parts = this.#createParts(saleSizeRead);
+      for (const fault of this.#pendingFaults.splice(0)) this.#parts[0]?.markFault(fault);
+      if (this.#isStopped) this.stop();
+      const watch = await SaleWatch.open(options.target, options.timeoutMs, isWatchingSale, epochNowMs);
+      this.#watch = watch;
+      if (options.ledgerPath !== null) await truncateLedger(options.ledgerPath);
+      const saleSize = watch.snapshot?.size ?? options.saleSize;
+      onSaleSize(saleSize);
+      await Promise.all(this.#parts.map((part) => part.ready));
+      this.#start(saleSize, watch);
+      const figures = await Promise.all(this.#parts.map((part) => part.done));
+      await watch.finish();
+      const report = assembleReport(this.#reportParts(figures, watch, saleSize));
       if (options.reportPath !== null) await writeReportFile(options.reportPath, report);
       this.emit('done', report);
       return report;
+    } catch (error) {
+      onNoSale(error);
+      throw error;
     } finally {
-      await sender?.destroy();
-      await this.#closeMonitor();
-      // Only reached with a ledger still open when the run failed: that failure is the one to report.
-      await this.#ledger?.close().catch(() => undefined);
+      await Promise.all(this.#parts.map((part) => part.abort()));
+      await this.#watch?.close();
     }
   }
 
-  async #readSale(): Promise<SaleFacts> {
-    if (this.#setup.sale !== null) {
-      const snapshot = this.#setup.sale.snapshot;
-      return { snapshot, size: snapshot?.size ?? this.#options.saleSize, soldOutAtMs: null };
-    }
-    const reading = await (this.#monitor as SaleMonitor).read();
-    if (!reading.isReachable) {
-      throw new SimError('target_unreachable', `cannot reach ${this.#options.target} (${reading.error})`);
-    }
-    const snapshot = reading.snapshot;
-    return { snapshot, size: snapshot?.size ?? this.#options.saleSize, soldOutAtMs: null };
-  }
-
-  async #openLedger(): Promise<void> {
-    if (this.#options.ledgerPath === null) return;
-    this.#ledger = await LedgerWriter.open(this.#options.ledgerPath, this.#setup.ledgerMode);
-    for (const fault of this.#faults)
-      this.#ledger.writeFault({ kind: fault.kind, atMs: fault.at_ms, detail: fault.detail });
-  }
-
-  #watchSale(): void {
-    const onSnapshot = (snapshot: SaleSnapshot) => {
-      if (!isSoldOut(snapshot) || this.#sale === null) return;
-      this.#sale.soldOutAtMs ??= epochMs(performance.now());
-      if (this.#options.stopsAtSellout) this.stop();
-    };
-    if (this.#sale?.snapshot) onSnapshot(this.#sale.snapshot);
-    this.#monitor?.watch(saleWatchIntervalMs, onSnapshot);
-  }
-
-  async #drive(traffic: Traffic, sender: Sender): Promise<void> {
+  /** Starts every part at one whole millisecond, so each part's start (and the report's) is that number. */
+  #start(saleSize: number, watch: SaleWatch): void {
     const options = this.#options;
-    const schedule = new RateSchedule(options.stages, this.#startMs, this.#setup.phase);
-    this.#schedule = schedule;
-    if (this.#stoppedAtMs !== null) schedule.endAt(this.#startMs);
-    const lag = new LoopLagSampler();
-    this.#lag = lag;
-    let onScheduleEnd = (): void => undefined;
-    const scheduleEnded = new Promise<void>((resolve) => {
-      onScheduleEnd = resolve;
-    });
-    const loop = new OpenLoop(
-      schedule,
-      {
-        fillSlot: (intendedMs, nowMs) => traffic.fillSlot(intendedMs, nowMs),
-        closeSecond: (second) => this.#closeSecond(second),
-        onScheduleEnd,
-      },
-      this.#startMs,
-      () => performance.now(),
-    );
-    lag.start();
+    const startAtMs = Math.ceil(epochNowMs() + Math.max(...this.#parts.map((part) => part.startLeadMs)));
+    for (const part of this.#parts) part.start(startAtMs);
     this.emit('start', {
       runId: options.runId,
-      startedAtMs: epochMs(this.#startMs),
+      startedAtMs: startAtMs,
       plannedDurationMs: plannedDurationMs(options.stages),
-      plannedRequests: plannedRequests(options.stages, this.#setup.phase),
-      saleSize: this.#sale?.size ?? options.saleSize,
+      plannedRequests: plannedRequests(options.stages),
+      saleSize,
       workers: options.workers,
     });
-    loop.start();
-    await scheduleEnded;
-    const isDrained = await Promise.race([
-      traffic.whenDrained().then(() => true),
-      sleep(options.timeoutMs + drainGraceMs).then(() => false),
-    ]);
-    if (!isDrained) {
-      traffic.abandonInFlight();
-      await sender.destroy();
-    }
-    loop.stop();
-    this.#closeSecond(loop.second);
-    traffic.endAllSessions();
-  }
-
-  #closeSecond(second: number): void {
-    const figures = this.#recorder.closeSecond(second, epochMs(this.#startMs + second * 1000), {
-      itemsSold: this.#itemsSold(),
-      eventLoopLagP99Ms: this.#lag?.takeSecondP99Ms() ?? null,
-    });
-    this.#timeline.push(figures);
-    this.#ledger?.flush();
-    const recorder = this.#recorder;
-    this.emit('tick', {
-      ...figures,
-      elapsedMs: performance.now() - this.#startMs,
-      plannedDurationMs: plannedDurationMs(this.#options.stages),
-      totals: {
-        scheduled: recorder.scheduled,
-        sent: recorder.sent,
-        done: recorder.done,
-        late: recorder.late,
-        dropped: recorder.dropped,
-        errors: recorder.errors,
-        maxInFlight: recorder.maxInFlight,
-      },
+    watch.begin(startAtMs, () => {
+      if (options.stopsAtSellout) this.stop();
     });
   }
 
-  #plannedEndMs(): number {
-    return this.#startMs + plannedDurationMs(this.#options.stages);
-  }
-
-  #parts(
-    traffic: Traffic,
-    scheduleEndMs: number,
-    stats: { itemsWanted: number; holdsAbandoned: number },
-  ): ReportParts {
-    const recorder = this.#recorder;
+  /** One part in this process, or one per worker process, each with its share of rate and buyers. */
+  #createParts(saleSize: Promise<number>): SchedulePart[] {
     const options = this.#options;
-    const outcomes = new Map<string, OutcomeHistograms>();
-    for (const endpoint of ['checkout', 'purchase'] as const) {
-      for (const [outcome, histograms] of recorder.outcomes[endpoint])
-        outcomes.set(`${endpoint}.${outcome}`, histograms);
-    }
-    const sale = this.#sale as SaleFacts;
+    const count = options.workers;
+    const ticks = new TickGather(count, (tick) => this.#emitTick(tick));
+    return Array.from({ length: count }, (_, index) => {
+      const share: SimOptions = {
+        ...options,
+        stages: options.stages.map((stage) => ({ durationMs: stage.durationMs, rps: stage.rps / count })),
+        shard: splitShard(options.shard, index, count),
+        workers: 1,
+        progress: 'none',
+        reportPath: null,
+        thresholds: [],
+      };
+      const setup = { phase: index / count, saleSize };
+      const onTick = (tick: SimTick) => ticks.add(tick);
+      const part =
+        count === 1 ? new LocalPart(share, setup, onTick) : new WorkerPart(index, share, setup, onTick);
+      part.done.then(
+        () => ticks.partEnded(),
+        () => ticks.partEnded(),
+      );
+      return part;
+    });
+  }
+
+  #emitTick(tick: SimTick): void {
+    const itemsSold = this.#watch?.itemsSold() ?? null;
+    this.#soldBySecond.set(tick.second, itemsSold);
+    this.emit('tick', { ...tick, itemsSold });
+  }
+
+  /** The parts' figures as one, with what the engine saw of the sale. */
+  #reportParts(figures: readonly ReportParts[], watch: SaleWatch, saleSize: number): ReportParts {
+    const options = this.#options;
+    const merged = figures.length === 1 ? figures[0]! : mergeParts(figures);
     return {
+      ...merged,
       runId: options.runId,
       shard: options.shard.count > 1 ? options.shard : null,
-      mergedFrom: 1,
       config: reportConfigOf(options),
-      startedAtMs: epochMs(this.#startMs),
-      endedAtMs: epochMs(performance.now()),
-      durationMs: scheduleEndMs - this.#startMs,
-      scheduled: recorder.scheduled,
-      late: recorder.late,
-      dropped: recorder.dropped,
-      maxInFlight: recorder.maxInFlight,
-      outcomes,
-      scheduleLagUs: recorder.scheduleLagUs,
-      sendLagUs: recorder.sendLagUs,
-      eventLoopLagMs: this.#lag?.stop() ?? { p50: 0, p99: 0, max: 0 },
-      timeline: this.#timeline,
+      timeline: merged.timeline.map((second) => ({
+        ...second,
+        itemsSold: this.#soldBySecond.get(second.second) ?? null,
+      })),
       sale: {
-        saleId: sale.snapshot?.saleId ?? null,
-        size: sale.size,
-        sizeSource: sale.snapshot === null ? 'option' : 'service',
-        sold: this.#itemsSold(),
-        purchases: recorder.sale.purchases,
-        holds: recorder.sale.holds,
-        holdsAbandoned: stats.holdsAbandoned,
-        itemsWanted: stats.itemsWanted,
-        firstSaleAtMs: recorder.sale.firstSaleAtMs,
-        lastSaleAtMs: recorder.sale.lastSaleAtMs,
-        soldOutAtMs: sale.soldOutAtMs,
-        itemsPerBuyer: traffic.itemsPerBuyer,
+        ...merged.sale,
+        saleId: watch.snapshot?.saleId ?? null,
+        size: saleSize,
+        sizeSource: watch.snapshot === null ? 'option' : 'service',
+        sold: watch.itemsSold(),
+        soldOutAtMs: watch.soldOutAtMs,
       },
-      faults: this.#faults,
-      monitorRequests: this.#monitorRequests,
+      monitorRequests: merged.monitorRequests + watch.requests,
     };
   }
-
-  /** Items sold per the latest GET /sale while the sale is watched; null when it is not. */
-  #itemsSold(): number | null {
-    if (!this.#watchesSale) return null;
-    return this.#monitor?.latest?.sold ?? this.#lastSold;
-  }
-
-  async #closeMonitor(): Promise<void> {
-    if (this.#monitor === null) return;
-    const monitor = this.#monitor;
-    this.#monitor = null;
-    this.#monitorRequests += monitor.requests;
-    this.#lastSold = monitor.latest?.sold ?? this.#lastSold;
-    await monitor.close();
-  }
-}
-
-function epochMs(performanceMs: number): number {
-  return performance.timeOrigin + performanceMs;
-}
-
-function sleep(durationMs: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, durationMs).unref());
 }

@@ -1,13 +1,14 @@
 // The hot path of a run: fills each schedule slot with the next ready session step (or a new
 // session), sends it, and on its answer records it, writes its ledger line and lets the session
 // react. Times are performance.now() ms; sessions and the ledger get epoch ms.
+import { ledgerOutcomeOf } from '@flashsale/protocol';
 import type { BuyerContext } from '../buyers/context.js';
 import type { SessionFactory } from '../buyers/mix.js';
 import type { Session, Step } from '../buyers/session.js';
 import { noAnswer, type ReadAnswer, readAnswer } from '../http/answer.js';
 import { failureOf, PendingRequest, type RequestSink, type Sender } from '../http/sender.js';
 import type { LedgerWriter } from '../record/ledger.js';
-import { classifyAnswer, ledgerOutcomeOf, type OutcomeCode } from '../record/outcomes.js';
+import { classifyAnswer, type OutcomeCode } from '../record/outcomes.js';
 import type { Recorder } from '../record/recorder.js';
 import { ReadyQueue } from '../schedule/ready-queue.js';
 
@@ -140,6 +141,7 @@ export class Traffic implements RequestSink {
       code: step.endpoint === 'purchase' ? step.code : answer.code,
       saleId: answer.saleId,
       purchaseId: answer.purchaseId,
+      attemptId: request.attemptId,
       isReplayed: answer.isReplayed,
       intendedMs: this.#epochOffsetMs + request.intendedMs,
       sentMs: wasSent ? this.#epochOffsetMs + request.sentMs : null,

@@ -21,20 +21,9 @@ export async function warmUp(
   options: SimOptions,
   runWarm: (options: SimOptions) => Promise<unknown>,
 ): Promise<void> {
-  const saleBody = JSON.stringify({
-    sale_id: 0,
-    size: options.saleSize,
-    sold: 0,
-    held: 0,
-    available: options.saleSize,
-  });
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '';
-    const body = url.startsWith('/checkout')
-      ? checkoutBody
-      : url.startsWith('/purchase')
-        ? purchaseBody
-        : saleBody;
+    const body = url.startsWith('/checkout') ? checkoutBody : purchaseBody;
     request.resume();
     response.writeHead(200, {
       'content-type': 'application/json',

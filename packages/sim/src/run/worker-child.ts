@@ -1,11 +1,12 @@
-// Entry point of a --workers child process: runs one share of the schedule as told by its parent
-// over IPC, forwards its ticks, and hands back its report.
+// Entry point of a --workers child process: runs one share of the schedule (a LocalPart) as told
+// by its parent over IPC, forwards its ticks, and hands back its figures as a report.
 import { SimError } from '../errors.js';
-import { LocalRun } from './engine.js';
+import { assembleReport } from '../report/json.js';
+import { epochNowMs } from './epoch-clock.js';
+import { LocalPart } from './local-part.js';
 import type { ChildMessage, ParentMessage } from './worker-messages.js';
 
-let run: LocalRun | null = null;
-let onStart: ((startAtEpochMs: number) => void) | null = null;
+let part: LocalPart | null = null;
 let isFinished = false;
 
 function send(message: ChildMessage, then?: () => void): void {
@@ -13,30 +14,31 @@ function send(message: ChildMessage, then?: () => void): void {
 }
 
 // The parent is gone (killed, or its output closed): stop sending now rather than run on unseen
-// (a run still waiting for its start starts, and ends, at once).
+// (a part still waiting for its start starts, and ends, at once).
 process.on('disconnect', () => {
   if (isFinished) return;
   process.exitCode = 1;
-  run?.stop();
-  onStart?.(Date.now());
+  part?.stop();
+  part?.start(epochNowMs());
 });
 
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
     case 'run':
-      run = new LocalRun(message.options, {
-        ...message.setup,
-        waitForStart: () =>
-          new Promise<number>((resolve) => {
-            onStart = resolve;
-            send({ type: 'ready' });
-          }),
-      });
-      run.on('tick', (tick) => send({ type: 'tick', tick }));
-      run.done.then(
-        (report) => {
+      part = new LocalPart(
+        message.options,
+        { phase: message.phase, saleSize: Promise.resolve(message.saleSize) },
+        (tick) => send({ type: 'tick', tick }),
+      );
+      // A part that fails before it is ready says so through `done`.
+      part.ready.then(
+        () => send({ type: 'ready' }),
+        () => undefined,
+      );
+      part.done.then(
+        (figures) => {
           isFinished = true;
-          send({ type: 'done', report }, () => process.disconnect());
+          send({ type: 'done', report: assembleReport(figures) }, () => process.disconnect());
         },
         (error: unknown) => {
           isFinished = true;
@@ -52,13 +54,13 @@ process.on('message', (message: ParentMessage) => {
       );
       break;
     case 'start':
-      onStart?.(message.startAtEpochMs);
+      part?.start(message.startAtEpochMs);
       break;
     case 'stop':
-      run?.stop();
+      part?.stop();
       break;
     case 'fault':
-      run?.markFault(message.kind, message.detail ?? undefined);
+      part?.markFault(message.fault);
       break;
   }
 });

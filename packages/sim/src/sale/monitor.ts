@@ -2,9 +2,9 @@
 // size), then about once a second when the live view or --until-sellout needs it. These requests
 // are counted apart and never mixed into the load figures. Only "nothing listens there" stops a
 // run before it starts; a slow or broken /sale falls back to --sale-size, and the load shows the rest.
+import { readSaleAnswer, type SaleSnapshot } from '@flashsale/protocol';
 import type { Client } from 'undici';
 import { undici } from '../http/undici.js';
-import { readSaleSnapshot, type SaleSnapshot } from './snapshot.js';
 
 export type SaleReading = Readonly<{
   snapshot: SaleSnapshot | null;
@@ -42,7 +42,7 @@ export class SaleMonitor {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       const text = await response.body.text();
-      const snapshot = response.statusCode === 200 ? readSaleSnapshot(parseJson(text)) : null;
+      const snapshot = response.statusCode === 200 ? readSaleAnswer(text) : null;
       if (snapshot !== null) this.latest = snapshot;
       return { snapshot, isReachable: true, error: null };
     } catch (error) {
@@ -71,14 +71,5 @@ export class SaleMonitor {
   async close(): Promise<void> {
     if (this.#timer !== null) clearInterval(this.#timer);
     await this.#client.destroy();
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    // Not JSON: not a flashsale /sale answer, which the caller treats as "no snapshot".
-    return null;
   }
 }

@@ -1,6 +1,6 @@
 // The rate plan: `--rps N --duration D` is one stage; `--stages 30s:1000,60s:5000` holds each
 // stage's rate for its duration, one after the other (ramp by using more stages).
-import { parseDurationMs } from '../config/duration.js';
+import { parseDurationMs } from '@flashsale/protocol';
 
 export type Stage = Readonly<{ durationMs: number; rps: number }>;
 

@@ -10,6 +10,8 @@ export type ShopServer = Readonly<{
   received: Map<string, number>;
   /** Every x-request-id seen on a load request. */
   requestIds: string[];
+  /** The x-attempt-id each checkout was answered with, by x-request-id (purchases get none). */
+  attemptIds: Map<string, string>;
   close(): Promise<void>;
 }>;
 
@@ -17,6 +19,7 @@ export async function startShopServer(options: ShopOptions): Promise<ShopServer>
   const shop = new Shop(options);
   const received = new Map<string, number>();
   const requestIds: string[] = [];
+  const attemptIds = new Map<string, string>();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '/';
     const path = url.split('?')[0] ?? url;
@@ -25,6 +28,11 @@ export async function startShopServer(options: ShopOptions): Promise<ShopServer>
     if (typeof requestId === 'string') requestIds.push(requestId);
     const answer = shop.handle(request.method ?? 'GET', url);
     const body = JSON.stringify(answer.body);
+    if (path === '/checkout' && typeof requestId === 'string') {
+      const attemptId = `attempt-${attemptIds.size + 1}`;
+      attemptIds.set(requestId, attemptId);
+      response.setHeader('x-attempt-id', attemptId);
+    }
     response.writeHead(answer.status, {
       'content-type': 'application/json',
       'content-length': Buffer.byteLength(body),
@@ -40,6 +48,7 @@ export async function startShopServer(options: ShopOptions): Promise<ShopServer>
     shop,
     received,
     requestIds,
+    attemptIds,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

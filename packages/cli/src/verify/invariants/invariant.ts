@@ -1,7 +1,7 @@
 // The contract every invariant check keeps: it reads Postgres (and the verify_* temp tables that
 // hold the ledger and the Redis snapshot) through one client inside the verification's snapshot,
 // counts what it looked at, and returns its violations; it never changes the service's data.
-import type { Milliseconds } from '@flashsale/server';
+import type { Milliseconds } from '@flashsale/protocol';
 import type pg from 'pg';
 import type { RedisState } from '../redis-snapshot.js';
 import type { InvariantId, LedgerSummary, SaleFacts } from '../report.js';

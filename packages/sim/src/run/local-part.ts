@@ -1,0 +1,260 @@
+// The schedule run in this process: warms up, opens the ledger and the connections, then runs
+// the open loop from the start moment until the schedule ends (or stop()), waits for what is in
+// flight, and hands over its figures. Each closed second goes out as a tick.
+import { createBuyerContext } from '../buyers/context.js';
+import { SessionFactory } from '../buyers/mix.js';
+import type { SimOptions } from '../config/options.js';
+import { Sender } from '../http/sender.js';
+import { LedgerWriter } from '../record/ledger.js';
+import { LoopLagSampler } from '../record/loop-lag.js';
+import { Recorder } from '../record/recorder.js';
+import type { SecondFigures } from '../record/timeline.js';
+import { reportConfigOf } from '../report/json.js';
+import type { OutcomeHistograms, ReportParts } from '../report/parts.js';
+import type { FaultReport } from '../report/types.js';
+import { OpenLoop } from '../schedule/open-loop.js';
+import { plannedDurationMs, RateSchedule } from '../schedule/stages.js';
+import { epochMsOf, epochNowMs, performanceMsOf } from './epoch-clock.js';
+import type { PartSetup, SchedulePart, TickListener } from './part.js';
+import { Traffic } from './traffic.js';
+import { warmUp } from './warm-up.js';
+
+/** Grace beyond --timeout for in-flight requests after the schedule ends. */
+const drainGraceMs = 1000;
+
+export class LocalPart implements SchedulePart {
+  readonly startLeadMs = 0;
+  readonly ready: Promise<void>;
+  readonly done: Promise<ReportParts>;
+  readonly #options: SimOptions;
+  readonly #setup: PartSetup;
+  readonly #onTick: TickListener;
+  readonly #recorder: Recorder;
+  readonly #faults: FaultReport[] = [];
+  readonly #timeline: SecondFigures[] = [];
+  readonly #startAt: Promise<number>;
+  #onStart: (startAtEpochMs: number) => void = () => undefined;
+  #onReady: () => void = () => undefined;
+  #ledger: LedgerWriter | null = null;
+  #schedule: RateSchedule | null = null;
+  #lag: LoopLagSampler | null = null;
+  #startMs = 0;
+  #stoppedAtMs: number | null = null;
+  #isAborted = false;
+  #isFinished = false;
+
+  constructor(options: SimOptions, setup: PartSetup, onTick: TickListener) {
+    this.#options = options;
+    this.#setup = setup;
+    this.#onTick = onTick;
+    this.#recorder = new Recorder(options.lateAfterMs);
+    this.#startAt = new Promise((resolve) => {
+      this.#onStart = resolve;
+    });
+    const ready = new Promise<void>((resolve) => {
+      this.#onReady = resolve;
+    });
+    this.done = this.#run();
+    // A failure before the part is ready fails `ready` too; either may go unawaited.
+    this.ready = Promise.race([ready, this.done.then(() => undefined)]);
+    this.ready.catch(() => undefined);
+    this.done.catch(() => undefined);
+  }
+
+  start(startAtEpochMs: number): void {
+    this.#onStart(startAtEpochMs);
+  }
+
+  stop(): void {
+    if (this.#stoppedAtMs !== null) return;
+    this.#stoppedAtMs = performance.now();
+    this.#schedule?.endAt(this.#stoppedAtMs);
+  }
+
+  markFault(fault: FaultReport): void {
+    this.#faults.push(fault);
+    this.#recorder.onFault(fault.kind);
+    this.#ledger?.writeFault({ kind: fault.kind, atMs: fault.at_ms, detail: fault.detail });
+  }
+
+  async abort(): Promise<void> {
+    if (this.#isFinished) return;
+    this.#isAborted = true;
+    this.stop();
+    this.start(epochNowMs());
+    await this.done.catch(() => undefined);
+  }
+
+  async #run(): Promise<ReportParts> {
+    const options = this.#options;
+    let sender: Sender | null = null;
+    try {
+      if (options.warmUpMs > 0) await warmUp(options, runAlone);
+      const saleSize = await this.#setup.saleSize;
+      await this.#openLedger();
+      sender = new Sender(options.target, options.connections, options.timeoutMs);
+      await sender.warmUp();
+      const context = createBuyerContext(options.scenario, saleSize, options.userLimit);
+      const traffic = new Traffic({
+        factory: new SessionFactory({ ...options, context }),
+        context,
+        sender,
+        recorder: this.#recorder,
+        ledger: this.#ledger,
+        maxInFlight: options.maxInFlight,
+        requestIdPrefix: `${options.runId}-${options.shard.index}-`,
+      });
+      this.#onReady();
+      this.#startMs = performanceMsOf(await this.#startAt);
+      await this.#drive(traffic, sender);
+      const scheduleEndMs = Math.min(this.#stoppedAtMs ?? Number.POSITIVE_INFINITY, this.#plannedEndMs());
+      await this.#ledger?.close();
+      this.#ledger = null;
+      return this.#parts(traffic, Math.max(scheduleEndMs, this.#startMs), { ...context.stats, saleSize });
+    } finally {
+      this.#isFinished = true;
+      await sender?.destroy();
+      // Only reached with a ledger still open when the run failed: that failure is the one to report.
+      await this.#ledger?.close().catch(() => undefined);
+    }
+  }
+
+  async #openLedger(): Promise<void> {
+    if (this.#options.ledgerPath === null) return;
+    this.#ledger = await LedgerWriter.open(this.#options.ledgerPath);
+    for (const fault of this.#faults)
+      this.#ledger.writeFault({ kind: fault.kind, atMs: fault.at_ms, detail: fault.detail });
+  }
+
+  async #drive(traffic: Traffic, sender: Sender): Promise<void> {
+    const options = this.#options;
+    const schedule = new RateSchedule(options.stages, this.#startMs, this.#setup.phase);
+    this.#schedule = schedule;
+    if (this.#stoppedAtMs !== null) schedule.endAt(this.#startMs);
+    const lag = new LoopLagSampler();
+    this.#lag = lag;
+    let onScheduleEnd = (): void => undefined;
+    const scheduleEnded = new Promise<void>((resolve) => {
+      onScheduleEnd = resolve;
+    });
+    const loop = new OpenLoop(
+      schedule,
+      {
+        fillSlot: (intendedMs, nowMs) => traffic.fillSlot(intendedMs, nowMs),
+        closeSecond: (second) => this.#closeSecond(second),
+        onScheduleEnd,
+      },
+      this.#startMs,
+      () => performance.now(),
+    );
+    lag.start();
+    loop.start();
+    await scheduleEnded;
+    const isDrained = await Promise.race([
+      traffic.whenDrained().then(() => true),
+      sleep(options.timeoutMs + drainGraceMs).then(() => false),
+    ]);
+    if (!isDrained) {
+      traffic.abandonInFlight();
+      await sender.destroy();
+    }
+    loop.stop();
+    this.#closeSecond(loop.second);
+    traffic.endAllSessions();
+  }
+
+  #closeSecond(second: number): void {
+    // Items sold come from the engine's watch of the sale; it fills them in.
+    const figures = this.#recorder.closeSecond(second, epochMsOf(this.#startMs + second * 1000), {
+      itemsSold: null,
+      eventLoopLagP99Ms: this.#lag?.takeSecondP99Ms() ?? null,
+    });
+    this.#timeline.push(figures);
+    this.#ledger?.flush();
+    if (this.#isAborted) return;
+    const recorder = this.#recorder;
+    this.#onTick({
+      ...figures,
+      elapsedMs: performance.now() - this.#startMs,
+      plannedDurationMs: plannedDurationMs(this.#options.stages),
+      totals: {
+        scheduled: recorder.scheduled,
+        sent: recorder.sent,
+        done: recorder.done,
+        late: recorder.late,
+        dropped: recorder.dropped,
+        errors: recorder.errors,
+        maxInFlight: recorder.maxInFlight,
+      },
+    });
+  }
+
+  #plannedEndMs(): number {
+    return this.#startMs + plannedDurationMs(this.#options.stages);
+  }
+
+  #parts(
+    traffic: Traffic,
+    scheduleEndMs: number,
+    stats: { itemsWanted: number; holdsAbandoned: number; saleSize: number },
+  ): ReportParts {
+    const recorder = this.#recorder;
+    const options = this.#options;
+    const outcomes = new Map<string, OutcomeHistograms>();
+    for (const endpoint of ['checkout', 'purchase'] as const) {
+      for (const [outcome, histograms] of recorder.outcomes[endpoint])
+        outcomes.set(`${endpoint}.${outcome}`, histograms);
+    }
+    return {
+      runId: options.runId,
+      shard: options.shard.count > 1 ? options.shard : null,
+      mergedFrom: 1,
+      config: reportConfigOf(options),
+      startedAtMs: epochMsOf(this.#startMs),
+      endedAtMs: epochNowMs(),
+      durationMs: scheduleEndMs - this.#startMs,
+      scheduled: recorder.scheduled,
+      late: recorder.late,
+      dropped: recorder.dropped,
+      maxInFlight: recorder.maxInFlight,
+      outcomes,
+      scheduleLagUs: recorder.scheduleLagUs,
+      sendLagUs: recorder.sendLagUs,
+      eventLoopLagMs: this.#lag?.stop() ?? { p50: 0, p99: 0, max: 0 },
+      timeline: this.#timeline,
+      sale: {
+        // What the sale looked like is the engine's to say; this part knows what it bought.
+        saleId: null,
+        size: stats.saleSize,
+        sizeSource: 'option',
+        sold: null,
+        purchases: recorder.sale.purchases,
+        holds: recorder.sale.holds,
+        holdsAbandoned: stats.holdsAbandoned,
+        itemsWanted: stats.itemsWanted,
+        firstSaleAtMs: recorder.sale.firstSaleAtMs,
+        lastSaleAtMs: recorder.sale.lastSaleAtMs,
+        soldOutAtMs: null,
+        itemsPerBuyer: traffic.itemsPerBuyer,
+      },
+      faults: this.#faults,
+      monitorRequests: 0,
+    };
+  }
+}
+
+/** A whole schedule in this process, started at once and alone: the warm-up's throwaway run. */
+async function runAlone(options: SimOptions): Promise<ReportParts> {
+  const part = new LocalPart(
+    options,
+    { phase: 0, saleSize: Promise.resolve(options.saleSize) },
+    () => undefined,
+  );
+  await part.ready;
+  part.start(epochNowMs());
+  return part.done;
+}
+
+function sleep(durationMs: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, durationMs).unref());
+}
