@@ -73,7 +73,13 @@ it('counts the 503s and indeterminate requests of a fault, and which of those ha
     `INSERT INTO checkout_attempts (attempt_id, request_id, sale_id, user_id, item_id, outcome, code, expires_at, attempted_at)
      VALUES (gen_random_uuid(), 'cut-off-and-written', 1, 'ann', 1, 'sold_out', NULL, NULL, now())`,
   );
-  const fault: FaultRecord = { kind: 'pg-drop', atMs: faultAtMs, detail: 'dropped 2', recoveredAtMs };
+  const fault: FaultRecord = {
+    kind: 'pg-drop',
+    atMs: faultAtMs,
+    detail: 'dropped 2',
+    evidence: null,
+    recoveredAtMs,
+  };
   const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {

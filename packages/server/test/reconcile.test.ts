@@ -1,9 +1,10 @@
 // The reconciler's paths one by one, against a real service's Redis and Postgres: each test sets
 // up exactly the state its path repairs (or must leave alone), runs one pass by hand and reads the
 // result straight from both stores.
+
+import { saleIdAt } from '@flashsale/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
-import { saleIdAt } from '../src/sale/clock.js';
 import { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from '../src/sale/timing.js';
 import { admitPurchaseOnly } from './support/admit.js';
 import { query } from './support/db.js';
