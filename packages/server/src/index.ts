@@ -8,6 +8,7 @@ export type { Milliseconds } from './config/duration.js';
 export { formatDuration, parseDuration } from './config/duration.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
 export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
+export { UnavailableError } from './errors.js';
 export type { Logger } from './observe/log.js';
 export type { Clock, SaleWindow } from './sale/clock.js';
 export { saleIdAt, saleWindow } from './sale/clock.js';
