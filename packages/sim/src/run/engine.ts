@@ -19,7 +19,7 @@ import { SaleMonitor } from '../sale/monitor.js';
 import { isSoldOut, type SaleSnapshot } from '../sale/snapshot.js';
 import { OpenLoop } from '../schedule/open-loop.js';
 import { plannedDurationMs, plannedRequests, RateSchedule } from '../schedule/stages.js';
-import type { Simulation, SimulationEvents } from '../simulation.js';
+import type { Simulation, SimulationEvents, StopReason } from '../simulation.js';
 import { type RunSetup, standaloneSetup } from './setup.js';
 import { Traffic } from './traffic.js';
 import { warmUp } from './warm-up.js';
@@ -47,6 +47,7 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
   #monitorRequests = 0;
   #startMs = 0;
   #stoppedAtMs: number | null = null;
+  #isInterrupted = false;
 
   constructor(options: SimOptions, setup: RunSetup = standaloneSetup) {
     super();
@@ -63,7 +64,8 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
     this.#ledger?.writeFault({ kind, atMs: fault.at_ms, detail: fault.detail });
   }
 
-  stop(): void {
+  stop(reason?: StopReason): void {
+    if (reason === 'interrupted') this.#isInterrupted = true;
     if (this.#stoppedAtMs !== null) return;
     this.#stoppedAtMs = performance.now();
     this.#schedule?.endAt(this.#stoppedAtMs);
@@ -266,6 +268,7 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
       },
       faults: this.#faults,
       monitorRequests: this.#monitorRequests,
+      interrupted: this.#isInterrupted,
     };
   }
 

@@ -21,6 +21,10 @@ process.on('disconnect', () => {
   onStart?.(Date.now());
 });
 
+// A terminal's Ctrl-C reaches every process of its group, this one too: the parent decides what
+// it means and says `stop` (or goes away, above).
+process.on('SIGINT', () => undefined);
+
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
     case 'run':

@@ -16,7 +16,7 @@ import type { SimReport } from '../report/types.js';
 import { SaleMonitor } from '../sale/monitor.js';
 import { isSoldOut, type SaleSnapshot } from '../sale/snapshot.js';
 import { plannedDurationMs, plannedRequests } from '../schedule/stages.js';
-import type { SimTick, SimTotals, Simulation, SimulationEvents } from '../simulation.js';
+import type { SimTick, SimTotals, Simulation, SimulationEvents, StopReason } from '../simulation.js';
 import type { ChildMessage, ParentMessage } from './worker-messages.js';
 
 const childEntry = fileURLToPath(new URL('./worker-child.js', import.meta.url));
@@ -35,6 +35,7 @@ export class WorkerRun extends EventEmitter<SimulationEvents> implements Simulat
   readonly #soldBySecond = new Map<number, number | null>();
   #isStarted = false;
   #isStopped = false;
+  #isInterrupted = false;
   #monitor: SaleMonitor | null = null;
   #soldOutAtMs: number | null = null;
 
@@ -51,7 +52,8 @@ export class WorkerRun extends EventEmitter<SimulationEvents> implements Simulat
     else this.#pendingFaults.push(message);
   }
 
-  stop(): void {
+  stop(reason?: StopReason): void {
+    if (reason === 'interrupted') this.#isInterrupted = true;
     this.#isStopped = true;
     for (const worker of this.#workers)
       if (worker.isRunning) worker.process.send({ type: 'stop' } satisfies ParentMessage);
@@ -214,6 +216,7 @@ export class WorkerRun extends EventEmitter<SimulationEvents> implements Simulat
         soldOutAtMs: this.#soldOutAtMs,
       },
       monitorRequests: parts.monitorRequests + monitor.requests,
+      interrupted: parts.interrupted || this.#isInterrupted,
     });
     if (options.reportPath !== null) await writeReportFile(options.reportPath, report);
     return report;
