@@ -12,6 +12,8 @@ export type SimStart = Readonly<{
   plannedRequests: number;
   saleSize: number;
   workers: number;
+  /** --until-sellout: the run ends when the sale sells out (the duration only caps it). */
+  stopsAtSellout: boolean;
 }>;
 
 export type SimTotals = Readonly<{

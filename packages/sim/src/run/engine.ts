@@ -178,6 +178,7 @@ export class LocalRun extends EventEmitter<SimulationEvents> implements Simulati
       plannedRequests: plannedRequests(options.stages, this.#setup.phase),
       saleSize: this.#sale?.size ?? options.saleSize,
       workers: options.workers,
+      stopsAtSellout: options.stopsAtSellout,
     });
     loop.start();
     await scheduleEnded;

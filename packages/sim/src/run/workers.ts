@@ -176,6 +176,7 @@ export class WorkerRun extends EventEmitter<SimulationEvents> implements Simulat
       plannedRequests: plannedRequests(options.stages),
       saleSize: snapshot?.size ?? options.saleSize,
       workers: options.workers,
+      stopsAtSellout: options.stopsAtSellout,
     });
   }
 
