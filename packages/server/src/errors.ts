@@ -5,6 +5,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'sold_out'
   | 'item_held'
   | 'user_limit'

@@ -11,6 +11,7 @@ export const statusOf: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
+  request_timeout: 408,
   sold_out: 409,
   item_held: 409,
   user_limit: 403,
