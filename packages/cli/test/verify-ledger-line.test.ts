@@ -70,6 +70,7 @@ describe('a ledger line reads the same whether it takes the fast path or JSON.pa
       kind: 'request',
       request: {
         requestId: 'r-1',
+        attemptId: null,
         endpoint: 'checkout',
         userId: 'ann',
         itemId: null,

@@ -9,6 +9,8 @@ export type LedgerOutcome = 'ok' | 'fail' | 'indeterminate';
 /** One request line, as the verifier needs it (times and behaviour are not checked). */
 export type LedgerRequest = {
   requestId: string;
+  /** The service's own id of a checkout attempt (x-attempt-id); null when not answered or not given. */
+  attemptId: string | null;
   endpoint: LedgerEndpoint;
   userId: string | null;
   /** null also when the line's item id is not a safe integer (it was refused as invalid). */
@@ -27,10 +29,13 @@ export type ParsedLine =
   | { kind: 'malformed'; why: string };
 
 const S = '"([^"\\\\\\x00-\\x1f]*)"'; // a JSON string with nothing to unescape
+const uuid = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const UUID = `"(${uuid.source.slice(1, -1)})"`;
 const N = '(-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)'; // a JSON number
 const orNull = (pattern: string) => `(?:${pattern}|null)`;
 const canonical = new RegExp(
-  `^\\{"type":"request","request_id":${S},"endpoint":"(checkout|purchase)","behaviour":"[a-z]+"` +
+  // attempt_id: absent in ledgers of simulators before it existed.
+  `^\\{"type":"request","request_id":${S}(?:,"attempt_id":${orNull(UUID)})?,"endpoint":"(checkout|purchase)","behaviour":"[a-z]+"` +
     `,"user_id":${orNull(S)},"item_id":${orNull(N)},"code":${orNull(S)},"sale_id":${orNull(N)}` +
     `,"purchase_id":${orNull(S)},"replayed":(?:true|false),"intended_ms":${N.replace('(', '(?:')}` +
     `,"sent_ms":${orNull(N.replace('(', '(?:'))},"done_ms":${orNull(N.replace('(', '(?:'))}` +
@@ -45,15 +50,16 @@ export function parseLedgerLine(text: string): ParsedLine {
   if (match !== null) {
     const request: LedgerRequest = {
       requestId: match[1]!,
-      endpoint: match[2] as LedgerEndpoint,
-      userId: match[3] ?? null,
-      itemId: itemIdOf(numberOrNull(match[4])),
-      code: match[5] ?? null,
-      saleId: numberOrNull(match[6]),
-      purchaseId: match[7] ?? null,
-      status: numberOrNull(match[8]),
-      error: match[9] ?? null,
-      outcome: match[10] as LedgerOutcome,
+      attemptId: match[2] ?? null,
+      endpoint: match[3] as LedgerEndpoint,
+      userId: match[4] ?? null,
+      itemId: itemIdOf(numberOrNull(match[5])),
+      code: match[6] ?? null,
+      saleId: numberOrNull(match[7]),
+      purchaseId: match[8] ?? null,
+      status: numberOrNull(match[9]),
+      error: match[10] ?? null,
+      outcome: match[11] as LedgerOutcome,
     };
     if (whatIsWrong(request) === null) return { kind: 'request', request };
   }
@@ -89,8 +95,12 @@ function parseAnyLine(text: string): ParsedLine {
     const value = line[key] ?? null;
     if (value !== null && typeof value !== 'string') return malformed(`"${key}" is not a string or null`);
   }
+  const attemptId = line.attempt_id ?? null;
+  if (attemptId !== null && !(typeof attemptId === 'string' && uuid.test(attemptId)))
+    return malformed('"attempt_id" is not a UUID or null');
   const request: LedgerRequest = {
     requestId,
+    attemptId,
     endpoint: endpoint as LedgerEndpoint,
     userId: (line.user_id ?? null) as string | null,
     itemId: itemIdOf((line.item_id ?? null) as number | null),

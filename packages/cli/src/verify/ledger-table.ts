@@ -15,8 +15,8 @@ import type { LedgerSummary } from './report.js';
 const createTable = readFileSync(new URL('./ledger-table.sql', import.meta.url), 'utf8');
 
 const COPY_SQL =
-  'COPY verify_ledger (line_id, file_index, line_number, request_id, endpoint, sale_id, user_id, item_id,' +
-  ' code, purchase_id, status, error, outcome) FROM STDIN';
+  'COPY verify_ledger (line_id, file_index, line_number, request_id, attempt_id, endpoint, sale_id, user_id,' +
+  ' item_id, code, purchase_id, status, error, outcome) FROM STDIN';
 const CHUNK_ROWS = 2000;
 const codeSale = /^(\d{1,15})\./;
 
@@ -93,7 +93,7 @@ function saleOfCode(code: string | null): number | null {
 
 function copyRow(lineId: number, fileIndex: number, lineNumber: number, r: LedgerRequest): string {
   return (
-    `${lineId}\t${fileIndex}\t${lineNumber}\t${text(r.requestId)}\t${r.endpoint}\t${num(r.saleId)}` +
+    `${lineId}\t${fileIndex}\t${lineNumber}\t${text(r.requestId)}\t${text(r.attemptId)}\t${r.endpoint}\t${num(r.saleId)}` +
     `\t${text(r.userId)}\t${num(r.itemId)}\t${text(r.code)}\t${text(r.purchaseId)}\t${num(r.status)}` +
     `\t${text(r.error)}\t${r.outcome}\n`
   );

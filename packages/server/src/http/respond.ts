@@ -56,6 +56,11 @@ export function checkoutReply(outcome: CheckoutOutcome): Reply {
   };
 }
 
+/** A checkout answer carries its attempt's own id (`x-attempt-id`), the key of its stored row. */
+export function withAttemptId(reply: Reply, attemptId: string): Reply {
+  return { ...reply, headers: [...(reply.headers ?? []), 'x-attempt-id', attemptId] };
+}
+
 export function purchaseReply(outcome: PurchaseOutcome): Reply {
   if (!outcome.ok) return errorReply(outcome);
   const body = {

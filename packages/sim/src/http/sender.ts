@@ -24,6 +24,8 @@ export class PendingRequest implements Dispatcher.DispatchHandler {
   /** When the request was written to a socket; -1 until then. */
   sentMs = -1;
   status = 0;
+  /** The service's own id of a checkout attempt (`x-attempt-id`), unique where request ids need not be. */
+  attemptId: string | null = null;
   #body: Buffer | null = null;
   #chunks: Buffer[] | null = null;
 
@@ -41,8 +43,14 @@ export class PendingRequest implements Dispatcher.DispatchHandler {
     this.sink.onSent(this);
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
     this.status = statusCode;
+    const attemptId = headers['x-attempt-id'];
+    if (typeof attemptId === 'string') this.attemptId = attemptId;
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {

@@ -12,6 +12,8 @@ import type { LedgerOutcome } from './outcomes.js';
 /** One request line. Times are epoch ms. The key order is the documented line shape. */
 export type LedgerRequest = Readonly<{
   requestId: string;
+  /** The service's own id of the attempt (`x-attempt-id` of a checkout answer), or null. */
+  attemptId: string | null;
   endpoint: Endpoint;
   behaviour: Behaviour;
   userId: string | null;
@@ -98,7 +100,8 @@ export class LedgerWriter {
 
 export function formatRequestLine(line: LedgerRequest): string {
   return (
-    `{"type":"request","request_id":${JSON.stringify(line.requestId)},"endpoint":"${line.endpoint}"` +
+    `{"type":"request","request_id":${JSON.stringify(line.requestId)},"attempt_id":${json(line.attemptId)}` +
+    `,"endpoint":"${line.endpoint}"` +
     `,"behaviour":"${line.behaviour}","user_id":${json(line.userId)},"item_id":${line.itemId}` +
     `,"code":${json(line.code)},"sale_id":${line.saleId},"purchase_id":${json(line.purchaseId)}` +
     `,"replayed":${line.isReplayed},"intended_ms":${roundMs(line.intendedMs)}` +

@@ -133,6 +133,7 @@ export class Traffic implements RequestSink {
     );
     this.#parts.ledger?.writeRequest({
       requestId: request.requestId,
+      attemptId: request.attemptId,
       endpoint: step.endpoint,
       behaviour: session.behaviour,
       userId: step.userId,
