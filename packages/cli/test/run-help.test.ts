@@ -23,6 +23,7 @@ describe('flashsale run --help', () => {
     ['--hold-ttl', 'default 10s]'],
     ['--sale-duration', 'default a fresh period that starts now and outlasts the run]'],
     ['--target', '(default: none, run starts the service)'],
+    ['--rps', '(default 800)'],
     ['--duration', '(default 2m)'],
   ])('%s shows %s', async (flag, shown) => {
     const result = await runCli(['run', '--help']);
