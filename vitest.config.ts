@@ -14,7 +14,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/*/test/**/*.test.tsx', 'bench/**/*.test.{ts,mjs}'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'packages/*/test/**/*.test.tsx',
+      'bench/**/*.test.{ts,mjs}',
+      'scripts/**/*.test.mjs',
+    ],
     globalSetup: ['packages/server/test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -10,6 +10,8 @@ export const ExitCode = {
   usageOrUnchecked: 2,
   /** A --threshold objective was missed. */
   thresholdMissed: 99,
+  /** Interrupted (Ctrl-C, SIGTERM): 128 + SIGINT, as shells report it. A violation found still exits 1. */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

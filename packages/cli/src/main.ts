@@ -9,6 +9,7 @@ import { register as registerServe } from './commands/serve.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerVerify } from './commands/verify.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { applyOneLineErrors } from './usage-error.js';
 
 const registrars: ReadonlyArray<(program: Command) => void> = [
   registerServe,
@@ -21,9 +22,9 @@ const registrars: ReadonlyArray<(program: Command) => void> = [
 
 const program = new Command('flashsale')
   .description('Flash-sale service, load simulator and verifier.')
-  .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 for (const register of registrars) register(program);
+applyOneLineErrors(program);
 
 try {
   await program.parseAsync(process.argv);

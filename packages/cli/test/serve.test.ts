@@ -101,7 +101,7 @@ describe('flashsale serve', () => {
   it('an unreachable database fails to start with a clear message, exit 2', async () => {
     const result = await runCli(['serve', '--port', '0', '--database-url', 'postgres://127.0.0.1:1/nothing']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^flashsale: could not start the service: .*ECONNREFUSED/);
+    expect(result.stderr).toMatch(/^flashsale: could not connect to Postgres at .*: .*ECONNREFUSED/);
   });
 });
 

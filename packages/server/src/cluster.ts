@@ -3,6 +3,7 @@
 // SIGTERM lets every worker shut down gracefully.
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
+import { connectRedis } from './admission/connect.js';
 import type { ServerConfig } from './config/settings.js';
 import { redactUrl, workerEnv } from './config/settings.js';
 import { createLogger, type Logger } from './observe/log.js';
@@ -44,6 +45,8 @@ async function serveInProcess(config: Readonly<ServerConfig>, log: Logger): Prom
 }
 
 async function superviseWorkers(config: Readonly<ServerConfig>, log: Logger): Promise<ServeHandle> {
+  // A worker that cannot reach Redis dies and would be replaced forever: the primary checks once.
+  (await connectRedis(config, log)).disconnect();
   cluster.setupPrimary({ exec: new URL('./worker.js', import.meta.url).pathname, silent: false });
   const aggregator = new AggregatorRegistry();
   let isStopping = false;

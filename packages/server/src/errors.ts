@@ -2,7 +2,13 @@
 // too) and the HTTP layer's own. http/respond.ts maps each to its status, once.
 import type { ApiErrorCode } from '@flashsale/protocol';
 
-export type ErrorCode = ApiErrorCode | 'not_found' | 'method_not_allowed' | 'payload_too_large' | 'internal';
+export type ErrorCode =
+  | ApiErrorCode
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'request_timeout'
+  | 'internal';
 
 /** An expected refusal, returned as a value (never thrown on the hot path). */
 export type Refusal = { ok: false; code: ErrorCode; message: string };

@@ -6,6 +6,7 @@ export { saleDataKeys, saleKeys } from './admission/keys.js';
 export type { ServeHandle } from './cluster.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
 export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
+export { UnavailableError } from './errors.js';
 export type { Logger } from './observe/log.js';
 export type { Clock } from './sale/clock.js';
 export { codePattern } from './sale/codes.js';

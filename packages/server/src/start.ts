@@ -1,10 +1,12 @@
 // Wiring of one service process: pools, scripts, group commits, the sale book, the reconciler
 // and the HTTP server, plus the graceful shutdown that undoes it in reverse.
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { createAdmission } from './admission/admission.js';
+import { connectRedis } from './admission/connect.js';
 import type { ServerConfig } from './config/settings.js';
+import { UnavailableError } from './errors.js';
 import { buildRoutes, type MetricsSource } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './observe/log.js';
@@ -48,22 +50,19 @@ export async function startServer(
     { databaseUrl: config.databaseUrl, size: config.pgPoolSize, applicationName: 'flashsale' },
     log,
   );
-  const redis = new Redis(config.redisUrl, {
-    keyPrefix: config.redisKeyPrefix,
-    enableAutoPipelining: true,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 5000,
-    lazyConnect: true,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-  });
-  redis.on('error', (error) => log.debug('redis_error', { error }));
+  let redis: Redis;
   try {
-    await redis.connect();
+    redis = await connectRedis(config, log);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  try {
     await pool.query('SELECT 1');
   } catch (error) {
     redis.disconnect();
     await pool.end();
-    throw error;
+    throw new UnavailableError('postgres', error);
   }
   await warnIfRedisMayEvict(redis, log);
 

@@ -43,4 +43,11 @@ export type {
 } from './report/types.js';
 export type { Stage } from './schedule/stages.js';
 export { simulate } from './simulate.js';
-export type { SimStart, SimTick, SimTotals, Simulation, SimulationEvents } from './simulation.js';
+export type {
+  SimStart,
+  SimTick,
+  SimTotals,
+  Simulation,
+  SimulationEvents,
+  StopReason,
+} from './simulation.js';

@@ -12,6 +12,8 @@ export type SimStart = Readonly<{
   plannedRequests: number;
   saleSize: number;
   workers: number;
+  /** --until-sellout: the run ends when the sale sells out (the duration only caps it). */
+  stopsAtSellout: boolean;
 }>;
 
 export type SimTotals = Readonly<{
@@ -32,6 +34,8 @@ export type SimTick = SecondFigures &
     totals: SimTotals;
   }>;
 
+export type StopReason = 'interrupted';
+
 export type SimulationEvents = {
   start: [SimStart];
   tick: [SimTick];
@@ -43,6 +47,9 @@ export interface Simulation extends EventEmitter<SimulationEvents> {
   readonly done: Promise<SimReport>;
   /** Records a fault (e.g. "redis_restart") at this moment: in the ledger, the report and the timeline. */
   markFault(kind: string, detail?: string): void;
-  /** Ends the schedule now; in-flight requests still finish and `done` still resolves. */
-  stop(): void;
+  /**
+   * Ends the schedule now; in-flight requests still finish and `done` still resolves.
+   * `interrupted`: a person cut the run short (Ctrl-C); the report says so.
+   */
+  stop(reason?: StopReason): void;
 }

@@ -53,6 +53,7 @@ function partsWith(figures: Figures): ReportParts {
     },
     faults: [],
     monitorRequests: 0,
+    interrupted: false,
   };
 }
 

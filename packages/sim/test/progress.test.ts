@@ -37,6 +37,7 @@ const start: SimStart = {
   plannedRequests: 10_000,
   saleSize: 100,
   workers: 1,
+  stopsAtSellout: false,
 };
 
 const tick: SimTick = {

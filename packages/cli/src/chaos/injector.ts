@@ -27,6 +27,8 @@ export type ChaosPlan = {
   serviceUrl: () => string;
   isLoadRunning: () => boolean;
   log: (line: string) => void;
+  /** The run was aborted: no more faults, no more waiting for recovery. */
+  signal?: AbortSignal;
 };
 
 const FIRST_FAULT_AFTER_MS: [number, number] = [2000, 4000];
@@ -39,7 +41,7 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
   let waitMs = uniformInt(random, ...FIRST_FAULT_AFTER_MS);
   for (const kind of plan.kinds) {
     await sleep(waitMs);
-    if (!plan.isLoadRunning()) {
+    if (!plan.isLoadRunning() || plan.signal?.aborted) {
       records.push({
         kind,
         atMs: null,
@@ -53,7 +55,7 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
     plan.mark(kind, 'injected');
     const { detail, evidence } = await plan.actions[kind]();
     plan.log(`fault ${kind}: ${detail}`);
-    const recoveredAtMs = await waitUntilServing(plan.serviceUrl, atMs + RECOVERY_DEADLINE_MS);
+    const recoveredAtMs = await waitUntilServing(plan.serviceUrl, atMs + RECOVERY_DEADLINE_MS, plan.signal);
     plan.mark(
       `${kind}:recovered`,
       recoveredAtMs === null ? 'not within 30 s' : `after ${recoveredAtMs - atMs} ms`,
@@ -67,8 +69,12 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
   return records;
 }
 
-async function waitUntilServing(serviceUrl: () => string, deadlineMs: number): Promise<number | null> {
-  while (Date.now() < deadlineMs) {
+async function waitUntilServing(
+  serviceUrl: () => string,
+  deadlineMs: number,
+  signal: AbortSignal | undefined,
+): Promise<number | null> {
+  while (Date.now() < deadlineMs && signal?.aborted !== true) {
     const url = serviceUrl();
     const ok = await Promise.all([
       answersOk(`${url}/health`, () => true),

@@ -43,7 +43,8 @@ async function launch(port: number): Promise<Launched> {
       '--maxmemory-policy',
       'noeviction',
     ],
-    { stdio: 'ignore' },
+    // Its own process group: a terminal's Ctrl-C is for run to handle, not for this Redis.
+    { stdio: 'ignore', detached: true },
   );
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (error) =>

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
-import { describe } from './serve.js';
+import { reasonOf, unavailableError } from '../unreachable.js';
 
 export function register(program: Command): void {
   const command = program
@@ -10,13 +10,14 @@ export function register(program: Command): void {
   const attributes = addServerFlags(command, ['databaseUrl', 'logLevel']);
   command.action(async (options: Record<string, unknown>) => {
     const config = serverConfigFrom(options, attributes);
-    const { migrate, createLogger } = await import('@flashsale/server');
+    const { migrate, createLogger, UnavailableError } = await import('@flashsale/server');
     const log = await createLogger(config.logLevel, { service: 'flashsale' });
     try {
       const result = await migrate(config.databaseUrl, log);
       log.info('migrated', { applied: result.applied.length, current: result.current });
     } catch (error) {
-      throw new CliError(`could not migrate: ${describe(error)}`, ExitCode.usageOrUnchecked, {
+      if (error instanceof UnavailableError) throw unavailableError(error, config);
+      throw new CliError(`could not migrate: ${reasonOf(error)}`, ExitCode.usageOrUnchecked, {
         cause: error,
       });
     }

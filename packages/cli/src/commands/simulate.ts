@@ -43,8 +43,8 @@ async function runSimulate({ html, ...flags }: Record<string, unknown>): Promise
   const onInterrupt = () => {
     interrupts += 1;
     // First Ctrl-C: stop sending, let in-flight requests finish, still write the outputs.
-    if (interrupts === 1) simulation.stop();
-    else process.exit(130);
+    if (interrupts === 1) simulation.stop('interrupted');
+    else process.exit(ExitCode.interrupted);
   };
   process.on('SIGINT', onInterrupt);
   // Whoever read the output has gone (`simulate ... | head`): stop sending instead of dying
@@ -63,6 +63,12 @@ async function runSimulate({ html, ...flags }: Record<string, unknown>): Promise
   await htmlOutput?.writeHtmlReport(htmlOutput.path, { sim: report }, '--html');
   const results = checkThresholds(report, options.thresholds);
   process.stdout.write(formatSummary(report, results));
+  if (report.interrupted === true) {
+    throw new CliError(
+      'interrupted: the load ended early; the report and ledger hold what was sent',
+      ExitCode.interrupted,
+    );
+  }
   const missed = results.filter((result) => !result.isPassed);
   if (missed.length > 0) {
     const list = missed.map((result) => `${result.source} (actual ${result.actualText})`).join(', ');

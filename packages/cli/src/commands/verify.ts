@@ -13,7 +13,9 @@ Checks, for one sale, querying Postgres and Redis directly (never the HTTP API):
   provenance          every purchase matches a persisted successful checkout (sale, user, item,
                       code), made before its hold expired
   attempts-persisted  every checkout the ledger saw answered (not 400, not 5xx) is in Postgres with
-                      the same outcome, matched by request id (only with --ledger)
+                      the same outcome, matched by the attempt id the service answered with
+                      (x-attempt-id), else by request id, where a request id that is not unique
+                      is a violation (ambiguous) (only with --ledger)
   acked-durable       every purchase the ledger saw acknowledged is in Postgres; none exists for a
                       request the client saw rejected; timeouts/5xx that happened are "recovered"
                       (only with --ledger)

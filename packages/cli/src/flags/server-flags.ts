@@ -6,14 +6,21 @@ import { CliError, ExitCode } from '../exit-codes.js';
 
 type SettingKey = keyof ServerConfig;
 
-/** Adds a flag for each setting (all of them, or those listed); returns the flag → key map. */
-export function addServerFlags(command: Command, only?: readonly SettingKey[]): Map<string, SettingKey> {
+/**
+ * Adds a flag for each setting (all of them, or those listed); returns the flag → key map.
+ * `defaultsShown`: the default a command really uses where it is not the setting's own.
+ */
+export function addServerFlags(
+  command: Command,
+  only?: readonly SettingKey[],
+  defaultsShown: Partial<Record<SettingKey, string>> = {},
+): Map<string, SettingKey> {
   const attributes = new Map<string, SettingKey>();
   for (const setting of serverSettings) {
     if (only !== undefined && !only.includes(setting.key)) continue;
     const option = new Option(
       `${setting.flag} <value>`,
-      `${setting.description} [env ${setting.env}, default ${setting.defaultText}]`,
+      `${setting.description} [env ${setting.env}, default ${defaultsShown[setting.key] ?? setting.defaultText}]`,
     );
     if (setting.isHidden === true) option.hideHelp();
     command.addOption(option);
@@ -22,19 +29,22 @@ export function addServerFlags(command: Command, only?: readonly SettingKey[]): 
   return attributes;
 }
 
-/** Flags win over the environment; a bad value is a one-line usage error (exit 2). */
+/**
+ * Flags win over the environment, which wins over the defaults (the command's own, else the
+ * settings table's); a bad value is a one-line usage error (exit 2).
+ */
 export function serverConfigFrom(
   options: Record<string, unknown>,
   attributes: Map<string, SettingKey>,
-  overrides: Partial<Record<SettingKey, string>> = {},
+  defaults: Partial<Record<SettingKey, string>> = {},
 ): Readonly<ServerConfig> {
-  const flags: Partial<Record<SettingKey, string>> = { ...overrides };
+  const flags: Partial<Record<SettingKey, string>> = {};
   for (const [attribute, key] of attributes) {
     const value = options[attribute];
     if (typeof value === 'string') flags[key] = value;
   }
   try {
-    return loadServerConfig({ flags });
+    return loadServerConfig({ flags, defaults });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.usageOrUnchecked);
     throw error;

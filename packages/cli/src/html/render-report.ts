@@ -102,7 +102,7 @@ export function renderHtmlReport(input: HtmlReportInput): string {
 <body>
 <main>
 ${renderHeadline(sim, verify, title)}
-${renderNotes(sim)}
+${renderNotes(sim, verify)}
 <h2>Over time</h2>
 <noscript><p class="empty">The charts need JavaScript; the tables below do not.</p></noscript>
 <section class="charts">

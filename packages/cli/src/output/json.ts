@@ -15,6 +15,8 @@ export type VerifyReportJson = {
   };
   grace_ms: number;
   redis_key_prefix: string;
+  /** The run was cut short (Ctrl-C); absent in reports of older versions. */
+  interrupted?: boolean;
   ledger: {
     files: readonly string[];
     lines: number;
@@ -52,6 +54,7 @@ export function toJson(report: VerifyReport): VerifyReportJson {
     },
     grace_ms: report.graceMs,
     redis_key_prefix: report.redisKeyPrefix,
+    interrupted: report.isRunInterrupted,
     ledger:
       ledger === null
         ? null

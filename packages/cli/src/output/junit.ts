@@ -11,9 +11,10 @@ export function formatJunit(report: VerifyReport): string {
   const builder = junit.newBuilder();
   const suite = builder
     .testSuite()
-    .name(`flashsale verify sale ${report.saleId}`)
+    .name(`flashsale verify sale ${report.saleId}${report.isRunInterrupted ? ' (run interrupted)' : ''}`)
     .timestamp(new Date(report.checkedAtMs).toISOString())
     .time(report.elapsedMs / 1000);
+  if (report.isRunInterrupted) suite.property('interrupted', 'true');
   for (const result of report.invariants) {
     const testCase = suite
       .testCase()

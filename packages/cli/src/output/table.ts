@@ -36,7 +36,10 @@ export function verdictLine(report: VerifyReport): string {
   const skipped = report.invariants.filter((r) => r.status === 'SKIP').length;
   const checked = report.invariants.length - skipped;
   const skippedText = skipped > 0 ? `, ${skipped} skipped` : '';
-  return failed.length === 0
-    ? `PASS: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`
-    : `FAIL: sale ${report.saleId}: ${failed.join(', ')} violated (${failed.length} of ${checked} checked invariants${skippedText})`;
+  const interrupted = report.isRunInterrupted ? ' in an interrupted run' : '';
+  if (failed.length > 0)
+    return `FAIL: sale ${report.saleId}: ${failed.join(', ')} violated${interrupted} (${failed.length} of ${checked} checked invariants${skippedText})`;
+  return report.isRunInterrupted
+    ? `INTERRUPTED: sale ${report.saleId}: the run was cut short; all ${checked} checked invariants hold${skippedText}, sell-out not applicable (${report.elapsedMs} ms)`
+    : `PASS: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`;
 }

@@ -23,11 +23,17 @@ export type ChaosEnvironment = {
   close: () => Promise<void>;
 };
 
+export type PreparedChaos = {
+  env: ChaosEnvironment;
+  redis: OwnRedis | undefined;
+  proxy: ThreadedProxy | undefined;
+};
+
 export async function prepareChaos(
   kinds: readonly FaultKind[],
   config: Readonly<ServerConfig>,
   say: (line: string) => void,
-): Promise<{ env: ChaosEnvironment; redis: OwnRedis | undefined; proxy: ThreadedProxy | undefined }> {
+): Promise<PreparedChaos> {
   let redis: OwnRedis | undefined;
   let proxy: ThreadedProxy | undefined;
   let direct = config;

@@ -3,9 +3,11 @@
 // picks a whole-second duration whose next period starts within a moment and whose sale id is
 // not taken yet.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { saleIdAt } from '@flashsale/protocol';
-import { type ServerConfig, saleKeys } from '@flashsale/server';
+import { saleKeys } from '@flashsale/server';
 import { CliError, ExitCode } from '../exit-codes.js';
+import type { RunConnections } from './connections.js';
 
 export type FreshSale = { saleDurationMs: number; saleId: number; startsAtMs: number };
 
@@ -46,43 +48,30 @@ const FRESH_SALE_MAX_WAIT_MS = 10_000;
 
 /** Picks a fresh sale period of at least `minDurationMs`, waits for it to start, returns its duration. */
 export async function withFreshSale(
-  config: Readonly<ServerConfig>,
+  { postgres, redis }: Pick<RunConnections, 'postgres' | 'redis'>,
   minDurationMs: number,
   say: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
-  const [{ default: pg }, { Redis }] = await Promise.all([import('pg'), import('ioredis')]);
-  const client = new pg.Client({ connectionString: config.databaseUrl });
-  const redis = new Redis(config.redisUrl, {
-    keyPrefix: config.redisKeyPrefix,
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
+  const fresh = await pickFreshSale({
+    nowMs: Date.now(),
+    minDurationMs,
+    maxDurationMs: Math.min(minDurationMs + 86_400_000, 7 * 86_400_000),
+    maxWaitMs: FRESH_SALE_MAX_WAIT_MS,
+    // Taken in this database, or by any run sharing this Redis and key prefix.
+    isTaken: async (saleId) =>
+      ((await postgres.query('SELECT 1 FROM sales WHERE sale_id = $1', [saleId])).rowCount ?? 0) > 0 ||
+      (await redis.exists(saleKeys(saleId).meta)) === 1,
   });
-  await client.connect();
-  await redis.connect();
-  try {
-    const fresh = await pickFreshSale({
-      nowMs: Date.now(),
-      minDurationMs,
-      maxDurationMs: Math.min(minDurationMs + 86_400_000, 7 * 86_400_000),
-      maxWaitMs: FRESH_SALE_MAX_WAIT_MS,
-      // Taken in this database, or by any run sharing this Redis and key prefix.
-      isTaken: async (saleId) =>
-        ((await client.query('SELECT 1 FROM sales WHERE sale_id = $1', [saleId])).rowCount ?? 0) > 0 ||
-        (await redis.exists(saleKeys(saleId).meta)) === 1,
-    });
-    if (fresh === undefined) {
-      throw new CliError(
-        'found no free sale period to run in; pass --sale-duration',
-        ExitCode.usageOrUnchecked,
-      );
-    }
-    say(
-      `sale period of ${fresh.saleDurationMs / 1000} s starting ${new Date(fresh.startsAtMs).toISOString()} (sale ${fresh.saleId})`,
+  if (fresh === undefined) {
+    throw new CliError(
+      'found no free sale period to run in; pass --sale-duration',
+      ExitCode.usageOrUnchecked,
     );
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, fresh.startsAtMs - Date.now())));
-    return fresh.saleDurationMs;
-  } finally {
-    await client.end();
-    redis.disconnect();
   }
+  say(
+    `sale period of ${fresh.saleDurationMs / 1000} s starting ${new Date(fresh.startsAtMs).toISOString()} (sale ${fresh.saleId})`,
+  );
+  await sleep(Math.max(0, fresh.startsAtMs - Date.now()), undefined, { signal });
+  return fresh.saleDurationMs;
 }

@@ -1,5 +1,6 @@
 // After the load, a run waits until every hold has lapsed (or been bought) so that the verifier
 // sees the sale at rest: nothing held, every abandoned item back in stock or re-sold.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readSaleAnswer, type SaleSnapshot } from '@flashsale/protocol';
 
 export type SaleCounts = SaleSnapshot & Readonly<{ saleId: number }>;
@@ -17,6 +18,7 @@ export async function waitForHoldsToLapse(
   target: string,
   deadlineMs: number,
   onWait?: (counts: SaleCounts) => void,
+  signal?: AbortSignal,
 ): Promise<SaleCounts | undefined> {
   let last: SaleCounts | undefined;
   for (;;) {
@@ -24,6 +26,6 @@ export async function waitForHoldsToLapse(
     if (last !== undefined && last.held === 0) return last;
     if (Date.now() >= deadlineMs) return last;
     if (last !== undefined) onWait?.(last);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500, undefined, { signal });
   }
 }

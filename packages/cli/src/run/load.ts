@@ -1,4 +1,5 @@
-// The simulator inside a run: started with its progress view, summarized when done.
+// The simulator inside a run: started with its progress view, summarized when done. Ctrl-C is
+// the run's to handle (run/interruption.ts), which ends the load through `simulation.stop`.
 import {
   checkThresholds,
   formatSummary,
@@ -16,8 +17,6 @@ export async function startLoad(options: SimOptions, output: NodeJS.WriteStream)
   const simulation = simulate(options);
   const progress = await startProgress(simulation, options.progress, output);
   let isRunning = true;
-  const onInterrupt = () => simulation.stop();
-  process.once('SIGINT', onInterrupt);
   const finished = (async () => {
     try {
       const report = await simulation.done;
@@ -30,8 +29,8 @@ export async function startLoad(options: SimOptions, output: NodeJS.WriteStream)
       });
     } finally {
       isRunning = false;
-      process.off('SIGINT', onInterrupt);
     }
   })();
+  finished.catch(() => undefined); // an aborted run may never await it
   return { simulation, isRunning: () => isRunning, finished };
 }

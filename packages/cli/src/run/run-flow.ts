@@ -1,31 +1,30 @@
 // `flashsale run`: serve + simulate + verify against the same databases, as one CI gate.
-//   1. migrate, pick a sale period that starts now (so every run gets a fresh sale), start the
-//      service as a child process (unless --target names one);
+//   1. connect to Postgres and Redis (a wrong URL ends the run here, in one line), migrate, pick a
+//      sale period that starts now (so every run gets a fresh sale), start the service as a child
+//      process (unless --target names one);
 //   2. run the simulator until sell-out (or its duration), with the ledger and report in --out,
 //      injecting the --chaos faults meanwhile;
 //   3. wait for the sale to come to rest (pending purchases settled, holds lapsed), then verify
 //      the sale with the ledger;
-//   4. write the verdict (table, JSON, JUnit) into --out and stop what it started.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { migrate, PENDING_GRACE_MS, type ServerConfig } from '@flashsale/server';
-import { checkThresholds, parseSimOptions, type SimFlags, type SimReport } from '@flashsale/sim';
+//   4. write the verdict (table, JSON, JUnit, HTML) into --out and stop what it started.
+// Ctrl-C: see run/interruption.ts. Whatever run started is stopped on every way out.
+import { mkdir } from 'node:fs/promises';
+import { migrate, PENDING_GRACE_MS, type ServerConfig, UnavailableError } from '@flashsale/server';
+import { parseSimOptions, type SimFlags, type SimOptions, type SimReport } from '@flashsale/sim';
 import type { FaultKind } from '../chaos/faults.js';
-import { type FaultImpact, measureImpact } from '../chaos/impact.js';
+import type { FaultImpact } from '../chaos/impact.js';
 import { type FaultRecord, injectFaults } from '../chaos/injector.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { renderHtmlReport } from '../html/render-report.js';
-import { formatJson, toJson } from '../output/json.js';
-import { formatJunit } from '../output/junit.js';
-import { formatTable } from '../output/table.js';
+import { reasonOf, unavailableError } from '../unreachable.js';
 import type { VerifyReport } from '../verify/report.js';
 import { verifySale } from '../verify/run-verify.js';
-import { faultActions, prepareChaos } from './chaos-setup.js';
-import { formatChaosTable } from './chaos-table.js';
+import { faultActions, type PreparedChaos, prepareChaos } from './chaos-setup.js';
 import { openConnections, type RunConnections } from './connections.js';
 import { withFreshSale } from './fresh-sale.js';
 import { readSale } from './holds.js';
-import { startLoad } from './load.js';
+import { type Interruption, RunAborted, watchInterrupts } from './interruption.js';
+import { type Load, startLoad } from './load.js';
+import { type Paths, pathsIn, writeAbortedOutputs, writeVerdict } from './outputs.js';
 import { type ServiceProcess, startService } from './service.js';
 import { serveArgsOf } from './service-args.js';
 import { waitForRest } from './settle.js';
@@ -47,29 +46,51 @@ export type RunOptions = {
 export type RunResult = {
   exitCode: ExitCode;
   outDir: string;
-  verify: VerifyReport;
-  sim: SimReport;
+  /** undefined when the run was aborted before verifying. */
+  verify: VerifyReport | undefined;
+  /** undefined when the run was aborted before the load ended. */
+  sim: SimReport | undefined;
   faults: FaultImpact[];
 };
 
 /** A sale must outlast the load by this much: holds lapse and the verifier reads it at rest. */
 const SALE_MARGIN_MS = 60_000;
 const HOLD_WAIT_MARGIN_MS = 15_000;
+/** An aborted run gives the service this long to shut down gracefully before SIGKILL. */
+const ABORT_SERVICE_GRACE_MS = 5_000;
+/** After an abort, how long the load may take to write its report (the service is gone by then). */
+const ABORT_LOAD_WAIT_MS = 5_000;
 
-type Paths = Record<'ledger' | 'report' | 'html' | 'verify' | 'junit' | 'chaos' | 'serviceLog', string>;
+type Say = (line: string) => void;
+
+/** What run started, stopped in reverse order, once, however the run ends. */
+class Started {
+  readonly #stops: Array<() => Promise<unknown>> = [];
+
+  add(stop: () => Promise<unknown>): void {
+    this.#stops.push(stop);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const stop of this.#stops.splice(0).reverse()) await stop().catch(() => undefined);
+  }
+}
+
+type Flow = {
+  options: RunOptions;
+  paths: Paths;
+  say: Say;
+  probe: SimOptions;
+  interruption: Interruption;
+  started: Started;
+  /** The load, once started (an aborted run still collects its report). */
+  load: Load | undefined;
+};
 
 export async function runAll(options: RunOptions): Promise<RunResult> {
-  const say = (line: string) => options.output.write(`run: ${line}\n`);
+  const say: Say = (line) => options.output.write(`run: ${line}\n`);
   await mkdir(options.outDir, { recursive: true });
-  const paths: Paths = {
-    ledger: join(options.outDir, 'ledger.jsonl'),
-    report: join(options.outDir, 'report.json'),
-    html: join(options.outDir, 'report.html'),
-    verify: join(options.outDir, 'verify.json'),
-    junit: join(options.outDir, 'junit.xml'),
-    chaos: join(options.outDir, 'chaos.json'),
-    serviceLog: join(options.outDir, 'service.log'),
-  };
+  const paths = pathsIn(options.outDir);
   const probe = parseSim(options, 'http://127.0.0.1:1', paths);
   if (options.chaos.length > 0 && options.target !== undefined) {
     throw new CliError(
@@ -77,176 +98,260 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
       ExitCode.usageOrUnchecked,
     );
   }
-  const cleanups: Array<() => Promise<unknown>> = [];
+  const flow: Flow = {
+    options,
+    paths,
+    say,
+    probe,
+    interruption: watchInterrupts(say),
+    started: new Started(),
+    load: undefined,
+  };
   try {
-    const chaos =
-      options.chaos.length > 0 ? await prepareChaos(options.chaos, options.server, say) : undefined;
-    if (chaos !== undefined) cleanups.push(() => chaos.env.close());
-    let direct = chaos?.env.directConfig ?? options.server;
-    let serviceConfig = chaos?.env.serviceConfig ?? options.server;
-
-    let service: ServiceProcess | undefined;
-    let target = options.target;
-    if (target === undefined) {
-      await migrate(direct.databaseUrl).catch((error: unknown) => {
-        throw new CliError(
-          `could not prepare the database: ${(error as Error).message}`,
-          ExitCode.usageOrUnchecked,
-        );
-      });
-      if (!options.isSaleDurationGiven) {
-        const plannedLoadMs = probe.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
-        const saleDurationMs = await withFreshSale(
-          direct,
-          plannedLoadMs + direct.holdTtlMs + SALE_MARGIN_MS,
-          say,
-        );
-        direct = Object.freeze({ ...direct, saleDurationMs });
-        serviceConfig = Object.freeze({ ...serviceConfig, saleDurationMs });
-      }
-      service = await launch(serviceConfig, paths.serviceLog);
-      cleanups.push(async () => {
-        const code = await service?.stop();
-        if (code !== 0 && code !== undefined)
-          say(`the service exited with code ${code}; see ${paths.serviceLog}`);
-      });
-      // Restarts after kill-server must come back on the same address.
-      serviceConfig = Object.freeze({ ...serviceConfig, port: service.port });
-      target = service.url;
-      say(
-        `service listening at ${target} (${serviceConfig.workers} worker${serviceConfig.workers === 1 ? '' : 's'}; log ${paths.serviceLog})`,
-      );
-    }
-    const sale = await readSale(target).catch((error: unknown) => {
-      throw new CliError(
-        `could not read the sale from ${target}: ${(error as Error).message}`,
-        ExitCode.usageOrUnchecked,
-      );
-    });
-    say(`sale ${sale.saleId}: ${sale.size} items, ${sale.available} available`);
-    const connections = await openConnections(direct);
-    cleanups.push(() => connections.close());
-
-    const load = await startLoad(parseSim(options, target, paths), options.output);
-    const faultsDone: Promise<FaultRecord[]> =
-      chaos === undefined
-        ? Promise.resolve([])
-        : injectFaults({
-            kinds: options.chaos,
-            seed: probe.seed,
-            mark: (kind, detail) => load.simulation.markFault(kind, detail),
-            serviceUrl: () => service?.url ?? target!,
-            isLoadRunning: load.isRunning,
-            log: say,
-            actions: faultActions({
-              seed: probe.seed,
-              saleId: sale.saleId,
-              redis: connections.redis,
-              postgres: connections.postgres,
-              ownRedis: chaos.redis,
-              proxy: chaos.proxy,
-              workerPids: () => service?.workerPids() ?? [],
-              killService: async () => {
-                const pid = service!.pid;
-                await service!.kill();
-                return pid;
-              },
-              restartService: async () => {
-                service = await launch(serviceConfig, paths.serviceLog);
-                return service.pid;
-              },
-            }),
-          });
-    const sim = await load.finished;
-    const faults = await faultsDone;
-    say(`load done: ${sim.requests} requests, ${sim.sale.purchases} purchases acknowledged`);
-    return await settleAndVerify({
-      options,
-      direct,
-      sale,
-      sim,
-      faults,
-      connections,
-      target: () => service?.url ?? target!,
-      paths,
-      say,
-      thresholds: probe.thresholds,
-    });
+    return await runSteps(flow);
+  } catch (error) {
+    if (!(error instanceof RunAborted)) throw error;
+    return await endAborted(flow);
   } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await flow.started.stopAll();
+    flow.interruption.dispose();
   }
 }
 
-async function settleAndVerify(step: {
-  options: RunOptions;
-  direct: Readonly<ServerConfig>;
-  sale: { saleId: number };
-  sim: SimReport;
-  faults: FaultRecord[];
-  connections: RunConnections;
-  target: () => string;
-  paths: Paths;
-  say: (line: string) => void;
-  thresholds: ReturnType<typeof parseSimOptions>['thresholds'];
-}): Promise<RunResult> {
-  const { options, direct, sale, sim, paths, say } = step;
-  const rest = await waitForRest(
-    {
-      redis: step.connections.redis,
-      target: step.target,
-      saleId: sale.saleId,
-      pendingDeadlineMs: Date.now() + PENDING_GRACE_MS + 3 * direct.reconcileIntervalMs + 5000,
-      holdsDeadlineMs: Date.now() + PENDING_GRACE_MS + direct.holdTtlMs + HOLD_WAIT_MARGIN_MS,
+async function runSteps(flow: Flow): Promise<RunResult> {
+  const { options, paths, say, interruption, started } = flow;
+  // Quick steps that start something are awaited whole, so what they started is always stopped.
+  const chaos = options.chaos.length > 0 ? await prepareChaos(options.chaos, options.server, say) : undefined;
+  if (chaos !== undefined) started.add(() => chaos.env.close());
+  let direct = chaos?.env.directConfig ?? options.server;
+  let serviceConfig = chaos?.env.serviceConfig ?? options.server;
+  const connections = await openConnections(direct);
+  started.add(() => connections.close());
+  interruption.signal.throwIfAborted();
+
+  let service: ServiceProcess | undefined;
+  let target = options.target;
+  if (target === undefined) {
+    await interruption.unlessAborted(prepareDatabase(direct));
+    if (!options.isSaleDurationGiven) {
+      const plannedLoadMs = flow.probe.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+      const saleDurationMs = await interruption.unlessAborted(
+        withFreshSale(
+          connections,
+          plannedLoadMs + direct.holdTtlMs + SALE_MARGIN_MS,
+          say,
+          interruption.signal,
+        ),
+      );
+      direct = Object.freeze({ ...direct, saleDurationMs });
+      serviceConfig = Object.freeze({ ...serviceConfig, saleDurationMs });
+    }
+    service = await launch(serviceConfig, paths.serviceLog, interruption.signal);
+    started.add(async () => {
+      const graceMs = interruption.signal.aborted
+        ? ABORT_SERVICE_GRACE_MS
+        : serviceConfig.shutdownGraceMs + ABORT_SERVICE_GRACE_MS;
+      const code = await service?.stop(graceMs);
+      if (code !== 0 && code !== undefined)
+        say(`the service exited with code ${code}; see ${paths.serviceLog}`);
+    });
+    // Restarts after kill-server must come back on the same address.
+    serviceConfig = Object.freeze({ ...serviceConfig, port: service.port });
+    target = service.url;
+    say(
+      `service listening at ${target} (${serviceConfig.workers} worker${serviceConfig.workers === 1 ? '' : 's'}; log ${paths.serviceLog})`,
+    );
+  }
+  const sale = await interruption.unlessAborted(readSaleOf(target));
+  say(`sale ${sale.saleId}: ${sale.size} items, ${sale.available} available`);
+
+  const load = await startLoad(parseSim(options, target, paths), options.output);
+  flow.load = load;
+  interruption.loadStarted(() => load.simulation.stop('interrupted'));
+  const faultsDone = injectChaos(flow, chaos, {
+    saleId: sale.saleId,
+    connections,
+    service: () => service,
+    target: target,
+    restart: async () => {
+      service = await launch(serviceConfig, paths.serviceLog, interruption.signal);
+      return service.pid;
     },
-    say,
+  });
+  const sim = await interruption.unlessAborted(load.finished);
+  interruption.loadEnded();
+  const faults = await interruption.unlessAborted(faultsDone);
+  say(`load done: ${sim.requests} requests, ${sim.sale.purchases} purchases acknowledged`);
+  return await settleAndVerify(flow, {
+    direct,
+    sale,
+    sim,
+    faults,
+    connections,
+    target: () => service?.url ?? target!,
+  });
+}
+
+function injectChaos(
+  flow: Flow,
+  chaos: PreparedChaos | undefined,
+  around: {
+    saleId: number;
+    connections: RunConnections;
+    service: () => ServiceProcess | undefined;
+    target: string;
+    restart: () => Promise<number>;
+  },
+): Promise<FaultRecord[]> {
+  const load = flow.load!;
+  if (chaos === undefined) return Promise.resolve([]);
+  return injectFaults({
+    kinds: flow.options.chaos,
+    seed: flow.probe.seed,
+    mark: (kind, detail) => load.simulation.markFault(kind, detail),
+    serviceUrl: () => around.service()?.url ?? around.target,
+    isLoadRunning: load.isRunning,
+    log: flow.say,
+    signal: flow.interruption.signal,
+    actions: faultActions({
+      seed: flow.probe.seed,
+      saleId: around.saleId,
+      redis: around.connections.redis,
+      postgres: around.connections.postgres,
+      ownRedis: chaos.redis,
+      proxy: chaos.proxy,
+      workerPids: () => around.service()?.workerPids() ?? [],
+      killService: async () => {
+        const service = around.service()!;
+        await service.kill();
+        return service.pid;
+      },
+      restartService: around.restart,
+    }),
+  });
+}
+
+async function settleAndVerify(
+  flow: Flow,
+  step: {
+    direct: Readonly<ServerConfig>;
+    sale: { saleId: number };
+    sim: SimReport;
+    faults: FaultRecord[];
+    connections: RunConnections;
+    target: () => string;
+  },
+): Promise<RunResult> {
+  const { options, paths, say, interruption } = flow;
+  const { direct, sale, sim } = step;
+  const rest = await interruption.unlessAborted(
+    waitForRest(
+      {
+        redis: step.connections.redis,
+        target: step.target,
+        saleId: sale.saleId,
+        pendingDeadlineMs: Date.now() + PENDING_GRACE_MS + 3 * direct.reconcileIntervalMs + 5000,
+        holdsDeadlineMs: Date.now() + PENDING_GRACE_MS + direct.holdTtlMs + HOLD_WAIT_MARGIN_MS,
+        signal: interruption.signal,
+      },
+      say,
+    ),
   );
   if (rest !== undefined)
     say(`at rest: sold ${rest.sold}/${rest.size}, held ${rest.held}, available ${rest.available}`);
 
-  const verify = await verifySale({
-    databaseUrl: direct.databaseUrl,
-    redisUrl: direct.redisUrl,
-    redisKeyPrefix: direct.redisKeyPrefix,
-    sale: sale.saleId,
-    ledgerPaths: [paths.ledger],
-    isSelloutExpected: sim.sellout_expected,
-    graceMs: options.graceMs,
-  });
-  await writeFile(paths.verify, formatJson(verify));
-  await writeFile(paths.junit, formatJunit(verify));
-  const faults =
-    step.faults.length === 0 ? [] : await measureImpact(paths.ledger, step.faults, step.connections.postgres);
-  if (faults.length > 0) {
-    await writeFile(paths.chaos, `${JSON.stringify(faults, null, 2)}\n`);
-    options.output.write(`${formatChaosTable(faults)}\n`);
-  }
-  options.output.write(`${formatTable(verify)}\n`);
-  await writeFile(
-    paths.html,
-    renderHtmlReport({ sim, verify: toJson(verify), title: 'flashsale run report' }),
+  const verified = await interruption.unlessAborted(
+    verifySale({
+      databaseUrl: direct.databaseUrl,
+      redisUrl: direct.redisUrl,
+      redisKeyPrefix: direct.redisKeyPrefix,
+      sale: sale.saleId,
+      ledgerPaths: [paths.ledger],
+      isSelloutExpected: sim.sellout_expected,
+      isRunInterrupted: interruption.isInterrupted,
+      graceMs: options.graceMs,
+    }),
   );
-  say(`report: ${paths.html}`);
-
-  const missed = checkThresholds(sim, step.thresholds).filter((r) => !r.isPassed);
+  // A Ctrl-C during the verification still marks its outputs.
+  const verify = interruption.isInterrupted ? { ...verified, isRunInterrupted: true } : verified;
+  const { faults, missed } = await writeVerdict({
+    paths,
+    output: options.output,
+    say,
+    verify,
+    sim,
+    faults: step.faults,
+    postgres: step.connections.postgres,
+    thresholds: flow.probe.thresholds,
+  });
   const exitCode =
     verify.verdict === 'fail'
       ? ExitCode.invariantViolated
-      : missed.length > 0
-        ? ExitCode.thresholdMissed
-        : ExitCode.ok;
-  if (missed.length > 0)
-    say(`threshold missed: ${missed.map((r) => `${r.source} (actual ${r.actualText})`).join(', ')}`);
+      : interruption.isInterrupted
+        ? ExitCode.interrupted
+        : missed > 0
+          ? ExitCode.thresholdMissed
+          : ExitCode.ok;
   say(`outputs in ${options.outDir}`);
   return { exitCode, outDir: options.outDir, verify, sim, faults };
 }
 
-function launch(config: Readonly<ServerConfig>, logPath: string): Promise<ServiceProcess> {
-  return startService(serveArgsOf(config), logPath).catch((error: unknown) => {
-    throw new CliError(`could not start the service: ${(error as Error).message}`, ExitCode.usageOrUnchecked);
+/** A second Ctrl-C (or SIGTERM): stop everything now; keep what the load wrote, marked interrupted. */
+async function endAborted(flow: Flow): Promise<RunResult> {
+  flow.load?.simulation.stop('interrupted');
+  // With the service gone, requests still in flight fail at once and the load can finish.
+  await flow.started.stopAll();
+  const sim =
+    flow.load === undefined ? undefined : await settledWithin(flow.load.finished, ABORT_LOAD_WAIT_MS);
+  if (sim !== undefined) await writeAbortedOutputs(flow.paths, sim, flow.say);
+  flow.say(`stopped before the end; outputs so far in ${flow.options.outDir}`);
+  return { exitCode: ExitCode.interrupted, outDir: flow.options.outDir, verify: undefined, sim, faults: [] };
+}
+
+async function settledWithin<T>(work: Promise<T>, waitMs: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), waitMs);
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function prepareDatabase(config: Readonly<ServerConfig>): Promise<void> {
+  try {
+    await migrate(config.databaseUrl);
+  } catch (error) {
+    if (error instanceof UnavailableError) throw unavailableError(error, config);
+    throw new CliError(`could not prepare the database: ${reasonOf(error)}`, ExitCode.usageOrUnchecked, {
+      cause: error,
+    });
+  }
+}
+
+function readSaleOf(target: string) {
+  return readSale(target).catch((error: unknown) => {
+    throw new CliError(
+      `could not read the sale from ${target}: ${reasonOf(error)}`,
+      ExitCode.usageOrUnchecked,
+    );
   });
 }
 
-function parseSim(options: RunOptions, target: string, paths: Paths) {
+function launch(
+  config: Readonly<ServerConfig>,
+  logPath: string,
+  signal: AbortSignal,
+): Promise<ServiceProcess> {
+  return startService(serveArgsOf(config), logPath, signal).catch((error: unknown) => {
+    if (error instanceof RunAborted) throw error;
+    throw new CliError(`could not start the service: ${reasonOf(error)}`, ExitCode.usageOrUnchecked);
+  });
+}
+
+function parseSim(options: RunOptions, target: string, paths: Paths): SimOptions {
   try {
     return parseSimOptions(
       {
@@ -257,7 +362,10 @@ function parseSim(options: RunOptions, target: string, paths: Paths) {
         saleSize: String(options.server.saleSize),
         userLimit: String(options.server.userLimit),
       },
-      { isTty: options.output.isTTY === true, env: process.env },
+      {
+        isTty: options.output.isTTY === true,
+        env: process.env,
+      },
     );
   } catch (error) {
     throw new CliError((error as Error).message, ExitCode.usageOrUnchecked, { cause: error });

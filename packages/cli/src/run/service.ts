@@ -1,11 +1,14 @@
 // The service a run starts: `flashsale serve` as a child process (so faults can kill it), its
-// output kept in a log file, its address read from its `listening` line.
+// output kept in a log file, its address read from its `listening` line. It runs in a process
+// group of its own (a terminal's Ctrl-C reaches run, not the service): stopping it signals the
+// whole group, workers included, and waits until the group is empty.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const mainJs = fileURLToPath(new URL('../main.js', import.meta.url));
 const START_TIMEOUT_MS = 60_000;
+const GROUP_POLL_MS = 50;
 
 export type ServiceProcess = {
   url: string;
@@ -13,14 +16,18 @@ export type ServiceProcess = {
   pid: number;
   /** Worker pids seen in the log so far (with --workers > 1). */
   workerPids: () => number[];
-  /** SIGTERM, and wait for a graceful exit. */
-  stop: () => Promise<number | null>;
+  /** SIGTERM to the group; SIGKILL to whatever is left of it after `graceMs`. Resolves with the exit code. */
+  stop: (graceMs: number) => Promise<number | null>;
   /** SIGKILL the whole service (primary and workers). */
   kill: () => Promise<void>;
   exited: Promise<number | null>;
 };
 
-export async function startService(serveArgs: readonly string[], logPath: string): Promise<ServiceProcess> {
+export async function startService(
+  serveArgs: readonly string[],
+  logPath: string,
+  signal?: AbortSignal,
+): Promise<ServiceProcess> {
   const log = createWriteStream(logPath, { flags: 'a' });
   const child = spawn(process.execPath, [mainJs, 'serve', ...serveArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,6 +35,7 @@ export async function startService(serveArgs: readonly string[], logPath: string
   });
   const workers = new Set<number>();
   let pending = '';
+  let lastError = '';
   let onListening: ((url: string) => void) | undefined;
   child.stdout!.on('data', (chunk: Buffer) => {
     log.write(chunk);
@@ -43,9 +51,20 @@ export async function startService(serveArgs: readonly string[], logPath: string
       if (entry?.event === 'listening' && typeof entry.url === 'string') onListening?.(entry.url);
     }
   });
-  child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log.write(chunk);
+    lastError = chunk.toString().trim().split('\n').at(-1) ?? lastError;
+  });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   void exited.then(() => closeLog(log));
+  const stop = async (graceMs: number) => {
+    signalGroup(child, 'SIGTERM');
+    if (!(await isGroupGone(child, Date.now() + graceMs))) {
+      signalGroup(child, 'SIGKILL');
+      await isGroupGone(child, Number.POSITIVE_INFINITY);
+    }
+    return exited;
+  };
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -57,10 +76,18 @@ export async function startService(serveArgs: readonly string[], logPath: string
       clearTimeout(timer);
       resolve(address);
     };
+    const onAbort = () => reject(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`the service exited with code ${code} before listening; see ${logPath}`));
+      signal?.removeEventListener('abort', onAbort);
+      // The service says what kept it from starting on its last stderr line (`flashsale: ...`).
+      const why = lastError.replace(/^flashsale: /, '');
+      reject(new Error(why === '' ? `the service exited with code ${code} before listening` : why));
     });
+  }).catch(async (error: unknown) => {
+    await stop(0);
+    throw error;
   });
   return {
     url,
@@ -68,10 +95,7 @@ export async function startService(serveArgs: readonly string[], logPath: string
     pid: child.pid!,
     workerPids: () => [...workers],
     exited,
-    async stop() {
-      signalGroup(child, 'SIGTERM');
-      return exited;
-    },
+    stop,
     async kill() {
       signalGroup(child, 'SIGKILL');
       await exited;
@@ -80,11 +104,23 @@ export async function startService(serveArgs: readonly string[], logPath: string
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
   try {
     process.kill(-child.pid!, signal);
   } catch {
-    child.kill(signal); // the group is gone already; signal the process itself
+    // ESRCH: the group is empty already
+  }
+}
+
+/** Waits until no process of the child's group is left, or the deadline (false then). */
+async function isGroupGone(child: ChildProcess, deadlineMs: number): Promise<boolean> {
+  for (;;) {
+    try {
+      process.kill(-child.pid!, 0);
+    } catch {
+      return true; // ESRCH: nobody left in the group
+    }
+    if (Date.now() >= deadlineMs) return false;
+    await new Promise((resolve) => setTimeout(resolve, GROUP_POLL_MS));
   }
 }
 

@@ -1,6 +1,7 @@
 // After the load, a run waits for the sale to come to rest before verifying: every purchase
 // admitted in Redis settled in Postgres (the reconciler rolls forward what a dead process left),
 // and every hold lapsed or bought.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { saleKeys } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import { type SaleCounts, waitForHoldsToLapse } from './holds.js';
@@ -9,11 +10,12 @@ export async function waitForPendingPurchases(
   redis: Redis,
   saleId: number,
   deadlineMs: number,
+  signal?: AbortSignal,
 ): Promise<number> {
   for (;;) {
     const pending = await redis.zcard(saleKeys(saleId).pending).catch(() => Number.NaN);
     if (pending === 0 || Date.now() >= deadlineMs) return pending;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500, undefined, { signal });
   }
 }
 
@@ -24,18 +26,26 @@ export async function waitForRest(
     saleId: number;
     pendingDeadlineMs: number;
     holdsDeadlineMs: number;
+    /** Gives up waiting (rejects) when aborted. */
+    signal?: AbortSignal;
   },
   say: (line: string) => void,
 ): Promise<SaleCounts | undefined> {
-  const pending = await waitForPendingPurchases(options.redis, options.saleId, options.pendingDeadlineMs);
+  const pending = await waitForPendingPurchases(
+    options.redis,
+    options.saleId,
+    options.pendingDeadlineMs,
+    options.signal,
+  );
   if (pending !== 0)
     say(`${Number.isNaN(pending) ? 'unknown' : pending} purchases still pending in Redis at the deadline`);
   let lastSaid = 0;
-  return waitForHoldsToLapse(options.target(), options.holdsDeadlineMs, (counts) => {
+  const onWait = (counts: SaleCounts) => {
     if (Date.now() - lastSaid < 2000) return;
     lastSaid = Date.now();
     say(
       `waiting for ${counts.held} hold${counts.held === 1 ? '' : 's'} to lapse (sold ${counts.sold}/${counts.size})`,
     );
-  });
+  };
+  return waitForHoldsToLapse(options.target(), options.holdsDeadlineMs, onWait, options.signal);
 }

@@ -1,10 +1,9 @@
 // The verifier's own connections to Postgres and Redis. Failing to connect is "could not check"
 // (exit 2), said with the redacted URL and the reason, never a violation.
 import { userInfo } from 'node:os';
-import { redactUrl } from '@flashsale/server';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { CliError, ExitCode } from '../exit-codes.js';
+import { unreachableError } from '../unreachable.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -23,11 +22,7 @@ export async function connectPostgres(databaseUrl: string): Promise<pg.Client> {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined); // already failed; the error below says why
-    throw new CliError(
-      `could not connect to Postgres at ${redactUrl(databaseUrl)}: ${reasonOf(error)} (check --database-url / DATABASE_URL)`,
-      ExitCode.usageOrUnchecked,
-      { cause: error },
-    );
+    throw unreachableError('postgres', databaseUrl, error);
   }
   return client;
 }
@@ -49,23 +44,9 @@ export async function connectRedis(redisUrl: string, keyPrefix: string): Promise
   try {
     await redis.connect();
   } catch (error) {
-    redis.disconnect();
-    throw new CliError(
-      `could not connect to Redis at ${redactUrl(redisUrl)}: ${reasonOf(cause ?? error)} (check --redis-url / REDIS_URL)`,
-      ExitCode.usageOrUnchecked,
-      { cause: error },
-    );
+    // Ended already (no retries); disconnecting an ended client would hold the process for 2 s.
+    if (redis.status !== 'end') redis.disconnect();
+    throw unreachableError('redis', redisUrl, cause ?? error);
   }
   return redis;
-}
-
-/** The first concrete reason of a (possibly aggregate) connection error, with its code. */
-export function reasonOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error.message || error.name;
-    return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
-  }
-  return String(error);
 }

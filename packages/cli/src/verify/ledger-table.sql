@@ -6,6 +6,7 @@ CREATE TEMP TABLE verify_ledger (
   file_index  int4 NOT NULL,
   line_number int8 NOT NULL,
   request_id  text NOT NULL,
+  attempt_id  uuid,
   endpoint    text NOT NULL,
   sale_id     int8,
   user_id     text,

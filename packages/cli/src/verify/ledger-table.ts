@@ -16,8 +16,8 @@ import type { LedgerSummary } from './report.js';
 const createTable = readFileSync(new URL('./ledger-table.sql', import.meta.url), 'utf8');
 
 const COPY_SQL =
-  'COPY verify_ledger (line_id, file_index, line_number, request_id, endpoint, sale_id, user_id, item_id,' +
-  ' code, purchase_id, status, error, outcome) FROM STDIN';
+  'COPY verify_ledger (line_id, file_index, line_number, request_id, attempt_id, endpoint, sale_id, user_id,' +
+  ' item_id, code, purchase_id, status, error, outcome) FROM STDIN';
 const CHUNK_ROWS = 2000;
 const codeSale = /^(\d{1,15})\./;
 
@@ -94,8 +94,8 @@ function saleOfCode(code: string | null): number | null {
 
 function copyRow(lineId: number, fileIndex: number, lineNumber: number, r: LedgerRequest): string {
   return (
-    `${lineId}\t${fileIndex}\t${lineNumber}\t${text(r.requestId)}\t${r.endpoint}\t${num(r.saleId)}` +
-    `\t${text(r.userId)}\t${num(itemIdOf(r.itemId))}\t${text(r.code)}\t${text(r.purchaseId)}\t${num(r.status)}` +
+    `${lineId}	${fileIndex}	${lineNumber}	${text(r.requestId)}	${text(uuidOrNull(r.attemptId))}	${r.endpoint}	${num(r.saleId)}` +
+    `	${text(r.userId)}	${num(itemIdOf(r.itemId))}	${text(r.code)}	${text(r.purchaseId)}	${num(r.status)}` +
     `\t${text(r.error)}\t${r.outcome}\n`
   );
 }
@@ -119,4 +119,11 @@ function text(value: string | null): string {
   return value.replace(/[\\\t\n\r\0]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\uFFFD',
   );
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Attempt ids are the service's uuids; anything else (another service's ids) cannot match a row. */
+function uuidOrNull(id: string | null): string | null {
+  return id !== null && uuidPattern.test(id) ? id : null;
 }

@@ -64,6 +64,8 @@ export type VerifyReport = {
   checkedAtMs: Milliseconds;
   graceMs: Milliseconds;
   redisKeyPrefix: string;
+  /** The run that made the sale was cut short (Ctrl-C); sell-out was not applicable. */
+  isRunInterrupted: boolean;
   ledger: LedgerSummary | null;
   invariants: readonly InvariantResult[];
   elapsedMs: Milliseconds;

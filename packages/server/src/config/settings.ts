@@ -263,9 +263,11 @@ export type ConfigSource = {
   /** Values given as flags, keyed by setting key, as text. They win over the environment. */
   flags?: Partial<Record<keyof ServerConfig, string>>;
   env?: Readonly<Record<string, string | undefined>>;
+  /** A command's own defaults (run's free port, short holds), used where neither flag nor env is given. */
+  defaults?: Partial<Record<keyof ServerConfig, string>>;
 };
 
-/** Reads every setting from flags, then the environment, then its default; throws ConfigError. */
+/** Reads every setting from flags, then the environment, then the defaults; throws ConfigError. */
 export function loadServerConfig(source: ConfigSource = {}): Readonly<ServerConfig> {
   const env = source.env ?? process.env;
   const config: Record<string, unknown> = {};
@@ -277,7 +279,7 @@ export function loadServerConfig(source: ConfigSource = {}): Readonly<ServerConf
         ? [fromFlag, s.flag]
         : fromEnv !== undefined && fromEnv !== ''
           ? [fromEnv, s.env]
-          : [s.defaultText, `default of ${s.flag}`];
+          : [source.defaults?.[s.key] ?? s.defaultText, `default of ${s.flag}`];
     const value = (s.parser as Parser<unknown>).parse(raw);
     if (value === undefined) {
       throw new ConfigError(`${origin}: ${JSON.stringify(raw)} is not valid; expected ${s.parser.accepts}`);

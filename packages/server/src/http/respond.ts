@@ -12,6 +12,7 @@ export const statusOf: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   method_not_allowed: 405,
   payload_too_large: 413,
+  request_timeout: 408,
   internal: 500,
 };
 
@@ -48,6 +49,11 @@ export function checkoutReply(outcome: CheckoutOutcome): Reply {
       expires_at: new Date(outcome.expiresAtMs).toISOString(),
     }),
   };
+}
+
+/** A checkout answer carries its attempt's own id (`x-attempt-id`), the key of its stored row. */
+export function withAttemptId(reply: Reply, attemptId: string): Reply {
+  return { ...reply, headers: [...(reply.headers ?? []), 'x-attempt-id', attemptId] };
 }
 
 export function purchaseReply(outcome: PurchaseOutcome): Reply {

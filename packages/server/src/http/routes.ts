@@ -1,5 +1,6 @@
 // The route table, built once: "METHOD /path" → handler. Handlers turn validated parameters
 // into sale operations and their outcomes into replies; they never touch the socket.
+import { randomUUID } from 'node:crypto';
 import { refuse } from '../errors.js';
 import type { Route } from '../observe/metrics.js';
 import { checkout } from '../sale/checkout.js';
@@ -8,7 +9,15 @@ import { purchase } from '../sale/purchase.js';
 import { saleItems, saleStatus } from '../sale/status.js';
 import { healthReply } from './health.js';
 import { checkoutParams, pageParams, purchaseParams } from './query.js';
-import { checkoutReply, errorReply, itemsReply, purchaseReply, type Reply, saleReply } from './respond.js';
+import {
+  checkoutReply,
+  errorReply,
+  itemsReply,
+  purchaseReply,
+  type Reply,
+  saleReply,
+  withAttemptId,
+} from './respond.js';
 
 export type RequestContext = { query: string; requestId: string };
 
@@ -27,11 +36,12 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
         method: 'POST',
         route: 'checkout',
         handler: async ({ query, requestId }) => {
+          // The client's x-request-id need not be unique; this is, and every answer says it.
+          const attemptId = randomUUID();
           const params = checkoutParams(query, saleSize);
-          if ('ok' in params) return errorReply(params);
-          return checkoutReply(
-            await checkout(deps, { userId: params.userId, itemId: params.itemId, requestId }),
-          );
+          if ('ok' in params) return withAttemptId(errorReply(params), attemptId);
+          const outcome = await checkout(deps, { ...params, requestId, attemptId });
+          return withAttemptId(checkoutReply(outcome), attemptId);
         },
       },
     ],

@@ -1,22 +1,29 @@
 // The node:http server: routing by a table lookup, request ids, timeouts against slow clients,
 // metrics per route and outcome, and a graceful close that lets in-flight requests finish.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import { refuse } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import { errorReply, send } from './respond.js';
+import { errorReply, type Reply, send } from './respond.js';
 import { notFound, type RouteEntry } from './routes.js';
 
-/** Bodies are not read; anything larger than this is refused rather than drained. */
-const MAX_BODY_BYTES = 16 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024;
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 30_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 const requestIdPattern = /^[A-Za-z0-9_.:-]{1,128}$/;
-const tooLarge = errorReply(
-  refuse('payload_too_large', `request bodies are not used; send at most ${MAX_BODY_BYTES} bytes`),
+// No route takes a body: one is refused unread (and the connection closed, as it was not drained).
+const bodyRefused = errorReply(
+  refuse('payload_too_large', 'request bodies are not accepted: send the parameters in the query string'),
   ['connection', 'close'],
 );
 const internalError = errorReply(
@@ -30,7 +37,26 @@ export type HttpServer = {
   close: (graceMs: number) => Promise<void>;
 };
 
-export function createHttpServer(routes: Map<string, RouteEntry>, metrics: Metrics, log: Logger): HttpServer {
+/** How long a client may take to send its request; tests shorten them. */
+export type ClientTimeouts = Readonly<{
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How often node:http looks for connections past those timeouts. */
+  checkIntervalMs: number;
+}>;
+
+const defaultTimeouts: ClientTimeouts = {
+  headersTimeoutMs: HEADERS_TIMEOUT_MS,
+  requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  checkIntervalMs: 1000,
+};
+
+export function createHttpServer(
+  routes: Map<string, RouteEntry>,
+  metrics: Metrics,
+  log: Logger,
+  timeouts: ClientTimeouts = defaultTimeouts,
+): HttpServer {
   const idPrefix = `${randomBytes(4).toString('hex')}-`;
   let nextId = 0;
   let inFlight = 0;
@@ -67,11 +93,8 @@ export function createHttpServer(routes: Map<string, RouteEntry>, metrics: Metri
       return finish(res, entry.route, 'method_not_allowed', startedMs);
     }
     const length = req.headers['content-length'];
-    if (
-      (length !== undefined && Number(length) > MAX_BODY_BYTES) ||
-      req.headers['transfer-encoding'] !== undefined
-    ) {
-      send(res, tooLarge, requestId);
+    if ((length !== undefined && Number(length) > 0) || req.headers['transfer-encoding'] !== undefined) {
+      send(res, bodyRefused, requestId);
       return finish(res, entry.route, 'payload_too_large', startedMs);
     }
 
@@ -99,21 +122,25 @@ export function createHttpServer(routes: Map<string, RouteEntry>, metrics: Metri
 
   const server = createServer(
     {
-      headersTimeout: HEADERS_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
       keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-      maxHeaderSize: 16 * 1024,
+      maxHeaderSize: MAX_HEADER_BYTES,
     },
     handle,
   );
-  server.on('clientError', (error, socket) => {
-    // Malformed HTTP or a slow client hitting a timeout: answer 400/408 when the socket still can.
-    const status = (error as { code?: string }).code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    if (socket.writable)
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`,
-      );
-    else socket.destroy();
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    // Malformed HTTP, oversized headers or a slow client: node:http never made a request of it, so
+    // the JSON answer is written to the socket here, and counted under the route `other`.
+    const response = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || response?.headersSent === true) {
+      socket.destroy(); // reset by the client, or an answer is under way: nothing to say
+      return;
+    }
+    const reply = parserReplyOf(error.code);
+    metrics.countUnparsed(reply.outcome);
+    socket.end(rawResponse(reply));
   });
 
   return {
@@ -134,4 +161,32 @@ export function createHttpServer(routes: Map<string, RouteEntry>, metrics: Metri
       await closed;
     },
   };
+}
+
+const parserReplies = {
+  timeout: errorReply(
+    refuse(
+      'request_timeout',
+      `the request did not arrive in time (headers within ${HEADERS_TIMEOUT_MS / 1000} s, all of it within ${REQUEST_TIMEOUT_MS / 1000} s)`,
+    ),
+  ),
+  tooLarge: errorReply(
+    refuse('invalid_request', `the request line and headers are larger than ${MAX_HEADER_BYTES} bytes`),
+  ),
+  malformed: errorReply(refuse('invalid_request', 'malformed HTTP request')),
+} as const;
+
+/** The answer to an error node:http's parser raised, by its code. */
+function parserReplyOf(code: string | undefined): Reply {
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return parserReplies.timeout;
+  if (code === 'HPE_HEADER_OVERFLOW') return parserReplies.tooLarge;
+  return parserReplies.malformed;
+}
+
+/** A whole HTTP/1.1 response as text, for a socket that has no ServerResponse. */
+function rawResponse(reply: Reply): string {
+  return (
+    `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${Buffer.byteLength(reply.body)}\r\nconnection: close\r\n\r\n${reply.body}`
+  );
 }

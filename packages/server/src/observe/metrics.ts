@@ -133,6 +133,10 @@ export function createMetrics(sources: GaugeSources) {
       child.count.inc();
       child.seconds.observe(seconds);
     },
+    /** A request refused before it was parsed (no route, no meaningful duration): counted only. */
+    countUnparsed(outcome: string): void {
+      requests.labels('other', outcome).inc();
+    },
     observeBatch(table: string, rows: number, seconds: number): void {
       batchRows.labels(table).observe(rows);
       batchSeconds.labels(table).observe(seconds);

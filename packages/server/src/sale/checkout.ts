@@ -1,6 +1,5 @@
 // Checkout: admission in Redis, then the attempt row (whatever the decision) made durable before
 // the answer. When the row cannot be written, a new hold is undone so Redis stays as it was.
-import { randomUUID } from 'node:crypto';
 import { type Milliseconds, saleIdAt } from '@flashsale/protocol';
 import type { CheckoutDecision } from '../admission/admission.js';
 import { type Refusal, refuse } from '../errors.js';
@@ -9,7 +8,8 @@ import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import { newCode } from './codes.js';
 import type { SaleDeps } from './deps.js';
 
-export type CheckoutInput = { userId: string; itemId: number; requestId: string };
+/** `attemptId`: this attempt's own id, unique even when clients repeat a request id. */
+export type CheckoutInput = { userId: string; itemId: number; requestId: string; attemptId: string };
 
 export type CheckoutOutcome =
   | { ok: true; code: string; saleId: number; itemId: number; expiresAtMs: Milliseconds }
@@ -36,7 +36,7 @@ export async function checkout(deps: SaleDeps, input: CheckoutInput): Promise<Ch
 
   const hold = verdict.kind === 'held' ? verdict : undefined;
   const ticket = deps.attempts.enqueue({
-    attemptId: randomUUID(),
+    attemptId: input.attemptId,
     requestId: input.requestId,
     saleId,
     userId: input.userId,

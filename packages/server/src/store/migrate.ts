@@ -3,7 +3,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
 import './pool.js'; // the libpq-like default user
+import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
+import { CONNECT_TIMEOUT_MS } from './timeouts.js';
 
 const migrationsDir = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 7_351_001; // advisory lock key owned by migrations
@@ -11,7 +13,9 @@ const MIGRATION_LOCK = 7_351_001; // advisory lock key owned by migrations
 export type MigrationResult = { applied: string[]; current: string | undefined };
 
 export async function migrate(databaseUrl: string, log?: Logger): Promise<MigrationResult> {
-  const client = await connectCreatingDatabase(databaseUrl, log);
+  const client = await connectCreatingDatabase(databaseUrl, log).catch((error: unknown) => {
+    throw new UnavailableError('postgres', error);
+  });
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query(
@@ -48,7 +52,10 @@ export async function migrate(databaseUrl: string, log?: Logger): Promise<Migrat
 }
 
 async function connectCreatingDatabase(databaseUrl: string, log?: Logger): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   try {
     await client.connect();
     return client;
@@ -59,7 +66,10 @@ async function connectCreatingDatabase(databaseUrl: string, log?: Logger): Promi
   const name = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(databaseUrl);
   admin.pathname = '/postgres';
-  const adminClient = new pg.Client({ connectionString: admin.toString() });
+  const adminClient = new pg.Client({
+    connectionString: admin.toString(),
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   await adminClient.connect();
   try {
     await adminClient.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
@@ -70,7 +80,7 @@ async function connectCreatingDatabase(databaseUrl: string, log?: Logger): Promi
   } finally {
     await adminClient.end();
   }
-  const retry = new pg.Client({ connectionString: databaseUrl });
+  const retry = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   await retry.connect();
   return retry;
 }

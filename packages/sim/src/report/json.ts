@@ -57,11 +57,13 @@ export function assembleReport(parts: ReportParts): SimReport {
     sale: saleReport(sale, parts.startedAtMs),
     faults: [...parts.faults].sort((a, b) => a.at_ms - b.at_ms),
     // The brief's rule: demand above supply, or the sale seen sold out (see SaleReport.items_wanted).
+    // Demand a run did not get to play out (it was interrupted) is no promise of a sell-out.
     sellout_expected:
       sale.soldOutAtMs !== null ||
       (sale.sold !== null && sale.sold >= sale.size) ||
-      sale.itemsWanted > sale.size,
+      (!parts.interrupted && sale.itemsWanted > sale.size),
     monitor_requests: parts.monitorRequests,
+    interrupted: parts.interrupted,
   };
 }
 
@@ -149,6 +151,7 @@ export function partsFromReport(report: SimReport): ReportParts {
     },
     faults: report.faults,
     monitorRequests: report.monitor_requests,
+    interrupted: report.interrupted === true,
   };
 }
 

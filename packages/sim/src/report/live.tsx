@@ -1,10 +1,11 @@
-// The live view (ink): progress over the planned duration, target vs achieved rate, in flight,
-// p50/p99 of the last second, outcomes by code, items sold. It only listens to the simulation's
-// events; the engine knows nothing about it.
+// The live view (ink): progress toward what ends the run (items sold for --until-sellout, else
+// the planned duration), target vs achieved rate, in flight, p50/p99 of the last second, outcomes
+// by code, items sold. It only listens to the simulation's events; the engine knows nothing about it.
 import { Box, render, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { SimStart, SimTick, Simulation } from '../simulation.js';
 import type { ProgressView } from './progress.js';
+import { progressToward } from './progress-goal.js';
 
 const barWidth = 40;
 
@@ -34,14 +35,14 @@ function LiveView({ simulation }: { simulation: Simulation }) {
   }, [simulation]);
   const { start, tick, outcomes } = state;
   if (start === null) return <Text>connecting…</Text>;
-  const share = tick === null ? 0 : Math.min(1, tick.elapsedMs / Math.max(tick.plannedDurationMs, 1));
-  const filled = Math.round(share * barWidth);
+  const goal = progressToward(start, tick);
+  const filled = Math.round(goal.share * barWidth);
   return (
     <Box flexDirection="column">
       <Text>
         run {start.runId} {'█'.repeat(filled)}
-        {'░'.repeat(barWidth - filled)} {Math.round((tick?.elapsedMs ?? 0) / 1000)}s/
-        {start.plannedDurationMs / 1000}s
+        {'░'.repeat(barWidth - filled)} {goal.text}
+        {goal.endsWhen === '' ? '' : ` (${goal.endsWhen})`}
       </Text>
       {tick !== null && (
         <>

@@ -59,6 +59,7 @@ export function mergeParts(all: readonly ReportParts[]): ReportParts {
     sale: mergeSales(all.map((parts) => parts.sale)),
     faults: all.flatMap((parts) => parts.faults),
     monitorRequests: sum(all, (parts) => parts.monitorRequests),
+    interrupted: all.some((parts) => parts.interrupted),
   };
 }
 

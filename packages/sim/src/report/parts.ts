@@ -45,4 +45,6 @@ export type ReportParts = Readonly<{
   sale: SaleParts;
   faults: readonly FaultReport[];
   monitorRequests: number;
+  /** Cut short by a person (Ctrl-C). */
+  interrupted: boolean;
 }>;

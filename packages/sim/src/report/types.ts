@@ -170,4 +170,6 @@ export type SimReport = Readonly<{
   sellout_expected: boolean;
   /** GET /sale requests, apart from the load. */
   monitor_requests: number;
+  /** A person cut the run short (Ctrl-C): the load ended early. Absent in reports of older versions. */
+  interrupted?: boolean;
 }>;

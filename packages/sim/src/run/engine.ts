@@ -13,7 +13,7 @@ import type { ReportParts } from '../report/parts.js';
 import type { FaultReport, SimReport } from '../report/types.js';
 import { SaleWatch } from '../sale/sale-watch.js';
 import { plannedDurationMs, plannedRequests } from '../schedule/stages.js';
-import type { SimTick, Simulation, SimulationEvents } from '../simulation.js';
+import type { SimTick, Simulation, SimulationEvents, StopReason } from '../simulation.js';
 import { epochNowMs } from './epoch-clock.js';
 import { LocalPart } from './local-part.js';
 import type { SchedulePart } from './part.js';
@@ -29,6 +29,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   #parts: SchedulePart[] = [];
   #watch: SaleWatch | null = null;
   #isStopped = false;
+  #isInterrupted = false;
 
   constructor(options: SimOptions) {
     super();
@@ -44,7 +45,8 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
     else first.markFault(fault);
   }
 
-  stop(): void {
+  stop(reason?: StopReason): void {
+    if (reason === 'interrupted') this.#isInterrupted = true;
     this.#isStopped = true;
     for (const part of this.#parts) part.stop();
   }
@@ -100,6 +102,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       plannedRequests: plannedRequests(options.stages),
       saleSize,
       workers: options.workers,
+      stopsAtSellout: options.stopsAtSellout,
     });
     watch.begin(startAtMs, () => {
       if (options.stopsAtSellout) this.stop();
@@ -161,6 +164,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
         soldOutAtMs: watch.soldOutAtMs,
       },
       monitorRequests: merged.monitorRequests + watch.requests,
+      interrupted: merged.interrupted || this.#isInterrupted,
     };
   }
 }

@@ -239,6 +239,7 @@ export class LocalPart implements SchedulePart {
       },
       faults: this.#faults,
       monitorRequests: 0,
+      interrupted: false, // a person interrupts the engine, which says so in the report
     };
   }
 }

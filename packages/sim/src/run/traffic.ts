@@ -134,6 +134,7 @@ export class Traffic implements RequestSink {
     );
     this.#parts.ledger?.writeRequest({
       requestId: request.requestId,
+      attemptId: request.attemptId,
       endpoint: step.endpoint,
       behaviour: session.behaviour,
       userId: step.userId,
@@ -141,7 +142,6 @@ export class Traffic implements RequestSink {
       code: step.endpoint === 'purchase' ? step.code : answer.code,
       saleId: answer.saleId,
       purchaseId: answer.purchaseId,
-      attemptId: request.attemptId,
       isReplayed: answer.isReplayed,
       intendedMs: this.#epochOffsetMs + request.intendedMs,
       sentMs: wasSent ? this.#epochOffsetMs + request.sentMs : null,

@@ -22,6 +22,10 @@ process.on('disconnect', () => {
   part?.start(epochNowMs());
 });
 
+// A terminal's Ctrl-C reaches every process of its group, this one too: the parent decides what
+// it means and says `stop` (or goes away, above).
+process.on('SIGINT', () => undefined);
+
 process.on('message', (message: ParentMessage) => {
   switch (message.type) {
     case 'run':

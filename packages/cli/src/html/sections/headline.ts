@@ -22,8 +22,9 @@ export function renderHeadline(sim: SimReport, verify: VerifyReportJson | undefi
     `seed ${sim.config.seed}`,
   ];
   if (sim.merged_from > 1) subtitle.push(`merged from ${sim.merged_from} reports`);
+  if (isInterrupted(sim, verify)) subtitle.push('interrupted');
   const cards = [requestsCard(sim), latencyCard(sim), errorsCard(sim), soldCard(sim), scheduleCard(sim)];
-  cards.push(verdictCard(verify));
+  cards.push(verdictCard(verify, isInterrupted(sim, verify)));
   return `<header>
 <h1>${escapeHtml(title)}</h1>
 <p class="subtitle">${subtitle.map(escapeHtml).join(' · ')}</p>
@@ -93,11 +94,31 @@ function scheduleCard(sim: SimReport): Card {
   };
 }
 
-function verdictCard(verify: VerifyReportJson | undefined): Card {
+/** The run was cut short (Ctrl-C): said by the simulator's report or the verifier's. */
+export function isInterrupted(sim: SimReport, verify: VerifyReportJson | undefined): boolean {
+  return sim.interrupted === true || verify?.interrupted === true;
+}
+
+function verdictCard(verify: VerifyReportJson | undefined, isCutShort: boolean): Card {
   if (verify === undefined)
-    return { name: 'invariants', value: 'not verified', detail: 'no verify report given' };
+    return isCutShort
+      ? {
+          name: 'invariants',
+          value: 'not verified',
+          detail: 'the run was stopped before verifying',
+          tone: 'warn',
+        }
+      : { name: 'invariants', value: 'not verified', detail: 'no verify report given' };
   const failed = verify.invariants.filter((invariant) => invariant.status === 'FAIL');
   const passed = verify.invariants.filter((invariant) => invariant.status === 'PASS');
+  if (isCutShort && verify.verdict === 'pass') {
+    return {
+      name: 'invariants',
+      value: 'INTERRUPTED',
+      detail: `${passed.length} of ${verify.invariants.length} pass, sell-out not applicable, sale ${verify.sale_id}`,
+      tone: 'warn',
+    };
+  }
   return {
     name: 'invariants',
     value: verify.verdict === 'pass' ? 'PASS' : 'FAIL',

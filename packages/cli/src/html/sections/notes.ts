@@ -1,12 +1,25 @@
 // What a reader must know before trusting the figures: the generator's own warnings, and the
 // faults the run injected (they are also marked on every time chart).
 import type { SimReport } from '@flashsale/sim';
+import type { VerifyReportJson } from '../../output/json.js';
 import { formatDurationMs } from '../figures.js';
 import { escapeHtml } from '../html-text.js';
+import { isInterrupted } from './headline.js';
 import { renderTable } from './html-table.js';
 
-export function renderNotes(sim: SimReport): string {
+export function renderNotes(sim: SimReport, verify?: VerifyReportJson): string {
   const parts: string[] = [];
+  if (isInterrupted(sim, verify)) {
+    const verified =
+      verify === undefined
+        ? 'It was stopped before verifying.'
+        : 'The sale was verified as it stood; sell-out was not applicable.';
+    parts.push(
+      `<div class="note warn"><strong>Interrupted</strong> The run was cut short (Ctrl-C) after ${escapeHtml(
+        formatDurationMs(sim.duration_ms),
+      )} of load. ${verified}</div>`,
+    );
+  }
   if (sim.generator.warnings.length > 0) {
     const items = sim.generator.warnings.map((warning) => `<li>${escapeHtml(warning)}</li>`).join('\n');
     parts.push(`<div class="note warn"><strong>Load generator</strong><ul>\n${items}\n</ul></div>`);

@@ -3,6 +3,10 @@
 -- purchase row carries the request id of a request the client saw definitively rejected, and no
 -- code the ledger only ever saw rejected has a row. Codes whose requests were indeterminate
 -- (5xx, timeout, reset) and that turned out to purchase are "recovered", not violations.
+-- Acknowledged purchases are matched by code (unique per purchase), so a request id a client used
+-- twice cannot hide a lost one. A row whose request id a rejected request carries is blamed on it
+-- only when no other request with that id and the row's code could have made it (clients may
+-- repeat a request id).
 -- $2: a label per ledger file, for the examples.
 WITH lines AS (
   SELECT * FROM verify_ledger WHERE endpoint = 'purchase'
@@ -28,6 +32,10 @@ rejected_rows AS (
   FROM purchases p
   JOIN lines l ON l.request_id = p.request_id AND l.outcome = 'fail'
   WHERE p.sale_id = $1
+    AND NOT EXISTS (
+      SELECT 1 FROM lines made
+      WHERE made.request_id = p.request_id AND made.code = p.code AND made.outcome <> 'fail'
+    )
 ),
 violation AS (
   SELECT l.line_id,
