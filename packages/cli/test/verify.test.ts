@@ -49,7 +49,7 @@ describe('verifySale on a sale driven through a real server', () => {
     expect(resultOf(report, 'sell-out').counted).toBe('sold 24 of 24 items');
     // ann 10 + refresh + 403; bob 409 + 10; cat 409 + 6 (the 400 is not matched)
     expect(resultOf(report, 'attempts-persisted').counted).toMatch(
-      /^30 answered checkouts matched by request id/,
+      /^30 answered checkouts matched by attempt id/,
     );
     // 24 codes acknowledged (one of them only by a timeout), the 410, the 404, the malformed code
     expect(resultOf(report, 'acked-durable').counted).toMatch(

@@ -7,7 +7,6 @@ import { type ShopServer, startShopServer } from './support/shop-server.js';
 const requestKeys = [
   'type',
   'request_id',
-  'attempt_id',
   'endpoint',
   'behaviour',
   'user_id',

@@ -124,7 +124,7 @@ export const plantCases: PlantCase[] = [
     },
     failed: ['attempts-persisted'],
     example:
-      /^request \S+ \(ledger\.jsonl:\d+, checkout by user cat of item 18, answered 409 item_held\): no checkout_attempts row$/,
+      /^request \S+, attempt \S+ \(ledger\.jsonl:\d+, checkout by user cat of item 18, answered 409 item_held\): no checkout_attempts row$/,
   },
   {
     name: 'a checkout stored with another outcome than answered fails attempts-persisted',
@@ -135,7 +135,7 @@ export const plantCases: PlantCase[] = [
     },
     failed: ['attempts-persisted'],
     example:
-      /^request \S+ \(ledger\.jsonl:\d+, checkout by user ann of item 10, answered 403 user_limit\): stored as sold_out for user ann, item 10$/,
+      /^request \S+, attempt \S+ \(ledger\.jsonl:\d+, checkout by user ann of item 10, answered 403 user_limit\): stored as sold_out for user ann, item 10$/,
   },
   {
     name: 'a Redis sold entry naming another buyer fails redis-agrees',
