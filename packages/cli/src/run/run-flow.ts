@@ -25,7 +25,7 @@ import { readSale } from './holds.js';
 import { type Interruption, RunAborted, watchInterrupts } from './interruption.js';
 import { type Load, startLoad } from './load.js';
 import { type Paths, pathsIn, writeAbortedOutputs, writeVerdict } from './outputs.js';
-import { type ServiceProcess, startService } from './service.js';
+import { type ServiceProcess, startServiceProcess } from './service.js';
 import { serveArgsOf } from './service-args.js';
 import { waitForRest } from './settle.js';
 
@@ -345,7 +345,7 @@ function launch(
   logPath: string,
   signal: AbortSignal,
 ): Promise<ServiceProcess> {
-  return startService(serveArgsOf(config), logPath, signal).catch((error: unknown) => {
+  return startServiceProcess({ serveArgs: serveArgsOf(config), logPath, signal }).catch((error: unknown) => {
     if (error instanceof RunAborted) throw error;
     throw new CliError(`could not start the service: ${reasonOf(error)}`, ExitCode.usageOrUnchecked);
   });
