@@ -11,14 +11,14 @@
 import { mkdir } from 'node:fs/promises';
 import { migrate, PENDING_GRACE_MS, type ServerConfig, UnavailableError } from '@flashsale/server';
 import { parseSimOptions, type SimFlags, type SimOptions, type SimReport } from '@flashsale/sim';
-import type { FaultKind } from '../chaos/faults.js';
+import { type ArmedChaos, armFaults } from '../chaos/arm.js';
 import type { FaultImpact } from '../chaos/impact.js';
 import { type FaultRecord, injectFaults } from '../chaos/injector.js';
+import type { FaultKind } from '../chaos/kinds.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { reasonOf, unavailableError } from '../unreachable.js';
 import type { VerifyReport } from '../verify/report.js';
 import { verifySale } from '../verify/run-verify.js';
-import { faultActions, type PreparedChaos, prepareChaos } from './chaos-setup.js';
 import { openConnections, type RunConnections } from './connections.js';
 import { withFreshSale } from './fresh-sale.js';
 import { readSale } from './holds.js';
@@ -121,10 +121,10 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
 async function runSteps(flow: Flow): Promise<RunResult> {
   const { options, paths, say, interruption, started } = flow;
   // Quick steps that start something are awaited whole, so what they started is always stopped.
-  const chaos = options.chaos.length > 0 ? await prepareChaos(options.chaos, options.server, say) : undefined;
-  if (chaos !== undefined) started.add(() => chaos.env.close());
-  let direct = chaos?.env.directConfig ?? options.server;
-  let serviceConfig = chaos?.env.serviceConfig ?? options.server;
+  const chaos = await armFaults(options.chaos, { service: options.server, direct: options.server }, say);
+  started.add(() => chaos.close());
+  let direct = chaos.configs.direct;
+  let serviceConfig = chaos.configs.service;
   const connections = await openConnections(direct);
   started.add(() => connections.close());
   interruption.signal.throwIfAborted();
@@ -194,7 +194,7 @@ async function runSteps(flow: Flow): Promise<RunResult> {
 
 function injectChaos(
   flow: Flow,
-  chaos: PreparedChaos | undefined,
+  chaos: ArmedChaos,
   around: {
     saleId: number;
     connections: RunConnections;
@@ -204,30 +204,31 @@ function injectChaos(
   },
 ): Promise<FaultRecord[]> {
   const load = flow.load!;
-  if (chaos === undefined) return Promise.resolve([]);
+  const faults = chaos.schedule(
+    {
+      saleId: around.saleId,
+      redis: around.connections.redis,
+      postgres: around.connections.postgres,
+      service: {
+        workerPids: () => around.service()?.workerPids() ?? [],
+        kill: async () => {
+          const service = around.service()!;
+          await service.kill();
+          return service.pid;
+        },
+        restart: around.restart,
+      },
+    },
+    flow.probe.seed,
+  );
   return injectFaults({
-    kinds: flow.options.chaos,
+    faults,
     seed: flow.probe.seed,
     mark: (kind, detail) => load.simulation.markFault(kind, detail),
     serviceUrl: () => around.service()?.url ?? around.target,
     isLoadRunning: load.isRunning,
     log: flow.say,
     signal: flow.interruption.signal,
-    actions: faultActions({
-      seed: flow.probe.seed,
-      saleId: around.saleId,
-      redis: around.connections.redis,
-      postgres: around.connections.postgres,
-      ownRedis: chaos.redis,
-      proxy: chaos.proxy,
-      workerPids: () => around.service()?.workerPids() ?? [],
-      killService: async () => {
-        const service = around.service()!;
-        await service.kill();
-        return service.pid;
-      },
-      restartService: around.restart,
-    }),
   });
 }
 
