@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { query, useTestStores } from '../../server/test/support/db.js';
-import { type FaultEvidence, type FaultKind, faultKinds } from '../src/chaos/faults.js';
+import type { FaultEvidence } from '../src/chaos/faults.js';
 import type { FaultImpact } from '../src/chaos/impact.js';
+import { type FaultKind, faultKinds } from '../src/chaos/kinds.js';
 import { runCli, storeFlags } from './support/cli.js';
 
 type Verify = {

@@ -3,9 +3,15 @@
 import { readSaleAnswer } from '@flashsale/protocol';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { FaultEvidence, FaultKind, FaultResult } from './faults.js';
+import type { FaultResult } from './fault.js';
+import type { FaultEvidence } from './faults.js';
+import type { FaultKind } from './kinds.js';
 
-export type FaultActions = { [K in FaultKind]: () => Promise<FaultResult<K>> };
+/** A chosen fault, ready to inject into this run. */
+export type ScheduledFault = {
+  kind: FaultKind;
+  inject: () => Promise<FaultResult<FaultEvidence[FaultKind]>>;
+};
 
 export type FaultRecord = {
   kind: FaultKind;
@@ -19,9 +25,10 @@ export type FaultRecord = {
 };
 
 export type ChaosPlan = {
-  kinds: readonly FaultKind[];
+  /** Injected in this order. */
+  faults: readonly ScheduledFault[];
+  /** Seeds the moments the faults are injected at. */
   seed: number;
-  actions: FaultActions;
   /** Records the fault in the simulator's ledger, report and timeline. */
   mark: (kind: string, detail: string) => void;
   serviceUrl: () => string;
@@ -39,7 +46,7 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
   const random = xoroshiro128plus(plan.seed >>> 0);
   const records: FaultRecord[] = [];
   let waitMs = uniformInt(random, ...FIRST_FAULT_AFTER_MS);
-  for (const kind of plan.kinds) {
+  for (const { kind, inject } of plan.faults) {
     await sleep(waitMs);
     if (!plan.isLoadRunning() || plan.signal?.aborted) {
       records.push({
@@ -53,7 +60,7 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
     }
     const atMs = Date.now();
     plan.mark(kind, 'injected');
-    const { detail, evidence } = await plan.actions[kind]();
+    const { detail, evidence } = await inject();
     plan.log(`fault ${kind}: ${detail}`);
     const recoveredAtMs = await waitUntilServing(plan.serviceUrl, atMs + RECOVERY_DEADLINE_MS, plan.signal);
     plan.mark(

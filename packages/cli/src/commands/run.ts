@@ -3,7 +3,7 @@
 import { parseDurationMs } from '@flashsale/protocol';
 import { type OptionSpec, simOptionTable } from '@flashsale/sim';
 import { type Command, Option } from 'commander';
-import { faultKinds, parseChaos } from '../chaos/faults.js';
+import { faultKinds, parseChaos } from '../chaos/kinds.js';
 import { CliError } from '../exit-codes.js';
 import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
 import { simOption } from '../flags/sim-flags.js';

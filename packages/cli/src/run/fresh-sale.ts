@@ -6,8 +6,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { saleIdAt } from '@flashsale/protocol';
 import { saleKeys } from '@flashsale/server';
+import type { RunConfigs } from '../chaos/fault.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { RunConnections } from './connections.js';
+import type { PreparedStores } from './prepare-stores.js';
+import type { RunContext } from './run-context.js';
 
 export type FreshSale = { saleDurationMs: number; saleId: number; startsAtMs: number };
 
@@ -74,4 +77,31 @@ export async function withFreshSale(
   );
   await sleep(Math.max(0, fresh.startsAtMs - Date.now()), undefined, { signal });
   return fresh.saleDurationMs;
+}
+
+/** A sale must outlast the load by this much: holds lapse and the verifier reads it at rest. */
+const SALE_MARGIN_MS = 60_000;
+
+/**
+ * The run's step that picks the sale: unless --sale-duration or --target is given, a fresh period
+ * that outlasts the planned load; returns the configs with its duration.
+ */
+export async function pickSalePeriod(
+  { options, loadOptions, say, interruption }: RunContext,
+  { configs, connections }: PreparedStores,
+): Promise<RunConfigs> {
+  if (options.target !== undefined || options.isSaleDurationGiven) return configs;
+  const plannedLoadMs = loadOptions.stages.reduce((sum, stage) => sum + stage.durationMs, 0);
+  const saleDurationMs = await interruption.unlessAborted(
+    withFreshSale(
+      connections,
+      plannedLoadMs + configs.direct.holdTtlMs + SALE_MARGIN_MS,
+      say,
+      interruption.signal,
+    ),
+  );
+  return Object.freeze({
+    service: Object.freeze({ ...configs.service, saleDurationMs }),
+    direct: Object.freeze({ ...configs.direct, saleDurationMs }),
+  });
 }

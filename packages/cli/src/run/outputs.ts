@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { checkThresholds, type SimOptions, type SimReport } from '@flashsale/sim';
 import type pg from 'pg';
 import { type FaultImpact, measureImpact } from '../chaos/impact.js';
+import { formatChaosTable } from '../chaos/impact-table.js';
 import type { FaultRecord } from '../chaos/injector.js';
 import { renderHtmlReport } from '../html/render-report.js';
 import { formatJson, toJson } from '../output/json.js';
 import { formatJunit } from '../output/junit.js';
 import { formatTable } from '../output/table.js';
 import type { VerifyReport } from '../verify/report.js';
-import { formatChaosTable } from './chaos-table.js';
 
 export type Paths = Record<
   'ledger' | 'report' | 'html' | 'verify' | 'junit' | 'chaos' | 'serviceLog',

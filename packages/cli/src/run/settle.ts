@@ -2,9 +2,49 @@
 // admitted in Redis settled in Postgres (the reconciler rolls forward what a dead process left),
 // and every hold lapsed or bought.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { saleKeys } from '@flashsale/server';
+import { PENDING_GRACE_MS, type ServerConfig, saleKeys } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import { type SaleCounts, waitForHoldsToLapse } from './holds.js';
+import type { RunContext } from './run-context.js';
+import type { RunTarget } from './run-service.js';
+
+/** Pending purchases are waited for their grace, this many reconciler rounds, and a margin. */
+const RECONCILE_ROUNDS = 3;
+const PENDING_WAIT_MARGIN_MS = 5000;
+const HOLD_WAIT_MARGIN_MS = 15_000;
+
+export type SettlingSale = {
+  config: Readonly<ServerConfig>;
+  redis: Redis;
+  target: RunTarget;
+  saleId: number;
+};
+
+/** The run's step after the load: waits, within deadlines from the config, for the sale to come to rest. */
+export async function settleSale(
+  { say, interruption }: RunContext,
+  { config, redis, target, saleId }: SettlingSale,
+): Promise<void> {
+  const rest = await interruption.unlessAborted(
+    waitForRest(
+      {
+        redis,
+        target: target.url,
+        saleId,
+        pendingDeadlineMs:
+          Date.now() +
+          PENDING_GRACE_MS +
+          RECONCILE_ROUNDS * config.reconcileIntervalMs +
+          PENDING_WAIT_MARGIN_MS,
+        holdsDeadlineMs: Date.now() + PENDING_GRACE_MS + config.holdTtlMs + HOLD_WAIT_MARGIN_MS,
+        signal: interruption.signal,
+      },
+      say,
+    ),
+  );
+  if (rest !== undefined)
+    say(`at rest: sold ${rest.sold}/${rest.size}, held ${rest.held}, available ${rest.available}`);
+}
 
 export async function waitForPendingPurchases(
   redis: Redis,

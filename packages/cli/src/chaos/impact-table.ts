@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { FaultImpact } from '../chaos/impact.js';
+import type { FaultImpact } from './impact.js';
 
 /** One row per fault: when, what, how long the service took to answer again, and what it cost. */
 export function formatChaosTable(faults: readonly FaultImpact[]): string {
