@@ -17,7 +17,7 @@ export type ShopRun = Readonly<{
   reportPath: string;
 }>;
 
-/** A run that sells a small sale out in a few seconds, with a fault from 1.5 s to 2 s in. */
+/** A run that sells a small sale out in a few seconds, with a fault from its second 1 to its second 2. */
 export async function runShopSale(
   reportPath: string,
   more: Readonly<{ shard?: string; saleSize?: number }> = {},
@@ -39,16 +39,13 @@ export async function runShopSale(
       progress: 'none',
     }),
   );
-  // As chaos does: the fault when injected, `:recovered` when the service answers again.
-  const marks = [
-    setTimeout(() => simulation.markFault(FAULT_KIND, 'marked by the HTML report test'), 1500),
-    setTimeout(() => simulation.markFault(`${FAULT_KIND}:recovered`, 'after 500 ms'), 2000),
-  ];
-  try {
-    return { shop, report: await simulation.done, reportPath };
-  } finally {
-    for (const mark of marks) clearTimeout(mark);
-  }
+  // As chaos does: the fault when injected, `:recovered` when the service answers again. Marked
+  // from the run's own seconds, not wall-clock timers racing its start-up.
+  simulation.on('tick', (tick) => {
+    if (tick.second === 1) simulation.markFault(FAULT_KIND, 'marked by the HTML report test');
+    if (tick.second === 2) simulation.markFault(`${FAULT_KIND}:recovered`, 'after 1 s');
+  });
+  return { shop, report: await simulation.done, reportPath };
 }
 
 /** Verifies a copy of a real sold-out sale whose Redis says a sold item went to someone else. */
