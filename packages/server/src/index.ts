@@ -3,6 +3,7 @@
 
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
+export { RETENTION_AFTER_SALE_MS, retainUntilMs } from './admission/retention.js';
 export type { ServeHandle } from './cluster.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
 export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
@@ -10,15 +11,15 @@ export { UnavailableError } from './errors.js';
 export type { Logger } from './observe/log.js';
 export type { Clock } from './sale/clock.js';
 export { codePattern } from './sale/codes.js';
-export { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from './sale/timing.js';
+export { PENDING_GRACE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';
-export type { MigrationResult } from './store/migrate.js';
+export type { MigrationResult } from './store/pg/migrate.js';
 
 import type { ServeHandle } from './cluster.js';
 import type { ServerConfig } from './config/settings.js';
 import type { Logger } from './observe/log.js';
 import type { RunningServer, StartOptions } from './start.js';
-import type { MigrationResult } from './store/migrate.js';
+import type { MigrationResult } from './store/pg/migrate.js';
 
 /** Starts one service process (no signal handling); the caller closes it. */
 export async function startServer(
@@ -35,7 +36,7 @@ export async function serve(config: Readonly<ServerConfig>, log?: Logger): Promi
 
 /** Applies pending schema migrations, creating the database when it is missing and the role may. */
 export async function migrate(databaseUrl: string, log?: Logger): Promise<MigrationResult> {
-  return (await import('./store/migrate.js')).migrate(databaseUrl, log);
+  return (await import('./store/pg/migrate.js')).migrate(databaseUrl, log);
 }
 
 export async function createLogger(
