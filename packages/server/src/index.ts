@@ -4,6 +4,7 @@
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
 export { RETENTION_AFTER_SALE_MS, retainUntilMs } from './admission/retention.js';
+export type { RedisSaleMeta, SaleRedisSnapshot } from './admission/snapshot.js';
 export type { ServeHandle } from './cluster.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
 export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
@@ -15,6 +16,8 @@ export { PENDING_GRACE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';
 export type { MigrationResult } from './store/pg/migrate.js';
 
+import type { Redis } from 'ioredis';
+import type { SaleRedisSnapshot } from './admission/snapshot.js';
 import type { ServeHandle } from './cluster.js';
 import type { ServerConfig } from './config/settings.js';
 import type { Logger } from './observe/log.js';
@@ -37,6 +40,14 @@ export async function serve(config: Readonly<ServerConfig>, log?: Logger): Promi
 /** Applies pending schema migrations, creating the database when it is missing and the role may. */
 export async function migrate(databaseUrl: string, log?: Logger): Promise<MigrationResult> {
   return (await import('./store/pg/migrate.js')).migrate(databaseUrl, log);
+}
+
+/**
+ * One sale's Redis state read atomically and decoded (the verifier's view): plain columns, with
+ * a malformed entry left undecoded (null) rather than thrown on. `redis` carries the key prefix.
+ */
+export async function readSaleSnapshot(redis: Redis, saleId: number): Promise<SaleRedisSnapshot> {
+  return (await import('./admission/snapshot.js')).readSaleSnapshot(redis, saleId);
 }
 
 export async function createLogger(
