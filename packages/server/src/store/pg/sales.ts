@@ -57,6 +57,9 @@ export async function openSale(
   if (existing !== undefined) return { sale: existing, isNew: false };
 
   const client = await pool.connect();
+  // A checked-out client has no listener of the pool's: a connection lost during these statements
+  // would be an uncaught 'error' event and kill the process. The failed statement reports it.
+  client.on('error', ignoreLostConnection);
   let failure: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -84,9 +87,12 @@ export async function openSale(
     await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the error below says why
     throw error;
   } finally {
+    client.off('error', ignoreLostConnection);
     client.release(failure); // a connection that failed is destroyed, not reused
   }
 }
+
+function ignoreLostConnection(): void {}
 
 async function insertItemsAndSlots(
   client: pg.PoolClient,
