@@ -8,7 +8,7 @@ import type { ServerConfig } from './config/settings.js';
 import { redactUrl, workerEnv } from './config/settings.js';
 import { createLogger, type Logger } from './observe/log.js';
 import { type RunningServer, startServer } from './start.js';
-import { migrate } from './store/migrate.js';
+import { migrate } from './store/pg/migrate.js';
 
 export type ServeHandle = {
   url: string;

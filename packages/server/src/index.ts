@@ -3,6 +3,8 @@
 
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
+export { RETENTION_AFTER_SALE_MS, retainUntilMs } from './admission/retention.js';
+export type { RedisSaleMeta, SaleRedisSnapshot } from './admission/snapshot.js';
 export type { ServeHandle } from './cluster.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
 export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
@@ -10,15 +12,17 @@ export { UnavailableError } from './errors.js';
 export type { Logger } from './observe/log.js';
 export type { Clock } from './sale/clock.js';
 export { codePattern } from './sale/codes.js';
-export { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from './sale/timing.js';
+export { PENDING_GRACE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';
-export type { MigrationResult } from './store/migrate.js';
+export type { MigrationResult } from './store/pg/migrate.js';
 
+import type { Redis } from 'ioredis';
+import type { SaleRedisSnapshot } from './admission/snapshot.js';
 import type { ServeHandle } from './cluster.js';
 import type { ServerConfig } from './config/settings.js';
 import type { Logger } from './observe/log.js';
 import type { RunningServer, StartOptions } from './start.js';
-import type { MigrationResult } from './store/migrate.js';
+import type { MigrationResult } from './store/pg/migrate.js';
 
 /** Starts one service process (no signal handling); the caller closes it. */
 export async function startServer(
@@ -35,7 +39,15 @@ export async function serve(config: Readonly<ServerConfig>, log?: Logger): Promi
 
 /** Applies pending schema migrations, creating the database when it is missing and the role may. */
 export async function migrate(databaseUrl: string, log?: Logger): Promise<MigrationResult> {
-  return (await import('./store/migrate.js')).migrate(databaseUrl, log);
+  return (await import('./store/pg/migrate.js')).migrate(databaseUrl, log);
+}
+
+/**
+ * One sale's Redis state read atomically and decoded (the verifier's view): plain columns, with
+ * a malformed entry left undecoded (null) rather than thrown on. `redis` carries the key prefix.
+ */
+export async function readSaleSnapshot(redis: Redis, saleId: number): Promise<SaleRedisSnapshot> {
+  return (await import('./admission/snapshot.js')).readSaleSnapshot(redis, saleId);
 }
 
 export async function createLogger(

@@ -3,7 +3,7 @@ import { loadServerConfig } from '../src/config/settings.js';
 import { createLogger } from '../src/observe/log.js';
 import { openSale } from '../src/sale/open.js';
 import { startServer } from '../src/start.js';
-import { createPool } from '../src/store/pool.js';
+import { createPgStore } from '../src/store/pg/pg-store.js';
 import { query, useTestStores } from './support/db.js';
 import { REDIS_URL } from './support/redis.js';
 import { call, createWorld, DEFAULT_TEST_FLAGS, type World } from './support/server.js';
@@ -113,11 +113,11 @@ describe('instances racing to open a sale', () => {
   it('eight pools opening the same future sale at once leave exactly one item set', async () => {
     const log = createLogger('silent');
     const pools = Array.from({ length: 8 }, () =>
-      createPool({ databaseUrl: stores.db.url, size: 2, applicationName: 'race' }, log),
+      createPgStore({ databaseUrl: stores.db.url, size: 2, applicationName: 'race' }, log),
     );
     const params = { saleDurationMs: 86_400_000, saleSize: 300, userLimit: 10, holdTtlMs: 30_000 };
     const results = await Promise.all(pools.map((pool) => openSale(pool, 999_999, params)));
-    await Promise.all(pools.map((pool) => pool.end()));
+    await Promise.all(pools.map((pool) => pool.close()));
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     const [row] = await query<{ n: number }>(
       stores.db.url,

@@ -1,11 +1,12 @@
 // Rebuilding a sale's Redis state from Postgres: what a rebuilt sale answers, and how an instance
 // behaves when another one holds the sale's rebuild lock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmission } from '../src/admission/admission.js';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
 import { createLogger } from '../src/observe/log.js';
-import { findSale, type SaleInfo } from '../src/sale/open.js';
 import { createRebuilder } from '../src/sale/rebuild.js';
-import { createPool } from '../src/store/pool.js';
+import { createPgStore } from '../src/store/pg/pg-store.js';
+import type { SaleInfo, SaleStore } from '../src/store/sale-store.js';
 import { createWorld, type World } from './support/server.js';
 
 describe('a sale rebuilt from Postgres', () => {
@@ -35,21 +36,27 @@ describe('another instance rebuilding the sale', () => {
   let world: World;
   let sale: SaleInfo;
   const log = createLogger('silent');
-  let pool: ReturnType<typeof createPool>;
+  let store: SaleStore;
   beforeAll(async () => {
     world = await createWorld({ saleSize: '50' });
-    pool = createPool({ databaseUrl: world.db.url, size: 2, applicationName: 'rebuild-test' }, log);
+    store = createPgStore({ databaseUrl: world.db.url, size: 2, applicationName: 'rebuild-test' }, log);
     const hold = await world.call('POST', '/checkout?user_id=gus&id=7');
     await world.call('POST', `/purchase?code=${hold.body.code}`);
-    sale = (await findSale(pool, Number(hold.body.sale_id)))!;
+    sale = (await store.findSale(Number(hold.body.sale_id)))!;
   });
   afterAll(async () => {
-    await pool.end();
+    await store.close();
     await world.close();
   });
 
   const rebuilder = (hooks: { onWaiting?: () => void; onRebuilt?: () => void }) =>
-    createRebuilder({ pool, redis: world.redis.client, log, clock: world.clock.now, ...hooks });
+    createRebuilder({
+      store,
+      admission: createAdmission(world.redis.client),
+      log,
+      clock: world.clock.now,
+      ...hooks,
+    });
 
   it('is waited for: the waiting instance goes on with the keys the other one wrote', async () => {
     const keys = saleKeys(sale.saleId);

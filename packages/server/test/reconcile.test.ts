@@ -5,7 +5,8 @@
 import { saleIdAt } from '@flashsale/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
-import { PENDING_GRACE_MS, RETENTION_AFTER_SALE_MS } from '../src/sale/timing.js';
+import { RETENTION_AFTER_SALE_MS } from '../src/admission/retention.js';
+import { PENDING_GRACE_MS } from '../src/sale/timing.js';
 import { admitPurchaseOnly } from './support/admit.js';
 import { query } from './support/db.js';
 import { createWorld, type World } from './support/server.js';

@@ -1,21 +1,15 @@
-// Reads one sale's Redis state atomically (one read-only script) and loads it into the
+// Loads one sale's Redis state, as the service reads and decodes it (readSaleSnapshot), into the
 // verify_redis_* temp tables, where the Redis invariants compare it with Postgres.
 import { readFileSync } from 'node:fs';
-import { saleDataKeys } from '@flashsale/server';
+import { type RedisSaleMeta, readSaleSnapshot } from '@flashsale/server';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
-const snapshotScript = readFileSync(new URL('./redis-snapshot.lua', import.meta.url), 'utf8');
 const createTables = readFileSync(new URL('./redis-tables.sql', import.meta.url), 'utf8');
 const loadTables = readFileSync(new URL('./redis-load.sql', import.meta.url), 'utf8');
 
 /** The sale's meta hash as Redis has it; null fields are missing or not numbers. */
-export type RedisMeta = {
-  size: number | null;
-  userLimit: number | null;
-  holdTtlMs: number | null;
-  endsAtMs: number | null;
-};
+export type RedisMeta = RedisSaleMeta;
 
 export type RedisCounts = { sold: number; holds: number; pending: number };
 
@@ -32,60 +26,37 @@ export async function loadRedisSnapshot(
   redis: Redis,
   saleId: number,
 ): Promise<RedisState> {
-  const keys = saleDataKeys(saleId);
-  const reply = (await redis.eval(snapshotScript, keys.length, ...keys)) as [number, ...string[][]];
-  const [exists, meta, sold, holds, deadlines, owned, held, pending, purchased, holdCodes] = reply;
-  const [soldItems, soldUsers] = columns(sold!);
-  const [holdItems, holdCodeValues] = columns(holds!);
-  const [deadlineItems, deadlineScores] = columns(deadlines!);
-  const [ownedUsers, ownedMasks] = columns(owned!);
-  const [heldUsers, heldCounts] = columns(held!);
-  const [pendingCodes, pendingScores] = columns(pending!);
-  const [purchasedCodes, purchasedEntries] = columns(purchased!);
+  const { meta, sold, holds, deadlines, owned, ownedSlots, held, pending, purchased } =
+    await readSaleSnapshot(redis, saleId);
   await client.query(loadTables, [
-    soldItems,
-    soldUsers,
-    holdItems,
-    holdCodeValues,
-    holdCodes,
-    deadlineItems,
-    deadlineScores,
-    ownedUsers,
-    ownedMasks,
-    heldUsers,
-    heldCounts,
-    pendingCodes,
-    pendingScores,
-    purchasedCodes,
-    purchasedEntries,
+    sold.items,
+    sold.userIds,
+    holds.items,
+    holds.codes,
+    holds.entries,
+    holds.entryItemIds,
+    holds.entryUserIds,
+    holds.entryExpiresAtMs,
+    deadlines.items,
+    deadlines.deadlinesMs,
+    owned.userIds,
+    owned.masks,
+    owned.isMaskValid,
+    ownedSlots.userIds,
+    ownedSlots.slots,
+    held.userIds,
+    held.counts,
+    pending.codes,
+    pending.admittedAtMs,
+    purchased.codes,
+    purchased.entries,
+    purchased.purchaseIds,
+    purchased.itemIds,
+    purchased.userIds,
+    purchased.slots,
   ]);
   return {
-    meta: exists === 1 ? parseMeta(meta!) : null,
-    counts: { sold: soldItems.length, holds: holdItems.length, pending: pendingCodes.length },
-  };
-}
-
-/** A flat HGETALL / WITHSCORES list as two columns. */
-function columns(flat: readonly string[]): [string[], string[]] {
-  const keys: string[] = [];
-  const values: string[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    keys.push(flat[i]!);
-    values.push(flat[i + 1]!);
-  }
-  return [keys, values];
-}
-
-function parseMeta(flat: readonly string[]): RedisMeta {
-  const [fields, values] = columns(flat);
-  const field = (name: string): number | null => {
-    const value = values[fields.indexOf(name)];
-    return value !== undefined && /^\d+$/.test(value) ? Number(value) : null;
-  };
-  return {
-    size: field('size'),
-    userLimit: field('user_limit'),
-    holdTtlMs: field('hold_ttl_ms'),
-    endsAtMs: field('ends_at_ms'),
+    meta,
+    counts: { sold: sold.items.length, holds: holds.items.length, pending: pending.codes.length },
   };
 }

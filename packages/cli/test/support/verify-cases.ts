@@ -225,4 +225,33 @@ export const plantCases: PlantCase[] = [
     failed: ['sell-out'],
     example: /^item 24 of sale \d+ unsold: never checked out successfully$/,
   },
+  {
+    name: 'a malformed Redis purchased entry fails redis-agrees',
+    async plant(copy, sale) {
+      await copy.redis.hset(copy.keys.purchased, sale.codes.ann[2]!, 'not|a|purchase');
+    },
+    failed: ['redis-agrees'],
+    example: /^code \S+: Redis has not\|a\|purchase, Postgres purchase \S+\|2\|ann\|\d+$/,
+  },
+  {
+    name: 'a malformed Redis owned mask fails redis-agrees',
+    async plant(copy) {
+      await copy.redis.hset(copy.keys.owned, 'bob', 'lots');
+    },
+    failed: ['redis-agrees'],
+    example:
+      /^user bob: Redis owns \? item\(s\) \(owned mask lots, slots \), Postgres 8 item\(s\) \(slots 1,2,3,4,5,6,7,8\)$/,
+  },
+  {
+    name: 'a live hold whose codes entry is malformed fails redis-agrees and no-stuck-holds',
+    async plant(copy, sale) {
+      const itemId = await growSale(copy, sale);
+      const code = await plantHold(copy, sale, { itemId, userId: 'dan', deadlineMs: sale.nowMs + 20_000 });
+      await copy.redis.hset(copy.keys.codes, code, 'garbage');
+    },
+    options: { isSelloutExpected: false },
+    failed: ['redis-agrees', 'no-stuck-holds'],
+    example:
+      /^item 24: Redis holds it for user \? \(code \S+\) until \S+Z; Postgres checkout of that code: item 24, user dan, until \S+Z$/,
+  },
 ];

@@ -1,10 +1,22 @@
-// Admission: the atomic decisions of a sale, one Redis script call per request. Scripts are sent
-// once per connection and run by EVALSHA after that (ioredis defineCommand). Outcomes come back
-// as values; nothing is thrown for an expected refusal.
+// Admission, the one door to Redis: the atomic decisions of a sale, one script call per request,
+// and everything else the service reads or writes there (restoring a sale, its locks, the
+// reconciler's reads), as plain values. Scripts are sent once per connection and run by EVALSHA
+// after that (ioredis defineCommand). Nothing is thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { Redis } from 'ioredis';
-import { type SaleDataKeys, saleDataKeys } from './keys.js';
+import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
+import { type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
+import { acquireLock } from './lock.js';
+import {
+  countPurchased,
+  hasSaleState,
+  readItemStates,
+  readPendingPurchases,
+  readPurchasedCodes,
+} from './reads.js';
+import { restoreSale } from './restore.js';
+import { retainSale } from './retention.js';
 
 /** Expired holds a request script releases before deciding; the reconciler sweeps the rest. */
 const SWEEP_PER_REQUEST = 16;
@@ -62,15 +74,10 @@ export type PurchaseDecision =
 
 export type SaleCounts = { kind: 'counts'; size: number; sold: number; held: number; pending: number };
 
-export type PurchaseRecord = {
-  code: string;
-  purchaseId: string;
-  requestId: string;
-  itemId: number;
-  userId: string;
-  slot: number;
-  holdExpiresAtMs: Milliseconds;
-};
+/** What a sale lock keeps to one instance at a time. */
+export type LockPurpose = 'rebuild' | 'reconcile';
+
+const lockKeyOf: Record<LockPurpose, keyof SaleKeys> = { rebuild: 'rebuildLock', reconcile: 'reconcileLock' };
 
 export type Admission = ReturnType<typeof createAdmission>;
 
@@ -193,6 +200,37 @@ export function createAdmission(redis: Redis) {
         held: Number(reply[2]),
         pending: Number(reply[3]),
       };
+    },
+
+    /** Whether the sale's state is in Redis (its meta hash); the scripts answer `rebuild` without it. */
+    hasSale: (saleId: number) => hasSaleState(redis, saleId),
+
+    /** Replaces the sale's state with the one its durable records describe at `nowMs`. */
+    restoreSale: (sale: SaleInfo, records: SaleRecords, nowMs: Milliseconds) =>
+      restoreSale(redis, sale, records, nowMs),
+
+    /** Keeps the sale's keys until a day past its last possible hold. */
+    retainSale: (sale: SaleInfo) => retainSale(redis, sale),
+
+    /** The sale's lock for `purpose` when it is free (expiring after `ttlMs`), else undefined. */
+    lockSale: (saleId: number, purpose: LockPurpose, ttlMs: Milliseconds) =>
+      acquireLock(redis, saleKeys(saleId)[lockKeyOf[purpose]], ttlMs),
+
+    pendingPurchases: (saleId: number, admittedUpToMs: Milliseconds, limit: number) =>
+      readPendingPurchases(redis, saleId, admittedUpToMs, limit),
+    countPurchased: (saleId: number) => countPurchased(redis, saleId),
+    purchasedCodes: (saleId: number) => readPurchasedCodes(redis, saleId),
+    itemStates: (saleId: number, itemIds: readonly number[], nowMs: Milliseconds) =>
+      readItemStates(redis, saleId, itemIds, nowMs),
+
+    /** Resolves when Redis answers PING. */
+    async ping(): Promise<void> {
+      await redis.ping();
+    },
+
+    /** Closes the connection, waiting for replies to commands already sent. */
+    async close(): Promise<void> {
+      await redis.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { ServerConfig } from '../config/settings.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
+import { type Admission, createAdmission } from './admission.js';
 
 export async function connectRedis(config: Readonly<ServerConfig>, log: Logger): Promise<Redis> {
   let isUp = false;
@@ -31,4 +32,28 @@ export async function connectRedis(config: Readonly<ServerConfig>, log: Logger):
     throw new UnavailableError('redis', firstError ?? error);
   }
   return redis;
+}
+
+/** Warns when Redis may evict keys: an evicted sale key makes Redis admit what Postgres then refuses. */
+async function warnIfRedisMayEvict(redis: Redis, log: Logger): Promise<void> {
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = reply[1];
+    if (policy !== undefined && policy !== 'noeviction') {
+      log.warn('redis_may_evict', {
+        policy,
+        advice:
+          'set maxmemory-policy noeviction: an evicted sale key makes Redis admit what Postgres then refuses',
+      });
+    }
+  } catch (error) {
+    log.debug('redis_policy_unknown', { error }); // CONFIG is often disabled on managed Redis
+  }
+}
+
+/** The service's admission on its own connection: the one way the service reaches Redis. */
+export async function connectAdmission(config: Readonly<ServerConfig>, log: Logger): Promise<Admission> {
+  const redis = await connectRedis(config, log);
+  await warnIfRedisMayEvict(redis, log);
+  return createAdmission(redis);
 }

@@ -1,16 +1,17 @@
 // GET /health: each dependency checked with its latency; 503 names the part that failed.
-import type { Redis } from 'ioredis';
-import type pg from 'pg';
 import type { Reply } from './respond.js';
 
 const CHECK_TIMEOUT_MS = 1000;
 
 type Check = { status: 'ok' | 'down'; latency_ms: number; error?: string };
 
-export async function healthReply(pool: pg.Pool, redis: Redis): Promise<Reply> {
+/** The two doors of the service, each of which can say whether its dependency answers. */
+export type Pingable = { ping(): Promise<void> };
+
+export async function healthReply(store: Pingable, admission: Pingable): Promise<Reply> {
   const [postgres, redisCheck] = await Promise.all([
-    timed(() => pool.query('SELECT 1')),
-    timed(() => redis.ping()),
+    timed(() => store.ping()),
+    timed(() => admission.ping()),
   ]);
   const isOk = postgres.status === 'ok' && redisCheck.status === 'ok';
   const failing = [

@@ -57,7 +57,7 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
         },
       },
     ],
-    ['/health', { method: 'GET', route: 'health', handler: () => healthReply(deps.pool, deps.redis) }],
+    ['/health', { method: 'GET', route: 'health', handler: () => healthReply(deps.store, deps.admission) }],
     ['/sale', { method: 'GET', route: 'sale', handler: async () => saleReply(await saleStatus(deps)) }],
     [
       '/sale/items',

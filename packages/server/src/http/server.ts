@@ -8,6 +8,7 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { refuse } from '../errors.js';
 import type { Logger } from '../observe/log.js';
@@ -33,6 +34,8 @@ const internalError = errorReply(
 export type HttpServer = {
   server: Server;
   inFlight: () => number;
+  /** Starts listening; resolves with the address clients reach it at (port 0 picks one). */
+  listen: (port: number, host: string) => Promise<{ url: string; port: number }>;
   /** Stops accepting, lets in-flight requests finish (up to graceMs), then closes every socket. */
   close: (graceMs: number) => Promise<void>;
 };
@@ -146,6 +149,17 @@ export function createHttpServer(
   return {
     server,
     inFlight: () => inFlight,
+    async listen(port: number, host: string) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      const bound = (server.address() as AddressInfo).port;
+      return { url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`, port: bound };
+    },
     async close(graceMs: number) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

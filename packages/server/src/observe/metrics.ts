@@ -1,5 +1,7 @@
 // The service's Prometheus metrics. One registry per server instance (tests run several in one
-// process); labelled children are cached so the hot path does no label hashing.
+// process); labelled children are cached so the hot path does no label hashing. The counters
+// exist from the start; the gauges read parts built after them (the pool, the group commits, the
+// HTTP server), which watch() names once they exist.
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Route = 'checkout' | 'purchase' | 'health' | 'sale' | 'sale_items' | 'metrics' | 'other';
@@ -12,7 +14,7 @@ export type GaugeSources = {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-export function createMetrics(sources: GaugeSources) {
+export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'flashsale_' });
 
@@ -81,36 +83,6 @@ export function createMetrics(sources: GaugeSources) {
     help: "Times this process waited for another instance's rebuild of a sale instead of rebuilding it.",
     registers: [registry],
   });
-  new Gauge({
-    name: 'flashsale_pg_pool_connections',
-    help: 'Postgres pool connections, by state.',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    collect() {
-      const pool = sources.pgPool();
-      this.set({ state: 'total' }, pool.total);
-      this.set({ state: 'idle' }, pool.idle);
-      this.set({ state: 'waiting' }, pool.waiting);
-    },
-  });
-  new Gauge({
-    name: 'flashsale_group_commit_queue_rows',
-    help: 'Rows waiting for their group commit, by table.',
-    labelNames: ['table'] as const,
-    registers: [registry],
-    collect() {
-      for (const [table, rows] of Object.entries(sources.queuedRows())) this.set({ table }, rows);
-    },
-  });
-  new Gauge({
-    name: 'flashsale_http_requests_in_flight',
-    help: 'Requests received and not yet answered.',
-    registers: [registry],
-    collect() {
-      this.set(sources.inFlightRequests());
-    },
-  });
-
   type Child = { count: { inc(): void }; seconds: { observe(v: number): void } };
   const children = new Map<string, Child>();
 
@@ -141,5 +113,45 @@ export function createMetrics(sources: GaugeSources) {
       batchRows.labels(table).observe(rows);
       batchSeconds.labels(table).observe(seconds);
     },
+    /** This registry's metrics in the Prometheus text format. */
+    async text(): Promise<{ contentType: string; text: string }> {
+      return { contentType: registry.contentType, text: await registry.metrics() };
+    },
+    /** Registers the gauges, read from `sources` at each scrape; called once. */
+    watch(sources: GaugeSources): void {
+      registerGauges(registry, sources);
+    },
   };
+}
+
+function registerGauges(registry: Registry, sources: GaugeSources): void {
+  new Gauge({
+    name: 'flashsale_pg_pool_connections',
+    help: 'Postgres pool connections, by state.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const pool = sources.pgPool();
+      this.set({ state: 'total' }, pool.total);
+      this.set({ state: 'idle' }, pool.idle);
+      this.set({ state: 'waiting' }, pool.waiting);
+    },
+  });
+  new Gauge({
+    name: 'flashsale_group_commit_queue_rows',
+    help: 'Rows waiting for their group commit, by table.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+    collect() {
+      for (const [table, rows] of Object.entries(sources.queuedRows())) this.set({ table }, rows);
+    },
+  });
+  new Gauge({
+    name: 'flashsale_http_requests_in_flight',
+    help: 'Requests received and not yet answered.',
+    registers: [registry],
+    collect() {
+      this.set(sources.inFlightRequests());
+    },
+  });
 }

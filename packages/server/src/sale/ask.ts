@@ -2,8 +2,8 @@
 // its keys are missing, and turn a lost dependency into a 503 refusal.
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
+import type { SaleInfo } from '../store/sale-store.js';
 import type { SaleDeps } from './deps.js';
-import type { SaleInfo } from './open.js';
 
 /** Asks Redis; when the sale's keys are gone, rebuilds them from Postgres and asks once more. */
 export async function askRebuildingOnce<D extends { kind: string }>(

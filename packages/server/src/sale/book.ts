@@ -1,17 +1,17 @@
 // The sales this process knows: opened in Postgres (once per process per sale, cached) and
 // present in Redis (rebuilt from Postgres when their keys are missing).
-import type pg from 'pg';
 import type { ServerConfig } from '../config/settings.js';
 import type { Logger } from '../observe/log.js';
-import { findSale, openSale, type SaleInfo } from './open.js';
-import type { createRebuilder } from './rebuild.js';
+import type { SaleInfo, SaleStore } from '../store/sale-store.js';
+import { openSale } from './open.js';
+import type { Rebuilder } from './rebuild.js';
 
 export type SaleBook = ReturnType<typeof createSaleBook>;
 
 export function createSaleBook(deps: {
-  pool: pg.Pool;
+  store: SaleStore;
   config: Readonly<ServerConfig>;
-  rebuilder: ReturnType<typeof createRebuilder>;
+  rebuilder: Rebuilder;
   log: Logger;
 }) {
   const known = new Map<number, SaleInfo>();
@@ -36,7 +36,7 @@ export function createSaleBook(deps: {
       let pending = opening.get(saleId);
       if (pending === undefined) {
         pending = (async () => {
-          const { sale, isNew } = await openSale(deps.pool, saleId, deps.config);
+          const { sale, isNew } = await openSale(deps.store, saleId, deps.config);
           if (isNew)
             deps.log.info('sale_opened', {
               saleId,
@@ -55,7 +55,7 @@ export function createSaleBook(deps: {
     async find(saleId: number): Promise<SaleInfo | undefined> {
       const hit = known.get(saleId);
       if (hit !== undefined) return hit;
-      const sale = await findSale(deps.pool, saleId);
+      const sale = await deps.store.findSale(saleId);
       return sale === undefined ? undefined : remember(sale);
     },
   };

@@ -1,29 +1,24 @@
-import type { Redis } from 'ioredis';
-import type pg from 'pg';
+// What the sale operations need, built once per process by start.ts: the two doors (admission
+// to Redis, the store to Postgres), the store's group commits, and the process's own parts.
 import type { Admission } from '../admission/admission.js';
 import type { ServerConfig } from '../config/settings.js';
 import type { Logger } from '../observe/log.js';
 import type { Metrics } from '../observe/metrics.js';
-import type { AttemptRow } from '../store/attempts.js';
 import type { GroupCommit } from '../store/group-commit.js';
-import type { PurchaseRow, PurchaseWrite } from '../store/purchases.js';
+import type { AttemptRow, PurchaseRow, PurchaseWrite, SaleStore } from '../store/sale-store.js';
 import type { SaleBook } from './book.js';
 import type { Clock } from './clock.js';
-import type { createRebuilder } from './rebuild.js';
+import type { Rebuilder } from './rebuild.js';
 
-/** What the sale operations need; built once per server in index wiring. */
 export type SaleDeps = {
   config: Readonly<ServerConfig>;
   clock: Clock;
-  pool: pg.Pool;
-  redis: Redis;
   admission: Admission;
+  store: SaleStore;
   attempts: GroupCommit<AttemptRow, true>;
   purchases: GroupCommit<PurchaseRow, PurchaseWrite>;
-  /** The same write as `purchases`, outside group commit (the reconciler's path). */
-  writePurchasesNow: (rows: readonly PurchaseRow[]) => Promise<readonly PurchaseWrite[]>;
   sales: SaleBook;
-  rebuilder: ReturnType<typeof createRebuilder>;
+  rebuilder: Rebuilder;
   metrics: Metrics;
   log: Logger;
 };

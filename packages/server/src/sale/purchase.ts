@@ -6,7 +6,7 @@ import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseDecision } from '../admission/admission.js';
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
-import type { PurchaseWrite } from '../store/purchases.js';
+import type { PurchaseWrite } from '../store/sale-store.js';
 import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import { purchaseIdFor } from './codes.js';
 import type { SaleDeps } from './deps.js';

@@ -2,7 +2,7 @@
 // items from Postgres with their live state.
 
 import { type Milliseconds, saleIdAt } from '@flashsale/protocol';
-import { saleKeys } from '../admission/keys.js';
+import type { ItemState } from '../admission/reads.js';
 import { type Refusal, refuse } from '../errors.js';
 import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import type { SaleDeps } from './deps.js';
@@ -17,8 +17,6 @@ export type SaleStatus = {
   held: number;
   available: number;
 };
-
-export type ItemState = 'available' | 'held' | 'sold';
 
 export type ItemsPage = {
   ok: true;
@@ -50,9 +48,6 @@ export async function saleStatus(deps: SaleDeps): Promise<SaleStatus | Refusal> 
   }
 }
 
-const selectItems = `
-  SELECT item_id, name, image_url FROM items WHERE sale_id = $1 AND item_id >= $2 ORDER BY item_id LIMIT $3`;
-
 export async function saleItems(
   deps: SaleDeps,
   page: { offset: number; limit: number },
@@ -61,38 +56,19 @@ export async function saleItems(
     const nowMs = deps.clock();
     const saleId = saleIdAt(nowMs, deps.config.saleDurationMs);
     const sale = await deps.sales.open(saleId);
-    // Item ids are dense (0..size-1), so the offset is an id and the page is an index range scan.
-    const { rows } = await deps.pool.query<{ item_id: number; name: string; image_url: string }>({
-      name: 'select_items',
-      text: selectItems,
-      values: [saleId, page.offset, page.limit],
-    });
-    const ids = rows.map((r) => String(r.item_id));
-    const keys = saleKeys(saleId);
-    const [sold, deadlines] =
-      ids.length === 0
-        ? [[], []]
-        : await Promise.all([
-            deps.redis.hmget(keys.sold, ...ids),
-            deps.redis.zmscore(keys.deadlines, ...ids),
-          ]);
+    const items = await deps.store.itemsPage(saleId, page.offset, page.limit);
+    const states = await deps.admission.itemStates(
+      saleId,
+      items.map((item) => item.itemId),
+      nowMs,
+    );
     return {
       ok: true,
       saleId,
       offset: page.offset,
       limit: page.limit,
       total: sale.size,
-      items: rows.map((r, i) => ({
-        itemId: r.item_id,
-        name: r.name,
-        imageUrl: r.image_url,
-        state:
-          sold[i] != null
-            ? 'sold'
-            : deadlines[i] != null && Number(deadlines[i]) > nowMs
-              ? 'held'
-              : 'available',
-      })),
+      items: items.map((item, i) => ({ ...item, state: states[i]! })),
     };
   } catch (error) {
     return unavailableOrThrow(error, 'the sale is unavailable right now; retry shortly');

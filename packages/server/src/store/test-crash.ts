@@ -2,7 +2,7 @@
 // purchase of one item to Postgres, after Redis admitted it and before anyone is answered: the
 // crash between the two that the reconciler must repair, placed where a test can count on it.
 import type { Logger } from '../observe/log.js';
-import type { PurchaseRow } from './purchases.js';
+import type { PurchaseRow } from './sale-store.js';
 
 /** Called with each purchase batch before its write; does nothing unless an item is set. */
 export function crashBeforeWriting(

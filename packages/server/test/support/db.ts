@@ -7,7 +7,7 @@ import { createTestRedis, type TestRedis } from './redis.js';
 
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-const migrationsDir = new URL('../../src/store/migrations/', import.meta.url);
+const migrationsDir = new URL('../../src/store/pg/migrations/', import.meta.url);
 
 /** Names the schema in the template's name, so an edited schema never meets a stale template. */
 export function schemaTemplatePrefix(): string {

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
-import { migrate } from '../../src/store/migrate.js';
+import { migrate } from '../../src/store/pg/migrate.js';
 import { ADMIN_URL, databaseUrl, dropDatabase, schemaTemplatePrefix } from './db.js';
 import { REDIS_URL } from './redis.js';
 

@@ -4,11 +4,8 @@
 -- (by more than the grace) no hold is left at all. Holds, deadlines, codes and the per-buyer held
 -- counts describe the same holds.
 WITH hold AS (
-  SELECT h.item, h.code, h.code_entry, d.deadline_ms,
-         split_part(h.code_entry, '|', 1) AS entry_item,
-         coalesce(nullif(split_part(h.code_entry, '|', 2), ''), '?') AS user_id,
-         CASE WHEN split_part(h.code_entry, '|', 3) ~ '^\d{1,15}$' THEN split_part(h.code_entry, '|', 3)::float8 END
-           AS entry_expires_ms
+  SELECT h.item, h.code, h.code_entry, d.deadline_ms, h.entry_item::text AS entry_item,
+         coalesce(h.entry_user, '?') AS user_id, h.entry_expires_ms
   FROM verify_redis_holds h
   LEFT JOIN verify_redis_deadlines d USING (item)
 ),
@@ -43,7 +40,7 @@ violation AS (
   UNION ALL
   SELECT 4, h.item,
     format('item %s: hold code %s has codes entry %s, which does not match the hold (deadline %s)', h.item, h.code,
-           coalesce(nullif(h.code_entry, ''), 'missing'), coalesce(pg_temp.iso_ms(h.deadline_ms), 'missing'))
+           coalesce(h.code_entry, 'missing'), coalesce(pg_temp.iso_ms(h.deadline_ms), 'missing'))
   FROM hold h
   WHERE h.entry_item <> h.item OR h.entry_expires_ms IS NULL
      OR (h.deadline_ms IS NOT NULL AND h.entry_expires_ms <> h.deadline_ms)

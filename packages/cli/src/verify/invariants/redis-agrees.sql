@@ -11,13 +11,11 @@
 --             the grace of their deadline may already be released by a service clock a little ahead.
 --             $5: hold TTL (ms).
 WITH pg_purchase AS (
-  SELECT item_id::text AS item, user_id, code, purchase_id::text AS purchase_id, slot::text AS slot
+  SELECT item_id::text AS item, user_id, code, purchase_id::text AS purchase_id, slot::int8 AS slot
   FROM purchases WHERE sale_id = $1
 ),
 redis_purchase AS (
-  SELECT code, entry, split_part(entry, '|', 1) AS purchase_id, split_part(entry, '|', 2) AS item,
-         split_part(entry, '|', 3) AS user_id, split_part(entry, '|', 4) AS slot
-  FROM verify_redis_purchased
+  SELECT code, entry, purchase_id, item::text AS item, user_id, slot FROM verify_redis_purchased
 ),
 in_flight AS (
   SELECT r.* FROM redis_purchase r
@@ -48,27 +46,26 @@ sold_diff AS (
 ),
 expected_owned AS (
   SELECT user_id, count(*) AS items,
-         bit_or(CASE WHEN slot ~ '^\d{1,2}$' AND slot::int BETWEEN 1 AND 62 THEN 1::int8 << (slot::int - 1) ELSE 0 END)
-           AS mask
+         coalesce(array_agg(DISTINCT slot ORDER BY slot) FILTER (WHERE slot IS NOT NULL), '{}') AS slots
   FROM expected GROUP BY user_id
 ),
 redis_owned AS (
-  SELECT user_id, mask AS raw, CASE WHEN mask ~ '^\d{1,18}$' THEN mask::int8 END AS mask
-  FROM verify_redis_owned
+  SELECT o.user_id, o.mask AS raw, o.is_valid,
+         coalesce((SELECT array_agg(s.slot::int8 ORDER BY s.slot) FROM verify_redis_owned_slots s
+                   WHERE s.user_id = o.user_id), '{}') AS slots
+  FROM verify_redis_owned o
 ),
 owned_diff AS (
   SELECT 2 AS kind, user_id AS sort_key,
     format('user %s: Redis owns %s item(s) (owned mask %s, slots %s), Postgres %s item(s) (slots %s)',
-           user_id, coalesce(bit_count(r.mask::bit(64))::text, '?'), coalesce(r.raw, '0'),
-           (SELECT string_agg(b::text, ',') FROM generate_series(1, 62) b WHERE (coalesce(r.mask, 0) >> (b - 1)) & 1 = 1),
-           coalesce(e.items, 0),
-           (SELECT string_agg(b::text, ',') FROM generate_series(1, 62) b WHERE (coalesce(e.mask, 0) >> (b - 1)) & 1 = 1))
+           user_id, CASE WHEN r.is_valid THEN cardinality(r.slots)::text ELSE '?' END, coalesce(r.raw, '0'),
+           array_to_string(r.slots, ','), coalesce(e.items, 0), array_to_string(e.slots, ','))
       AS example
   FROM redis_owned r
   FULL JOIN expected_owned e USING (user_id)
-  WHERE (r.raw IS NOT NULL AND r.mask IS NULL)
-     OR coalesce(r.mask, 0) <> coalesce(e.mask, 0)
-     OR bit_count(coalesce(r.mask, 0)::bit(64)) <> coalesce(e.items, 0)
+  WHERE NOT coalesce(r.is_valid, true)
+     OR coalesce(r.slots, '{}') <> coalesce(e.slots, '{}')
+     OR coalesce(cardinality(r.slots), 0) <> coalesce(e.items, 0)
 ),
 purchase_diff AS (
   SELECT 3 AS kind, coalesce(r.code, p.code) AS sort_key,
@@ -101,10 +98,7 @@ orphan_pending AS (
     AND NOT EXISTS (SELECT 1 FROM pg_purchase p WHERE p.code = q.code)
 ),
 redis_hold AS (
-  SELECT h.item, h.code, coalesce(nullif(split_part(h.code_entry, '|', 2), ''), '?') AS user_id,
-         coalesce(d.deadline_ms,
-                  CASE WHEN split_part(h.code_entry, '|', 3) ~ '^\d{1,15}$' THEN split_part(h.code_entry, '|', 3)::float8 END)
-           AS deadline_ms
+  SELECT h.item, h.code, coalesce(h.entry_user, '?') AS user_id, coalesce(d.deadline_ms, h.entry_expires_ms) AS deadline_ms
   FROM verify_redis_holds h
   LEFT JOIN verify_redis_deadlines d USING (item)
 ),

@@ -4,7 +4,7 @@
 // flush either it has not run since, or REDIS_KEY_PREFIX points elsewhere. Past that retention
 // the keys expire by design and there is nothing left to compare.
 import { readFileSync } from 'node:fs';
-import { RETENTION_AFTER_SALE_MS } from '@flashsale/server';
+import { retainUntilMs } from '@flashsale/server';
 import type { RedisMeta } from '../redis-snapshot.js';
 import type { SaleFacts } from '../report.js';
 import { type CheckContext, type Invariant, queryRow } from './invariant.js';
@@ -54,8 +54,7 @@ export const redisAgrees: Invariant = {
 
 function missingKeys(context: CheckContext) {
   const { sale } = context;
-  const retainedUntilMs = sale.endsAtMs + sale.holdTtlMs + RETENTION_AFTER_SALE_MS;
-  if (context.nowMs > retainedUntilMs) {
+  if (context.nowMs > retainUntilMs(sale)) {
     return {
       counted: `sale ${sale.saleId} ended more than a day ago: its Redis keys have expired by design; nothing to compare`,
       violations: 0,

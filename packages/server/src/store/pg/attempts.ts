@@ -1,24 +1,9 @@
 // Checkout attempts: every one, admitted or refused, is written by group commit before its
 // answer leaves. Rows carry their own uuid, so a batch retried after a lost connection is harmless.
-
-import type { Milliseconds } from '@flashsale/protocol';
+// The admitted ones are also where a rebuild finds the codes handed out and not purchased.
 import type pg from 'pg';
-import { isConnectionFailure } from './failures.js';
+import type { AttemptRow, CodeRecord } from '../sale-store.js';
 import { queryIdempotent } from './pool.js';
-
-export type AttemptOutcome = 'ok' | 'sold_out' | 'item_held' | 'user_limit';
-
-export type AttemptRow = {
-  attemptId: string;
-  requestId: string;
-  saleId: number;
-  userId: string;
-  itemId: number;
-  outcome: AttemptOutcome;
-  code: string | null;
-  expiresAtMs: Milliseconds | null;
-  attemptedAtMs: Milliseconds;
-};
 
 // One statement text for every batch size, so Postgres keeps one plan.
 const insertAttempts = `
@@ -28,6 +13,15 @@ const insertAttempts = `
   FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::text[], $5::int4[], $6::text[], $7::text[],
               $8::float8[], $9::float8[]) AS x(a, r, s, u, i, o, c, e, t)
   ON CONFLICT (attempt_id) DO NOTHING`;
+
+// Codes handed out by admitted checkouts and not purchased: each code's latest attempt.
+const selectUnpurchasedCodes = `
+  SELECT DISTINCT ON (a.code) a.code, a.item_id, a.user_id,
+         (extract(epoch FROM a.expires_at) * 1000)::int8::text AS expires_ms
+  FROM checkout_attempts a
+  WHERE a.sale_id = $1 AND a.outcome = 'ok'
+    AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.code = a.code)
+  ORDER BY a.code, a.expires_at DESC`;
 
 export function attemptWriter(pool: pg.Pool) {
   return async (rows: readonly AttemptRow[]): Promise<readonly true[]> => {
@@ -53,15 +47,25 @@ export function attemptWriter(pool: pg.Pool) {
       expires[i] = row.expiresAtMs;
       times[i] = row.attemptedAtMs;
     }
-    await queryIdempotent(
-      pool,
-      {
-        name: 'insert_attempts',
-        text: insertAttempts,
-        values: [ids, requestIds, saleIds, userIds, itemIds, outcomes, codes, expires, times],
-      },
-      isConnectionFailure,
-    );
+    await queryIdempotent(pool, {
+      name: 'insert_attempts',
+      text: insertAttempts,
+      values: [ids, requestIds, saleIds, userIds, itemIds, outcomes, codes, expires, times],
+    });
     return new Array<true>(n).fill(true);
   };
+}
+
+export async function selectCodesOf(pool: pg.Pool, saleId: number): Promise<CodeRecord[]> {
+  const { rows } = await pool.query<{ code: string; item_id: number; user_id: string; expires_ms: string }>({
+    name: 'unpurchased_codes',
+    text: selectUnpurchasedCodes,
+    values: [saleId],
+  });
+  return rows.map((r) => ({
+    code: r.code,
+    itemId: r.item_id,
+    userId: r.user_id,
+    expiresAtMs: Number(r.expires_ms),
+  }));
 }

@@ -1,11 +1,11 @@
-// Applies store/migrations/NNN_name.sql in order, once each, creating the database first when it
+// Applies store/pg/migrations/NNN_name.sql in order, once each, creating the database first when it
 // is missing and the role may. Several instances may start at once: an advisory lock serializes them.
 import { readdir, readFile } from 'node:fs/promises';
 import pg from 'pg';
 import './pool.js'; // the libpq-like default user
-import { UnavailableError } from '../errors.js';
-import type { Logger } from '../observe/log.js';
-import { CONNECT_TIMEOUT_MS } from './timeouts.js';
+import { UnavailableError } from '../../errors.js';
+import type { Logger } from '../../observe/log.js';
+import { CONNECT_TIMEOUT_MS } from '../timeouts.js';
 
 const migrationsDir = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 7_351_001; // advisory lock key owned by migrations

@@ -1,7 +1,9 @@
+// The service's Postgres pool: bounded, with connect and statement timeouts.
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import type { Logger } from '../observe/log.js';
-import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './timeouts.js';
+import type { Logger } from '../../observe/log.js';
+import { isConnectionFailure } from '../failures.js';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from '../timeouts.js';
 
 // Like libpq: with no user in the URL and no PGUSER, connect as the operating-system user.
 if (!pg.defaults.user) pg.defaults.user = userInfo().username;
@@ -30,7 +32,6 @@ export function createPool(options: PoolOptions, log: Logger): pg.Pool {
 export async function queryIdempotent<R extends pg.QueryResultRow>(
   pool: pg.Pool,
   config: pg.QueryConfig,
-  isConnectionFailure: (error: unknown) => boolean,
 ): Promise<pg.QueryResult<R>> {
   try {
     return await pool.query<R>(config);

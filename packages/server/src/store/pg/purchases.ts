@@ -1,33 +1,11 @@
 // Purchases: written by group commit before the 200 leaves. ON CONFLICT makes a retried batch
 // harmless; a row the constraints refuse (an item already sold, a slot already taken) is reported
-// back to its request, which undoes its admission in Redis.
+// back to its request, which undoes its admission in Redis. Read back whole for a rebuild of the
+// sale's Redis state and for the reconciler.
 
-import type { Milliseconds } from '@flashsale/protocol';
 import type pg from 'pg';
-import { isConnectionFailure } from './failures.js';
+import type { PurchaseRecord, PurchaseRow, PurchaseWrite } from '../sale-store.js';
 import { queryIdempotent } from './pool.js';
-
-export type PurchaseRow = {
-  purchaseId: string;
-  saleId: number;
-  itemId: number;
-  userId: string;
-  slot: number;
-  code: string;
-  requestId: string;
-  holdExpiresAtMs: Milliseconds;
-  purchasedAtMs: Milliseconds;
-};
-
-export type PurchaseWrite =
-  | { status: 'stored' }
-  /** The code had already been made durable (a retry, or the reconciler got there first). */
-  | { status: 'exists' }
-  /**
-   * Postgres refused the row: the item is sold to another code, or the buyer has no free slot.
-   * `isSlotTaken`: another purchase of this buyer holds the row's slot (whatever the reason).
-   */
-  | { status: 'refused'; reason: 'item_sold' | 'slot_taken' | 'invalid'; isSlotTaken: boolean };
 
 const insertPurchases = `
   INSERT INTO purchases
@@ -37,6 +15,13 @@ const insertPurchases = `
               $8::float8[], $9::float8[]) AS x(p, s, i, u, sl, c, r, e, t)
   ON CONFLICT DO NOTHING
   RETURNING code`;
+
+const countOfSale = 'SELECT count(*)::int AS n FROM purchases WHERE sale_id = $1';
+
+const selectOfSale = `
+  SELECT code, purchase_id, item_id, user_id, slot, request_id,
+         (extract(epoch FROM hold_expires_at) * 1000)::int8::text AS expires_ms
+  FROM purchases WHERE sale_id = $1`;
 
 const findByCodes = `
   SELECT code, sale_id, item_id FROM purchases WHERE code = ANY($1::text[])`;
@@ -100,11 +85,11 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
     columns.expires[i] = row.holdExpiresAtMs;
     columns.times[i] = row.purchasedAtMs;
   }
-  const inserted = await queryIdempotent<{ code: string }>(
-    pool,
-    { name: 'insert_purchases', text: insertPurchases, values: Object.values(columns) },
-    isConnectionFailure,
-  );
+  const inserted = await queryIdempotent<{ code: string }>(pool, {
+    name: 'insert_purchases',
+    text: insertPurchases,
+    values: Object.values(columns),
+  });
   if (inserted.rowCount === n) return new Array<PurchaseWrite>(n).fill({ status: 'stored' });
 
   const stored = new Set(inserted.rows.map((r) => r.code));
@@ -152,4 +137,34 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
 function isConstraintViolation(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && code.startsWith('23');
+}
+
+export async function countPurchasesOf(pool: pg.Pool, saleId: number): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>({
+    name: 'count_purchases',
+    text: countOfSale,
+    values: [saleId],
+  });
+  return rows[0]!.n;
+}
+
+export async function selectPurchasesOf(pool: pg.Pool, saleId: number): Promise<PurchaseRecord[]> {
+  const { rows } = await pool.query<{
+    code: string;
+    purchase_id: string;
+    item_id: number;
+    user_id: string;
+    slot: number;
+    request_id: string;
+    expires_ms: string;
+  }>({ name: 'purchases_of_sale', text: selectOfSale, values: [saleId] });
+  return rows.map((r) => ({
+    code: r.code,
+    purchaseId: r.purchase_id,
+    requestId: r.request_id,
+    itemId: r.item_id,
+    userId: r.user_id,
+    slot: r.slot,
+    holdExpiresAtMs: Number(r.expires_ms),
+  }));
 }
