@@ -96,7 +96,7 @@ export function summarizeProfile(
   const functions = new Map<string, { selfUs: number; package: string; callers: Map<string, number> }>();
   const packages = new Map<string, number>();
   const special: Record<SpecialFrame, number> = { '(idle)': 0, '(program)': 0, '(garbage collector)': 0 };
-  const isSpecial = (name: string): name is SpecialFrame => name in special;
+  const isSpecial = (name: string): name is SpecialFrame => Object.hasOwn(special, name);
   for (const [id, us] of selfUs) {
     const callFrame = callFrameOf(id);
     if (callFrame === undefined) continue;

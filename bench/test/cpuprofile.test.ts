@@ -28,28 +28,30 @@ describe('a profile summary', () => {
     columnNumber: 0,
     scriptId: '1',
   });
-  // (root) → handle → parse; (root) → (idle); (root) → (garbage collector)
+  // (root) → handle → parse; (root) → (idle); (root) → (garbage collector); (root) → toString (native)
   const profile: Profiler.Profile = {
     nodes: [
-      { id: 1, callFrame: frame('(root)', ''), children: [2, 4, 5] },
+      { id: 1, callFrame: frame('(root)', ''), children: [2, 4, 5, 6] },
       { id: 2, callFrame: frame('handle'), children: [3] },
       { id: 3, callFrame: frame('parse', 'file:///w/node_modules/pg/lib/result.js', 9) },
       { id: 4, callFrame: frame('(idle)', '') },
       { id: 5, callFrame: frame('(garbage collector)', '') },
+      { id: 6, callFrame: frame('toString', '') },
     ],
     startTime: 0,
     endTime: 1000,
-    // Ten samples 100 µs apart: parse 4, handle 2, idle 2, GC 2.
-    samples: [3, 3, 3, 3, 2, 2, 4, 4, 5, 5],
+    // Ten samples 100 µs apart: parse 4, handle 2, idle 2, GC 1, toString 1.
+    samples: [3, 3, 3, 3, 2, 2, 4, 4, 5, 6],
     timeDeltas: [100, 100, 100, 100, 100, 100, 100, 100, 100, 100],
   };
 
   it('charges self time by function and package, with callers, and keeps idle and GC apart', () => {
     const summary = summarizeProfile(profile);
-    expect(summary).toMatchObject({ sampledMs: 1, idlePct: 20, gcPct: 20, programPct: 0 });
+    expect(summary).toMatchObject({ sampledMs: 1, idlePct: 20, gcPct: 10, programPct: 0 });
     expect(summary.byPackage).toEqual([
       { package: 'pg', selfPct: 40 },
       { package: '@flashsale/server', selfPct: 20 },
+      { package: '(native / V8)', selfPct: 10 },
     ]);
     expect(summary.topSelf[0]).toEqual({
       function: 'parse /w/node_modules/pg/lib/result.js:10',
