@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 export type ExitStatus = Readonly<{ code: number | null; signal: NodeJS.Signals | null }>;
 
 /** Anything the bench must stop on its way out. */
-type Stoppable = Readonly<{ stop: (graceMs: number) => Promise<unknown> }>;
+export type Stoppable = Readonly<{ stop: (graceMs: number) => Promise<unknown> }>;
 
 export type Started = Readonly<{
   name: string;
@@ -29,13 +29,15 @@ export type StartOptions = Readonly<{
   env?: Readonly<Record<string, string>>;
   cwd?: string;
   onLine?: (line: string, stream: StreamName) => void;
+  /** False when the caller stops it on the way out itself (through trackForCleanup). */
+  isStoppedOnExit?: boolean;
 }>;
 
 const tailLines = 40;
 const running = new Set<Stoppable>();
 
 /** Stops `stoppable` with every other process on the way out, until the returned function is called. */
-function trackForCleanup(stoppable: Stoppable): () => void {
+export function trackForCleanup(stoppable: Stoppable): () => void {
   running.add(stoppable);
   return () => running.delete(stoppable);
 }
@@ -48,7 +50,7 @@ export function startProcess(
   name: string,
   command: string,
   args: readonly string[],
-  { env, cwd, onLine }: StartOptions = {},
+  { env, cwd, onLine, isStoppedOnExit = true }: StartOptions = {},
 ): Started {
   const child = spawn(command, args, {
     cwd,
@@ -123,7 +125,7 @@ export function startProcess(
       signalProcess(-pid, 'SIGKILL');
     },
   };
-  const untrack = trackForCleanup(started);
+  const untrack = isStoppedOnExit ? trackForCleanup(started) : () => undefined;
   void exited.then(() => {
     isRunning = false;
     untrack();

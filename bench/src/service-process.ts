@@ -1,8 +1,8 @@
 // SEAM: the bench's stand-in for the one service launcher, which @flashsale/cli is to export from
-// its public surface (cli/src/run/service.ts). This file has the signature the bench needs from
-// it; once the cli exports `startServiceProcess`, service.ts imports it from '@flashsale/cli' and
-// this file goes. Until then: `flashsale serve` started with the bench's own process handling,
-// so it stops with everything else on a failure or Ctrl-C.
+// its public surface (cli/src/run/service.ts). Same name and call as that export, and the part
+// of its answer the bench reads; once the cli exports `startServiceProcess`, service.ts imports
+// it from '@flashsale/cli' and this file goes. Until then: `flashsale serve` started with the
+// bench's own process handling. Like the cli's, it leaves stopping on the way out to its caller.
 import { createWriteStream } from 'node:fs';
 import { flashsaleBin } from './flashsale-command.js';
 import { startProcess } from './processes.js';
@@ -16,6 +16,8 @@ export type ServiceLaunch = Readonly<{
   nodeArgs?: readonly string[];
   /** The service's stdout and stderr are appended here. */
   logPath: string;
+  /** Aborting gives up waiting for the service to listen: it is stopped, and the start rejects. */
+  signal?: AbortSignal;
 }>;
 
 export type ServiceProcess = Readonly<{
@@ -26,21 +28,46 @@ export type ServiceProcess = Readonly<{
   stop: (graceMs: number) => Promise<number | null>;
 }>;
 
-/** Starts `flashsale serve` and resolves once it listens (the primary's `listening` log line). */
+/**
+ * Starts `flashsale serve` and resolves once it listens (the primary's `listening` log line).
+ * Rejects, with the service stopped, if it exits first, does not listen within 60 s, or `signal`
+ * aborts.
+ */
 export async function startServiceProcess({
   serveArgs,
   nodeArgs = [],
   logPath,
+  signal,
 }: ServiceLaunch): Promise<ServiceProcess> {
   const log = createWriteStream(logPath, { flags: 'a' });
   const started = startProcess(
     'flashsale serve',
     process.execPath,
     [...nodeArgs, flashsaleBin(), 'serve', ...serveArgs],
-    { onLine: (line) => log.write(`${line}\n`) },
+    { onLine: (line) => log.write(`${line}\n`), isStoppedOnExit: false },
   );
   void started.exited.then(() => log.end());
-  const line = await started.waitForLine((text) => listeningUrlOf(text) !== undefined, startTimeoutMs);
+  // Waits for the listening line, the signal, or the end, whichever comes first; the listener
+  // goes with the wait, so a later abort rejects nothing unobserved.
+  let rejectAborted: (reason: unknown) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    rejectAborted = reject;
+  });
+  const onAbort = () => rejectAborted(signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  let line: string;
+  try {
+    line = await Promise.race([
+      started.waitForLine((text) => listeningUrlOf(text) !== undefined, startTimeoutMs),
+      aborted,
+    ]);
+  } catch (error) {
+    await started.stop(0); // it did not come up: nothing of it is left running
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
   return {
     url: listeningUrlOf(line) ?? '',
     pid: started.pid,

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { readSaleAnswer } from '@flashsale/protocol';
 import { flashsaleBin } from './flashsale-command.js';
 import { readRssBytes } from './proc-stats.js';
+import { trackForCleanup } from './processes.js';
 import { repoRelative } from './repo-paths.js';
 import { serveFlags } from './serve-flags.js';
-import { type ServiceProcess, startServiceProcess } from './service-process.js';
+import { startServiceProcess } from './service-process.js';
 import type { BenchContext } from './session.js';
 
 /** How long `stop` gives the service to shut down gracefully before SIGKILL. */
@@ -30,7 +31,7 @@ let launches = 0;
 async function startService(
   ctx: BenchContext,
   { workers, nodeArgs = [] }: { workers: number; nodeArgs?: readonly string[] },
-): Promise<{ service: Service; process: ServiceProcess }> {
+): Promise<{ service: Service; stop: () => Promise<void> }> {
   const { world } = ctx;
   const serveArgs = serveFlags({
     port: 0,
@@ -47,11 +48,16 @@ async function startService(
     serveArgs,
     nodeArgs,
     logPath: join(ctx.workDir, `service-${launches}.log`),
+    signal: ctx.signal,
   });
+  const untrack = trackForCleanup(started); // a failure or Ctrl-C stops it with everything else
   const commandLine = ['node', ...nodeArgs, flashsaleBin(), 'serve', ...serveArgs].join(' ');
   return {
     service: { url: started.url, pid: started.pid, workers, commandLine: repoRelative(commandLine) },
-    process: started,
+    stop: async () => {
+      await started.stop(stopGraceMs);
+      untrack();
+    },
   };
 }
 
@@ -70,17 +76,17 @@ async function openSale(url: string): Promise<number> {
  * process is the one that built 1,000,000 items. Gives that process's RSS right after.
  */
 export async function openBenchSale(ctx: BenchContext): Promise<BenchSale> {
-  const { process: started } = await startService(ctx, { workers: 1 });
+  const { service, stop } = await startService(ctx, { workers: 1 });
   try {
     const startedMs = Date.now();
-    const saleId = await openSale(started.url);
+    const saleId = await openSale(service.url);
     return {
       saleId,
       openS: Math.round((Date.now() - startedMs) / 100) / 10,
-      openerRssBytes: readRssBytes(started.pid) ?? null,
+      openerRssBytes: readRssBytes(service.pid) ?? null,
     };
   } finally {
-    await started.stop(stopGraceMs);
+    await stop();
   }
 }
 
@@ -90,11 +96,11 @@ export async function withService<T>(
   options: { workers: number; nodeArgs?: readonly string[] },
   use: (service: Service) => Promise<T>,
 ): Promise<T> {
-  const { service, process: started } = await startService(ctx, options);
+  const { service, stop } = await startService(ctx, options);
   try {
     await openSale(service.url); // open already: answers at once
     return await use(service);
   } finally {
-    await started.stop(stopGraceMs);
+    await stop();
   }
 }

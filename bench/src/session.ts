@@ -23,6 +23,8 @@ export type BenchContext<Settings extends SessionSettings = SessionSettings> = {
   /** Scratch folder of the session (simulator reports, service logs), removed at its end. */
   readonly workDir: string;
   readonly step: (text: string) => void;
+  /** Aborted when the session is stopping (failure or Ctrl-C): a start under way gives up. */
+  readonly signal: AbortSignal;
   /** Set once the bench's sale is open. */
   sale: BenchSale | null;
   /** Simulator seeds: every run meets new buyers (user ids carry the seed). */
@@ -60,7 +62,7 @@ async function checkServices(): Promise<void> {
 }
 
 function createContext<Settings extends SessionSettings>(
-  base: Pick<BenchContext<Settings>, 'mode' | 'settings' | 'saleSize' | 'world' | 'workDir'>,
+  base: Pick<BenchContext<Settings>, 'mode' | 'settings' | 'saleSize' | 'world' | 'workDir' | 'signal'>,
 ): BenchContext<Settings> {
   let seed = 1000;
   let offset = 0;
@@ -88,10 +90,12 @@ export async function withBenchSession<Settings extends SessionSettings, T>(
     `database ${world.databaseName}, Redis prefix ${world.redisKeyPrefix}, sale period ${formatDurationMs(world.saleDurationMs)}`,
   );
 
+  const stopping = new AbortController();
   let cleaning: Promise<void> | undefined;
   const cleanUp = () => {
     cleaning ??= (async () => {
       step('stopping everything, dropping the database and the Redis keys');
+      stopping.abort(new Error('the bench session is stopping'));
       await stopAllProcesses();
       await dropWorld(world).catch((error: unknown) =>
         console.error(`could not drop ${world.databaseName}: ${(error as Error).message}`),
@@ -107,7 +111,7 @@ export async function withBenchSession<Settings extends SessionSettings, T>(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await body(createContext({ mode, settings, saleSize, world, workDir }));
+    return await body(createContext({ mode, settings, saleSize, world, workDir, signal: stopping.signal }));
   } finally {
     await cleanUp();
     process.off('SIGINT', onSignal);
