@@ -5,6 +5,7 @@ RUN npm i -g pnpm@10
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json tsconfig.base.json tsconfig.json ./
 COPY scripts ./scripts
 COPY packages ./packages
+COPY bench ./bench
 RUN pnpm install --frozen-lockfile && pnpm build && pnpm prune --prod --config.ignore-scripts=true
 
 FROM node:24-bookworm-slim

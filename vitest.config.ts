@@ -17,7 +17,7 @@ export default defineConfig({
     include: [
       'packages/*/test/**/*.test.ts',
       'packages/*/test/**/*.test.tsx',
-      'bench/**/*.test.{ts,mjs}',
+      'bench/test/**/*.test.ts',
       'scripts/**/*.test.mjs',
     ],
     globalSetup: ['packages/server/test/support/global-setup.ts'],

@@ -1,0 +1,254 @@
+// The result of benchmark 1 for one service setup: the figures of its best round beside the best
+// round of its baseline, every round with its paired baseline, the service's own health over the
+// window (from /metrics), and flags for any attempt not durable before its answer.
+import { type CpuCores, cpuSplit, formatCpuSplit } from './cpu-split.js';
+import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
+import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
+import type { BenchResult } from './results.js';
+import type { BareRound, Rounds, ServiceRound } from './server-checkout.js';
+import type { SocketErrors, WrkRun } from './wrk.js';
+
+type BaselineFigures = Readonly<{
+  name: string;
+  rps: number | null;
+  p50_ms: number;
+  p99_ms: number;
+  requests: number;
+  rounds_rps: readonly (number | null)[];
+  cpu_cores: Readonly<{ server: number | null; wrk: number | null }>;
+  command_lines: Readonly<{ load: string; server: string }>;
+}>;
+
+type RuntimeFigures = Readonly<{
+  event_loop_lag_ms: Readonly<{ p50: number | null; p99: number | null; max: number | null }>;
+  gc_ms_per_s: number | null;
+  major_gcs: number;
+  major_gc_ms_mean: number | null;
+}>;
+
+type RoundFigures = Readonly<{
+  rps: number | null;
+  p50_ms: number;
+  p99_ms: number;
+  requests_answered: number;
+  attempt_rows_written: number;
+  paired_baseline: string;
+  paired_baseline_rps: number | null;
+  paired_ratio: number | null;
+  cpu_cores: CpuCores;
+}>;
+
+export type CheckoutResult = BenchResult<
+  Readonly<{
+    rps: number | null;
+    p50_ms: number;
+    p99_ms: number;
+    max_ms: number;
+    requests_answered: number;
+    attempt_rows_written: number;
+    is_every_attempt_durable: boolean;
+    non_2xx: number;
+    socket_errors: SocketErrors;
+    /** Checkout answers by outcome (ok, item_held, …) during the window. */
+    outcomes: Readonly<Record<string, number>>;
+    server_side_p99_ms: number | null;
+    server_runtime: RuntimeFigures;
+    cpu_cores: CpuCores;
+    workers: number;
+    rounds: readonly RoundFigures[];
+  }>,
+  BaselineFigures,
+  Readonly<{ load: string; service: string; baseline: string }>
+> &
+  Readonly<{ other_baselines: readonly (BaselineFigures & Readonly<{ ratio: number | null }>)[] }>;
+
+/**
+ * The server process's own health over the window, from prom-client's default metrics: event-loop
+ * lag (prom-client resets it at each scrape, so the second scrape covers the window; with workers
+ * the primary aggregates them) and garbage-collection time.
+ */
+function runtimeFigures(measured: ServiceRound): RuntimeFigures {
+  const { metricsBefore: before, metricsAfter: after } = measured;
+  const gc = (wanted: Readonly<Record<string, string>>) =>
+    histogramDelta(
+      histogramOf(after, 'flashsale_nodejs_gc_duration_seconds', wanted),
+      histogramOf(before, 'flashsale_nodejs_gc_duration_seconds', wanted),
+    );
+  const all = gc({});
+  const major = gc({ kind: 'major' });
+  const lagMs = (stat: string) =>
+    round(sumOf(after, `flashsale_nodejs_eventloop_lag_${stat}_seconds`) * 1000);
+  return {
+    event_loop_lag_ms: { p50: lagMs('p50'), p99: lagMs('p99'), max: lagMs('max') },
+    gc_ms_per_s: round((all.sum * 1000) / measured.wrk.durationS, 1),
+    major_gcs: major.count,
+    major_gc_ms_mean: major.count === 0 ? null : round((major.sum / major.count) * 1000),
+  };
+}
+
+function formatRuntime({
+  event_loop_lag_ms: lag,
+  gc_ms_per_s: gcMsPerS,
+  major_gcs: majorGcs,
+}: RuntimeFigures): string {
+  return `${formatMs(lag.p99)}; ${gcMsPerS} ms/s (${majorGcs} major)`;
+}
+
+/** Checkout answers by outcome (ok, item_held, …) during the window, from the request counter. */
+function outcomesOf(measured: ServiceRound): Record<string, number> {
+  const count = (samples: readonly Sample[]) => {
+    const byOutcome: Record<string, number> = {};
+    for (const s of samples) {
+      const outcome = s.labels.outcome;
+      if (
+        s.name === 'flashsale_http_requests_total' &&
+        s.labels.route === 'checkout' &&
+        outcome !== undefined
+      )
+        byOutcome[outcome] = (byOutcome[outcome] ?? 0) + s.value;
+    }
+    return byOutcome;
+  };
+  const before = count(measured.metricsBefore);
+  const after = count(measured.metricsAfter);
+  return Object.fromEntries(
+    Object.entries(after).map(([outcome, n]) => [outcome, n - (before[outcome] ?? 0)]),
+  );
+}
+
+const socketErrorCount = (wrk: WrkRun) => Object.values(wrk.socketErrors).reduce((a, b) => a + b, 0);
+
+function durabilityFlags(measured: ServiceRound): string[] {
+  const flags: string[] = [];
+  const outcomes = outcomesOf(measured);
+  const serverErrors = (outcomes.unavailable ?? 0) + (outcomes.internal ?? 0);
+  if (measured.rowsWritten < measured.wrk.requests)
+    flags.push(
+      `only ${measured.rowsWritten} checkout_attempts rows for ${measured.wrk.requests} answered requests (${serverErrors} answered 5xx, which are not persisted)`,
+    );
+  const socketErrors = socketErrorCount(measured.wrk);
+  if (socketErrors > 0)
+    flags.push(`wrk saw ${socketErrors} socket errors: ${JSON.stringify(measured.wrk.socketErrors)}`);
+  return flags;
+}
+
+function baselineFigures(b: Rounds<BareRound>): BaselineFigures {
+  const { wrk, usage } = b.best;
+  return {
+    name: b.best.name,
+    rps: round(wrk.rps, 0),
+    p50_ms: wrk.latencyMs.p50,
+    p99_ms: wrk.latencyMs.p99,
+    requests: wrk.requests,
+    rounds_rps: b.rounds.map((r) => round(r.wrk.rps, 0)),
+    cpu_cores: {
+      server: round(usage.cpuByGroup.server / usage.elapsedS),
+      wrk: round(usage.cpuByGroup.load_generator / usage.elapsedS),
+    },
+    command_lines: { load: wrk.commandLine, server: b.best.commandLine },
+  };
+}
+
+/**
+ * Figures of the best round of each side (the most req/s: the round least disturbed by other
+ * work on this shared box); every round is listed beside them, with its ratio to the `paired`
+ * baseline measured just before it.
+ */
+export function checkoutResult(
+  id: string,
+  title: string,
+  service: Rounds<ServiceRound>,
+  {
+    baseline,
+    paired,
+    others: otherBaselines,
+  }: { baseline: Rounds<BareRound>; paired: Rounds<BareRound>; others: readonly Rounds<BareRound>[] },
+): CheckoutResult {
+  const measured = service.best;
+  const { wrk } = measured;
+  const ratio = wrk.rps / baseline.best.wrk.rps;
+  const serverSeconds = histogramDelta(
+    histogramOf(measured.metricsAfter, 'flashsale_http_request_duration_seconds', { route: 'checkout' }),
+    histogramOf(measured.metricsBefore, 'flashsale_http_request_duration_seconds', { route: 'checkout' }),
+  );
+  const flags = service.rounds.flatMap((r, i) => durabilityFlags(r).map((flag) => `round ${i + 1}: ${flag}`));
+  const others = otherBaselines.map((b) => ({
+    ...baselineFigures(b),
+    ratio: round(wrk.rps / b.best.wrk.rps),
+  }));
+  const isDurable = service.rounds.every((r) => r.rowsWritten >= r.wrk.requests);
+  const runtime = runtimeFigures(measured);
+  return {
+    id,
+    title,
+    figures: {
+      rps: round(wrk.rps, 0),
+      p50_ms: wrk.latencyMs.p50,
+      p99_ms: wrk.latencyMs.p99,
+      max_ms: wrk.latencyMs.max,
+      requests_answered: wrk.requests,
+      attempt_rows_written: measured.rowsWritten,
+      is_every_attempt_durable: isDurable,
+      non_2xx: wrk.non2xx,
+      socket_errors: wrk.socketErrors,
+      outcomes: outcomesOf(measured),
+      server_side_p99_ms: round(histogramQuantile(0.99, serverSeconds) * 1000),
+      server_runtime: runtime,
+      cpu_cores: cpuSplit(measured.usage),
+      workers: measured.workers,
+      rounds: service.rounds.map((r, i) => {
+        const pairedRound = paired.rounds[i] ?? paired.best;
+        return {
+          rps: round(r.wrk.rps, 0),
+          p50_ms: r.wrk.latencyMs.p50,
+          p99_ms: r.wrk.latencyMs.p99,
+          requests_answered: r.wrk.requests,
+          attempt_rows_written: r.rowsWritten,
+          paired_baseline: paired.best.name,
+          paired_baseline_rps: round(pairedRound.wrk.rps, 0),
+          paired_ratio: round(r.wrk.rps / pairedRound.wrk.rps),
+          cpu_cores: cpuSplit(r.usage),
+        };
+      }),
+    },
+    baseline: baselineFigures(baseline),
+    other_baselines: others,
+    ratio: round(ratio),
+    ratio_of: 'flashsale req/s / bare node:http (1 process) req/s, best round of each, same wrk command',
+    command_lines: {
+      load: wrk.commandLine,
+      service: measured.commandLine,
+      baseline: baseline.best.commandLine,
+    },
+    notes: [
+      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; new buyers and items every run (bench/checkout.lua). Rows: count(*) of checkout_attempts just before and after the measured run.`,
+    ],
+    flags,
+    rows: [
+      ['req/s (best round)', formatRate(wrk.rps), formatRate(baseline.best.wrk.rps), formatRatio(ratio)],
+      ...others.map(
+        (b) =>
+          [
+            'req/s vs bare x2 (cluster)',
+            formatRate(wrk.rps),
+            formatRate(b.rps),
+            formatRatio(b.ratio),
+          ] as const,
+      ),
+      [
+        'p50 / p99 (wrk)',
+        `${formatMs(wrk.latencyMs.p50)} / ${formatMs(wrk.latencyMs.p99)}`,
+        `${formatMs(baseline.best.wrk.latencyMs.p50)} / ${formatMs(baseline.best.wrk.latencyMs.p99)}`,
+        '',
+      ],
+      ['CPU, cores (of 2)', formatCpuSplit(cpuSplit(measured.usage)), '', ''],
+      ['server event-loop lag p99; GC', formatRuntime(runtime), '', ''],
+      [
+        'attempt rows / answered',
+        `${formatCount(measured.rowsWritten)} / ${formatCount(wrk.requests)}${isDurable ? '' : ' (!)'}`,
+        '',
+        '',
+      ],
+    ],
+  };
+}

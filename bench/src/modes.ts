@@ -1,0 +1,54 @@
+// Seconds and counts of each mode of `pnpm bench`: quick stays under 2 minutes, full under 10.
+// They go into the results as written (camelCase keys), beside the sale's size.
+import type { BenchContext } from './session.js';
+
+export type BenchMode = 'full' | 'quick';
+
+export type BenchSettings = Readonly<{
+  rounds: number;
+  warmUpS: number;
+  measureS: number;
+  connections: number;
+  manyConnections: number;
+  stepS: number;
+  searchRuns: number;
+  lateSearchRuns: number;
+  simulatorStartRps: number;
+  memoryRps: number;
+  memoryS: number;
+}>;
+
+/** The context every benchmark of `pnpm bench` runs in. */
+export type RunContext = BenchContext<BenchSettings>;
+
+export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
+  full: {
+    rounds: 2,
+    warmUpS: 3,
+    measureS: 10,
+    connections: 50,
+    manyConnections: 200,
+    stepS: 8,
+    searchRuns: 6,
+    lateSearchRuns: 3,
+    simulatorStartRps: 4000,
+    memoryRps: 4000,
+    memoryS: 15,
+  },
+  quick: {
+    rounds: 1,
+    warmUpS: 1,
+    measureS: 3,
+    connections: 50,
+    manyConnections: 200,
+    stepS: 4,
+    searchRuns: 2,
+    lateSearchRuns: 0,
+    simulatorStartRps: 4000,
+    memoryRps: 3000,
+    memoryS: 3,
+  },
+};
+
+/** Items in the bench's sale: every wrk run meets new buyers and items (see checkout.lua). */
+export const benchSaleSize = 1_000_000;

@@ -1,0 +1,67 @@
+// The README's Performance section, rendered from a full bench run's results and written between
+// the <!-- bench:start --> and <!-- bench:end --> markers, so the figures there always come from
+// a run.
+import type { ResultEnvelope, ResultsDocument } from './results.js';
+
+const startMarker = '<!-- bench:start -->';
+const endMarker = '<!-- bench:end -->';
+
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+export function renderPerformanceSection(document: ResultsDocument<ResultEnvelope>): string {
+  const { machine } = document;
+  const lines = [
+    '## Performance',
+    '',
+    `Figures of one full run of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
+    `${machine.cores} × ${machine.cpu_model}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis},`,
+    `commit ${machine.git_commit}${machine.git_dirty ? ' (with uncommitted changes)' : ''}, load average ${machine.load_average_at_start.join(' / ')} at the start,`,
+    `${document.duration_s} s in all. Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
+    'Every baseline ran in the same invocation on the same box with the same load generator; other',
+    "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
+    '',
+    '| benchmark | figure | measured | baseline | ratio |',
+    '|---|---|---|---|---|',
+  ];
+  for (const result of document.benchmarks) {
+    result.rows.forEach(([figure, measured, baseline, ratio], i) => {
+      lines.push(
+        `| ${i === 0 ? cell(result.title) : ''} | ${cell(figure)} | ${cell(measured)} | ${cell(baseline)} | ${cell(ratio)} |`,
+      );
+    });
+  }
+  const flags = document.benchmarks.flatMap((result) =>
+    result.flags.map((flag) => `- ${result.title}: ${flag}`),
+  );
+  if (flags.length > 0) lines.push('', 'Flagged by the run:', '', ...flags);
+  lines.push('', 'How each figure is measured:', '');
+  for (const result of document.benchmarks) {
+    const notes = [`Ratio = ${result.ratio_of}.`, ...result.notes].join(' ');
+    lines.push(`- **${result.title}**: ${notes}`);
+  }
+  lines.push(
+    '',
+    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench:profile`',
+    'profiles the server under the checkout load (`node --cpu-prof`).',
+  );
+  return lines.join('\n');
+}
+
+/** The section between the markers of `readme`, or null when the markers are missing. */
+export function sectionBetweenMarkers(readme: string): string | null {
+  const start = readme.indexOf(startMarker);
+  const end = readme.indexOf(endMarker);
+  if (start === -1 || end === -1 || end < start) return null;
+  return readme
+    .slice(start + startMarker.length, end)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
+}
+
+export function replaceBetweenMarkers(readme: string, section: string): string {
+  const start = readme.indexOf(startMarker);
+  const end = readme.indexOf(endMarker);
+  if (start === -1 || end === -1 || end < start)
+    throw new Error(`README.md has no ${startMarker} … ${endMarker} section to write into`);
+  return `${readme.slice(0, start + startMarker.length)}\n${section}\n${readme.slice(end)}`;
+}

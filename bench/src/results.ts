@@ -1,0 +1,91 @@
+// The document `pnpm bench` writes (bench/results.json, format flashsale-bench@1): the machine,
+// the settings and one result per benchmark. Every result has the same envelope (a title, table
+// rows, flags, notes, the ratio and what it is of); its figures and baseline are typed by the
+// benchmark that measures them. The README's Performance section is rendered from it.
+
+import type { CheckoutResult } from './checkout-result.js';
+import type { FullFlowResult } from './full-flow.js';
+import type { GroupCommitResult } from './group-commit.js';
+import type { MachineFacts } from './machine.js';
+import type { MemoryResult } from './memory.js';
+import type { BenchMode, BenchSettings } from './modes.js';
+import type { SimulatorResult } from './simulator.js';
+
+export const resultsFormat = 'flashsale-bench@1';
+
+/** A line of the table: [figure, flashsale, baseline, ratio]. */
+export type TableRow = readonly [figure: string, measured: string, baseline: string, ratio: string];
+
+export type ResultEnvelope = Readonly<{
+  id: string;
+  title: string;
+  ratio: number | null;
+  ratio_of: string;
+  notes: readonly string[];
+  flags: readonly string[];
+  rows: readonly TableRow[];
+}>;
+
+export type BenchResult<Figures, Baseline, CommandLines> = ResultEnvelope &
+  Readonly<{ figures: Figures; baseline: Baseline; command_lines: CommandLines }>;
+
+export type AnyBenchResult =
+  | CheckoutResult
+  | GroupCommitResult
+  | FullFlowResult
+  | SimulatorResult
+  | MemoryResult;
+
+export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Readonly<{
+  format: typeof resultsFormat;
+  mode: BenchMode;
+  command: string;
+  started_at: string;
+  finished_at: string;
+  duration_s: number;
+  machine: MachineFacts;
+  settings: BenchSettings & Readonly<{ sale_size: number }>;
+  benchmarks: readonly (Result & Readonly<{ machine: MachineFacts }>)[];
+}>;
+
+/** A results file read back: the document, or the line that says why it is not one. */
+export type ReadResults =
+  | { ok: true; document: ResultsDocument<ResultEnvelope> }
+  | { ok: false; message: string };
+
+/** Reads a results file (for the README): its envelope checked, its figures taken as written. */
+export function readResultsDocument(text: string, where: string): ReadResults {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, message: `${where} is not JSON (${String(error)})` };
+  }
+  const results = document as Partial<Record<keyof ResultsDocument, unknown>> | null;
+  if (typeof results !== 'object' || results === null || results.format !== resultsFormat)
+    return { ok: false, message: `${where} is not a bench results file (no "format": "${resultsFormat}")` };
+  if (typeof results.machine !== 'object' || results.machine === null)
+    return { ok: false, message: `${where} lacks "machine"` };
+  const { benchmarks } = results;
+  if (!Array.isArray(benchmarks) || !benchmarks.every(isEnvelope))
+    return {
+      ok: false,
+      message: `${where}: "benchmarks" must be a list of results, each with a title, rows, flags and notes`,
+    };
+  return { ok: true, document: document as ResultsDocument<ResultEnvelope> };
+}
+
+function isEnvelope(value: unknown): value is ResultEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const result = value as Record<string, unknown>;
+  const isTexts = (list: unknown): list is string[] =>
+    Array.isArray(list) && list.every((item) => typeof item === 'string');
+  return (
+    typeof result.title === 'string' &&
+    typeof result.ratio_of === 'string' &&
+    isTexts(result.flags) &&
+    isTexts(result.notes) &&
+    Array.isArray(result.rows) &&
+    result.rows.every((row) => isTexts(row) && row.length === 4)
+  );
+}

@@ -1,0 +1,89 @@
+// `pnpm bench [--quick] [--only a,b] [--out FILE]`: runs every benchmark with its baseline in
+// this one invocation, prints a table and writes the results as JSON (bench/results.json, or
+// .out/bench/results-quick.json with --quick). It makes its own Postgres database and Redis key
+// prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { benchFullFlow } from './full-flow.js';
+import { groupCommitResult } from './group-commit.js';
+import { machineFacts } from './machine.js';
+import { benchMemory } from './memory.js';
+import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
+import { repoRoot } from './repo-paths.js';
+import { type AnyBenchResult, type ResultsDocument, resultsFormat } from './results.js';
+import { parseRunFlags, type RunFlags } from './run-flags.js';
+import { benchServerCheckout } from './server-checkout.js';
+import { openBenchSale } from './service.js';
+import { step, withBenchSession } from './session.js';
+import { benchSimulator } from './simulator.js';
+import { renderFlags, renderTable } from './table.js';
+import { ensureWrk } from './wrk.js';
+
+/** A full run sets the figures behind the README; a quick one goes to .out/ (ignored by git and Biome). */
+function defaultOutPath(flags: RunFlags): string {
+  return flags.mode === 'full'
+    ? join(repoRoot, 'bench', 'results.json')
+    : join(repoRoot, '.out', 'bench', 'results-quick.json');
+}
+
+async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBenchResult[]> {
+  const results: AnyBenchResult[] = [];
+  ctx.step(`opening the sale: ${ctx.saleSize.toLocaleString('en-US')} items`);
+  ctx.sale = await openBenchSale(ctx);
+  ctx.step(`sale ${ctx.sale.saleId} open in ${ctx.sale.openS} s`);
+  const checkout = only.includes('checkout') ? await benchServerCheckout(ctx) : undefined;
+  if (checkout !== undefined) results.push(...checkout.results, groupCommitResult(checkout.measurements));
+  if (only.includes('full-flow')) {
+    const checkoutRpsHint = checkout?.results[0]?.figures.rps ?? 4000;
+    results.push(await benchFullFlow(ctx, { checkoutRpsHint }));
+  }
+  if (only.includes('simulator')) results.push(await benchSimulator(ctx));
+  // parseRunFlags refuses memory without checkout: server memory is sampled under its load.
+  if (only.includes('memory') && checkout !== undefined)
+    results.push(await benchMemory(ctx, checkout.measurements));
+  return results;
+}
+
+async function main(): Promise<void> {
+  const parsed = parseRunFlags(process.argv.slice(2));
+  if (!parsed.ok) {
+    console.error(parsed.message);
+    process.exitCode = 2;
+    return;
+  }
+  const { flags } = parsed;
+  const { mode } = flags;
+  const startedMs = Date.now();
+  const command = `pnpm bench${mode === 'quick' ? ' --quick' : ''}`;
+  step(`${command}: ${flags.only.join(', ')}`);
+  const wrkVersion = ensureWrk();
+  const machine = machineFacts({ wrkVersion });
+  const settings = settingsByMode[mode];
+  const results = await withBenchSession({ mode, settings, saleSize: benchSaleSize }, (ctx) =>
+    runBenchmarks(ctx, flags),
+  );
+  const finishedMs = Date.now();
+  const document: ResultsDocument = {
+    format: resultsFormat,
+    mode,
+    command: `${command}${flags.onlyText === undefined ? '' : ` --only ${flags.onlyText}`}`,
+    started_at: new Date(startedMs).toISOString(),
+    finished_at: new Date(finishedMs).toISOString(),
+    duration_s: Math.round((finishedMs - startedMs) / 1000),
+    machine,
+    settings: { ...settings, sale_size: benchSaleSize },
+    benchmarks: results.map((result) => ({ ...result, machine })),
+  };
+  const outPath = flags.outPath ?? defaultOutPath(flags);
+  mkdirSync(dirname(outPath), { recursive: true });
+  writeFileSync(outPath, `${JSON.stringify(document, null, 2)}\n`);
+  console.log(renderTable(results));
+  const flagLines = renderFlags(results);
+  if (flagLines !== '') console.log(flagLines);
+  step(`wrote ${relative(process.cwd(), outPath)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

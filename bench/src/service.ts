@@ -1,0 +1,106 @@
+// The flashsale service under test, on the bench's world: `flashsale serve` with flags named by
+// the server's own settings table, the bench's sale opened once, and a service per measurement.
+import { join } from 'node:path';
+import { readSaleAnswer } from '@flashsale/protocol';
+import { flashsaleBin } from './flashsale-command.js';
+import { readRssBytes } from './proc-stats.js';
+import { trackForCleanup } from './processes.js';
+import { repoRelative } from './repo-paths.js';
+import { serveFlags } from './serve-flags.js';
+import { startServiceProcess } from './service-process.js';
+import type { BenchContext } from './session.js';
+
+/** How long `stop` gives the service to shut down gracefully before SIGKILL. */
+const stopGraceMs = 15_000;
+/** GET /sale opens the sale on first call: 1,000,000 items take ~15 s on this box. */
+const openSaleTimeoutMs = 120_000;
+
+export type Service = Readonly<{
+  url: string;
+  /** The primary's pid. */
+  pid: number;
+  workers: number;
+  /** How to start it again, from the repository's root. */
+  commandLine: string;
+}>;
+
+export type BenchSale = Readonly<{ saleId: number; openS: number; openerRssBytes: number | null }>;
+
+let launches = 0;
+
+async function startService(
+  ctx: BenchContext,
+  { workers, nodeArgs = [] }: { workers: number; nodeArgs?: readonly string[] },
+): Promise<{ service: Service; stop: () => Promise<void> }> {
+  const { world } = ctx;
+  const serveArgs = serveFlags({
+    port: 0,
+    databaseUrl: world.databaseUrl,
+    redisUrl: world.redisUrl,
+    redisKeyPrefix: world.redisKeyPrefix,
+    saleSize: ctx.saleSize,
+    saleDurationMs: world.saleDurationMs,
+    workers,
+    logLevel: 'info',
+  });
+  launches += 1;
+  const started = await startServiceProcess({
+    serveArgs,
+    nodeArgs,
+    logPath: join(ctx.workDir, `service-${launches}.log`),
+    signal: ctx.signal,
+  });
+  const untrack = trackForCleanup(started); // a failure or Ctrl-C stops it with everything else
+  const commandLine = ['node', ...nodeArgs, flashsaleBin(), 'serve', ...serveArgs].join(' ');
+  return {
+    service: { url: started.url, pid: started.pid, workers, commandLine: repoRelative(commandLine) },
+    stop: async () => {
+      await started.stop(stopGraceMs);
+      untrack();
+    },
+  };
+}
+
+/** GET /sale: opens the sale on first call, so wait for it. */
+async function openSale(url: string): Promise<number> {
+  const response = await fetch(`${url}/sale`, { signal: AbortSignal.timeout(openSaleTimeoutMs) });
+  const body = await response.text();
+  const sale = readSaleAnswer(body);
+  if (response.status !== 200 || sale === null || sale.saleId === null)
+    throw new Error(`GET /sale answered ${response.status}: ${body}`);
+  return sale.saleId;
+}
+
+/**
+ * Opens the bench's sale once, in a service process of its own that then stops, so no measured
+ * process is the one that built 1,000,000 items. Gives that process's RSS right after.
+ */
+export async function openBenchSale(ctx: BenchContext): Promise<BenchSale> {
+  const { service, stop } = await startService(ctx, { workers: 1 });
+  try {
+    const startedMs = Date.now();
+    const saleId = await openSale(service.url);
+    return {
+      saleId,
+      openS: Math.round((Date.now() - startedMs) / 100) / 10,
+      openerRssBytes: readRssBytes(service.pid) ?? null,
+    };
+  } finally {
+    await stop();
+  }
+}
+
+/** Starts the service on the bench's world, runs `use(service)`, stops it whatever happened. */
+export async function withService<T>(
+  ctx: BenchContext,
+  options: { workers: number; nodeArgs?: readonly string[] },
+  use: (service: Service) => Promise<T>,
+): Promise<T> {
+  const { service, stop } = await startService(ctx, options);
+  try {
+    await openSale(service.url); // open already: answers at once
+    return await use(service);
+  } finally {
+    await stop();
+  }
+}

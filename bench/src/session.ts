@@ -1,0 +1,120 @@
+// One bench session: checks Postgres and Redis are up, makes the world (database, Redis prefix,
+// scratch folder), gives the benchmarks their context, and on the way out (success, failure,
+// Ctrl-C) stops every process it started and removes the world.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatDurationMs } from '@flashsale/protocol';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { BenchMode } from './modes.js';
+import { stopAllProcesses } from './processes.js';
+import type { BenchSale } from './service.js';
+import { adminDatabaseUrl, createWorld, dropWorld, redisUrl, type World } from './world.js';
+
+/** What a benchmark's settings say; each mode has its own (see run.ts). */
+export type SessionSettings = Readonly<{ measureS: number; warmUpS: number; connections: number }>;
+
+export type BenchContext<Settings extends SessionSettings = SessionSettings> = {
+  readonly mode: BenchMode | 'profile';
+  readonly settings: Settings;
+  readonly saleSize: number;
+  readonly world: World;
+  /** Scratch folder of the session (simulator reports, service logs), removed at its end. */
+  readonly workDir: string;
+  readonly step: (text: string) => void;
+  /** Aborted when the session is stopping (failure or Ctrl-C): a start under way gives up. */
+  readonly signal: AbortSignal;
+  /** Set once the bench's sale is open. */
+  sale: BenchSale | null;
+  /** Simulator seeds: every run meets new buyers (user ids carry the seed). */
+  readonly nextSeed: () => number;
+  /** wrk request numbers (bench/checkout.lua): each run against the service starts past the last. */
+  readonly takeOffset: () => number;
+  readonly advanceOffset: (next: number) => void;
+};
+
+const startedMs = Date.now();
+
+/** One progress line, with the seconds since the session started. */
+export const step = (text: string): void =>
+  console.log(`[${((Date.now() - startedMs) / 1000).toFixed(0).padStart(4)} s] ${text}`);
+
+async function checkServices(): Promise<void> {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl });
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
+  try {
+    await client.connect();
+    await redis.connect();
+    await redis.ping();
+  } catch (error) {
+    throw new Error(
+      `Postgres (127.0.0.1:5432, user postgres) and Redis (127.0.0.1:6379) must be running (${(error as Error).message}); try bash scripts/ensure-services.sh`,
+    );
+  } finally {
+    await client.end().catch(() => undefined); // never connected: nothing to end
+    redis.disconnect();
+  }
+}
+
+function createContext<Settings extends SessionSettings>(
+  base: Pick<BenchContext<Settings>, 'mode' | 'settings' | 'saleSize' | 'world' | 'workDir' | 'signal'>,
+): BenchContext<Settings> {
+  let seed = 1000;
+  let offset = 0;
+  return {
+    ...base,
+    step,
+    sale: null,
+    nextSeed: () => seed++,
+    takeOffset: () => offset,
+    advanceOffset: (next) => {
+      offset = next + 1000;
+      if (offset > base.saleSize * 0.9) offset = 0; // wrap before every item of the sale is held
+    },
+  };
+}
+
+export async function withBenchSession<Settings extends SessionSettings, T>(
+  { mode, settings, saleSize }: Pick<BenchContext<Settings>, 'mode' | 'settings' | 'saleSize'>,
+  body: (ctx: BenchContext<Settings>) => Promise<T>,
+): Promise<T> {
+  await checkServices();
+  const world = createWorld();
+  const workDir = mkdtempSync(join(tmpdir(), 'flashsale-bench-'));
+  step(
+    `database ${world.databaseName}, Redis prefix ${world.redisKeyPrefix}, sale period ${formatDurationMs(world.saleDurationMs)}`,
+  );
+
+  const stopping = new AbortController();
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () => {
+    cleaning ??= (async () => {
+      step('stopping everything, dropping the database and the Redis keys');
+      stopping.abort(new Error('the bench session is stopping'));
+      await stopAllProcesses();
+      await dropWorld(world).catch((error: unknown) =>
+        console.error(`could not drop ${world.databaseName}: ${(error as Error).message}`),
+      );
+      rmSync(workDir, { recursive: true, force: true });
+    })();
+    return cleaning;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    step(`${signal}: stopping`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await body(createContext({ mode, settings, saleSize, world, workDir, signal: stopping.signal }));
+  } finally {
+    await cleanUp();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,147 @@
+// Runs `flashsale simulate` as its own process at one fixed rate and reads its JSON report,
+// sampling the simulator's resident memory and CPU while it runs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseReport, type SimReport } from '@flashsale/sim';
+import { type CpuCores, cpuSplit } from './cpu-split.js';
+import { durationFlag } from './duration-flag.js';
+import { flashsaleBin } from './flashsale-command.js';
+import { round } from './format.js';
+import { type ListPids, type ProcessSampler, type ProcessUsage, sampleProcesses } from './proc-stats.js';
+import { runProcess } from './processes.js';
+import { repoRelative } from './repo-paths.js';
+import { splitTimeline, type WindowFigures } from './steady-window.js';
+
+export type SimulateOptions = Readonly<{
+  target: string;
+  rps: number;
+  durationS: number;
+  seed: number;
+  workDir: string;
+  /** More flags for simulate (a scenario, the sale's size). */
+  args?: readonly string[];
+  /** taskset's CPU list; unpinned when absent. */
+  cpus?: string;
+  /** Process groups sampled beside the simulator (see cpu-split.ts): what else kept the box busy. */
+  otherGroups?: Readonly<Record<string, ListPids>>;
+}>;
+
+export type SimulateRun = Readonly<{
+  report: SimReport;
+  rssMaxBytes: number | null;
+  usage: ProcessUsage | undefined;
+  cpuS: number | null;
+  elapsedS: number | null;
+  commandLine: string;
+}>;
+
+/** The figures of one simulate run that the benchmarks judge and report. */
+export type RunSummary = Readonly<{
+  target_rps: number;
+  achieved_rps: number | null;
+  requests: number;
+  dropped: number;
+  late: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+  checkout_p99_ms: number;
+  purchase_p99_ms: number;
+  checkouts: number;
+  purchases: number;
+  send_lag_p99_ms: number;
+  schedule_lag_p99_ms: number;
+  saturated: boolean;
+  rss_max_mb: number | null;
+  cpu_us_per_request: number | null;
+  steady: WindowFigures;
+  start_up: WindowFigures;
+  cpu_cores: CpuCores | null;
+}>;
+
+/** Seconds at the start of a run judged apart: the simulator's own start-up. */
+export const startUpS = 2;
+
+export async function runSimulate({
+  target,
+  rps,
+  durationS,
+  seed,
+  workDir,
+  args = [],
+  cpus,
+  otherGroups = {},
+}: SimulateOptions): Promise<SimulateRun> {
+  const reportPath = join(workDir, `sim-${seed}-${rps}.json`);
+  const simArgs = [
+    flashsaleBin(),
+    'simulate',
+    '--target',
+    target,
+    '--rps',
+    String(rps),
+    '--duration',
+    durationFlag(durationS * 1000),
+    '--seed',
+    String(seed),
+    '--progress',
+    'none',
+    '--report',
+    reportPath,
+    ...args,
+  ];
+  const [command, commandArgs] =
+    cpus === undefined
+      ? [process.execPath, simArgs]
+      : ['taskset', ['-c', cpus, process.execPath, ...simArgs]];
+  let sampler: ProcessSampler<string> | undefined;
+  const { code, tail } = await runProcess('flashsale simulate', command, commandArgs, {
+    env: { CI: 'true' },
+    timeoutMs: (durationS + 60) * 1000,
+    onStart: (started) => {
+      sampler = sampleProcesses({ ...otherGroups, simulator: () => [started.pid] }, { intervalMs: 100 });
+    },
+  });
+  const usage = sampler?.stop();
+  // 99 is a missed threshold; none is given here, so anything but 0 is a failed run.
+  if (code !== 0) throw new Error(`flashsale simulate exited ${code}:\n${tail}`);
+  const report = parseReport(readFileSync(reportPath, 'utf8'), reportPath);
+  return {
+    report,
+    rssMaxBytes: usage?.rss.find((p) => p.group === 'simulator')?.maxBytes ?? null,
+    usage,
+    cpuS: usage?.cpuByGroup.simulator ?? null,
+    elapsedS: usage?.elapsedS ?? null,
+    commandLine: repoRelative(
+      [...(cpus === undefined ? [] : ['taskset', '-c', cpus]), 'node', ...simArgs]
+        .join(' ')
+        .replace(reportPath, 'REPORT.json'),
+    ),
+  };
+}
+
+export function summarizeRun({ report, rssMaxBytes, cpuS, usage }: SimulateRun): RunSummary {
+  const { startUp, steady } = splitTimeline(report, startUpS);
+  return {
+    target_rps: report.target_rps,
+    achieved_rps: round(report.achieved_rps, 1),
+    requests: report.requests,
+    dropped: report.dropped,
+    late: report.late,
+    errors: report.errors,
+    p50_ms: report.latency_ms.p50,
+    p99_ms: report.latency_ms.p99,
+    checkout_p99_ms: report.by_endpoint.checkout.latency_ms.p99,
+    purchase_p99_ms: report.by_endpoint.purchase.latency_ms.p99,
+    checkouts: report.by_endpoint.checkout.requests,
+    purchases: report.by_endpoint.purchase.requests,
+    send_lag_p99_ms: report.generator.send_lag_ms.p99,
+    schedule_lag_p99_ms: report.generator.schedule_lag_ms.p99,
+    saturated: report.generator.is_saturated,
+    rss_max_mb: rssMaxBytes === null ? null : round(rssMaxBytes / 2 ** 20, 1),
+    cpu_us_per_request: cpuS === null ? null : round((cpuS * 1e6) / report.requests, 0),
+    steady,
+    start_up: startUp,
+    cpu_cores: usage === undefined ? null : cpuSplit(usage),
+  };
+}

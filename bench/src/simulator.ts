@@ -1,0 +1,226 @@
+// Benchmark 4: the highest open-loop rate one simulator process sustains (achieved within 2% of
+// the target, nothing dropped) against a trivial server, beside the closed-loop maxima of
+// autocannon and wrk against the same server. Every generator is pinned to CPU 0 and the server
+// to CPU 1 (taskset), so each generator has one core, as SPEC section 6 asks.
+import { runAutocannon } from './autocannon.js';
+import { startBareServer } from './bare-baseline.js';
+import { formatCpuSplit } from './cpu-split.js';
+import { formatMs, formatRate, formatRatio, round } from './format.js';
+import type { RunContext } from './modes.js';
+import { type ProcessSampler, processTree, sampleProcesses } from './proc-stats.js';
+import type { Started } from './processes.js';
+import { searchMaxRate, verdictOf } from './rate-search.js';
+import type { BenchResult } from './results.js';
+import { type RunSummary, runSimulate, startUpS, summarizeRun } from './simulate.js';
+import { runWrk } from './wrk.js';
+
+const generatorCpus = '0';
+const serverCpus = '1';
+
+type MeasuredRun = RunSummary & Readonly<{ commandLine: string }>;
+
+export type SimulatorResult = BenchResult<
+  Readonly<{
+    max_open_loop_rps: number | null;
+    first_failing_rps: number | null;
+    send_lag_p99_ms_at_max: number | null;
+    steady_p99_ms_at_max: number | null;
+    cpu_us_per_request_at_max: number | null;
+    schedule_lag_p99_ms_at_max: number | null;
+    rss_mb_at_max: number | null;
+    max_achieved_rps_any_lateness: number | null;
+    at_max_achieved: RunSummary | null;
+    runs: readonly RunSummary[];
+  }>,
+  Readonly<{
+    name: string;
+    rps: number | null;
+    p99_ms: number;
+    errors: number;
+    cpu_us_per_request: number | null;
+    wrk: Readonly<{
+      rps: number | null;
+      p99_ms: number;
+      cpu_us_per_request: number | null;
+      command_line: string;
+    }>;
+  }>,
+  Readonly<{ load: string | undefined; baseline: string; wrk: string; server: string }>
+>;
+
+const withoutCommandLine = ({ commandLine: _, ...run }: MeasuredRun): RunSummary => run;
+
+/**
+ * Why a run does not count as sustained. `achieved` is the issue's definition: achieved within 2%
+ * of the target and nothing dropped, over the whole run. `onSchedule` also asks that requests
+ * went out on time in the steady seconds (after the simulator's start-up): under 1% late (written
+ * more than 10 ms after their slot). Without it, a run that queues every request for hundreds of
+ * ms still "achieves" its rate, because the run drains its queue before it ends.
+ */
+export function simulatorFailures(run: RunSummary, { onSchedule }: { onSchedule: boolean }): string[] {
+  const reasons: string[] = [];
+  if ((run.achieved_rps ?? 0) < run.target_rps * 0.98) reasons.push(`achieved ${run.achieved_rps}/s`);
+  if (run.dropped > 0) reasons.push(`${run.dropped} dropped`);
+  if (onSchedule && run.steady.late > run.steady.sent * 0.01)
+    reasons.push(`${run.steady.late} late in steady seconds`);
+  return reasons;
+}
+
+/** Runs a load generator and adds the CPU µs it spent per request (its whole process life). */
+async function withCpu<T extends { requests: number }>(
+  run: (onStart: (started: Started) => void) => Promise<T>,
+): Promise<T & { cpuUsPerRequest: number | null }> {
+  let sampler: ProcessSampler<'generator'> | undefined;
+  const result = await run((started) => {
+    sampler = sampleProcesses({ generator: () => [started.pid] }, { intervalMs: 200 });
+  });
+  const cpuS = sampler?.stop().cpuByGroup.generator ?? null;
+  return { ...result, cpuUsPerRequest: cpuS === null ? null : Math.round((cpuS * 1e6) / result.requests) };
+}
+
+export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> {
+  const bare = await startBareServer({ workers: 1, cpus: serverCpus });
+  try {
+    const durationS = ctx.settings.measureS;
+    ctx.step(`simulator: autocannon -c 100, ${durationS} s (closed loop)`);
+    const checkoutUrl = `${bare.url}/checkout?user_id=u1&id=1`;
+    const autocannon = await withCpu((onStart) =>
+      runAutocannon({ url: checkoutUrl, connections: 100, durationS, cpus: generatorCpus, onStart }),
+    );
+    ctx.step(`simulator: wrk -t1 -c100, ${durationS} s (closed loop)`);
+    const wrk = await withCpu((onStart) =>
+      runWrk({
+        url: bare.url,
+        connections: 100,
+        durationS,
+        saleSize: ctx.saleSize,
+        cpus: generatorCpus,
+        onStart,
+      }),
+    );
+    ctx.step('simulator: flashsale simulate ladder (open loop)');
+    const measure = async (rps: number): Promise<MeasuredRun> => {
+      const run = await runSimulate({
+        target: bare.url,
+        rps,
+        durationS: ctx.settings.stepS,
+        seed: ctx.nextSeed(),
+        workDir: ctx.workDir,
+        cpus: generatorCpus,
+        otherGroups: { server: () => processTree(bare.process.pid) },
+      });
+      const summary = { ...summarizeRun(run), commandLine: run.commandLine };
+      const verdict = (onSchedule: boolean) => {
+        const failures = simulatorFailures(summary, { onSchedule });
+        return failures.length === 0 ? 'pass' : `fail (${failures.join(', ')})`;
+      };
+      ctx.step(
+        `  simulate ${rps}/s: achieved ${summary.achieved_rps}/s, late ${summary.start_up.late} in start-up + ${summary.steady.late} steady, send lag p99 ${summary.send_lag_p99_ms} ms; on schedule: ${verdict(true)}; achieved: ${verdict(false)}; cores: ${formatCpuSplit(summary.cpu_cores)}`,
+      );
+      return summary;
+    };
+    const isOnSchedule = (run: RunSummary) => simulatorFailures(run, { onSchedule: true }).length === 0;
+    const isAchieved = (run: RunSummary) => simulatorFailures(run, { onSchedule: false }).length === 0;
+    const first = await searchMaxRate({
+      startRps: ctx.settings.simulatorStartRps,
+      maxRuns: ctx.settings.searchRuns,
+      factor: 1.25,
+      isPass: isOnSchedule,
+      measure,
+    });
+    const { measured } = await searchMaxRate({
+      startRps: (first.maxRps ?? ctx.settings.simulatorStartRps) * 1.25,
+      maxRuns: ctx.settings.lateSearchRuns,
+      factor: 1.25,
+      isPass: isAchieved,
+      measure,
+      measured: first.measured,
+    });
+    // Both verdicts over every run either search made.
+    const onTime = verdictOf(measured, isOnSchedule);
+    const achieved = verdictOf(measured, isAchieved);
+    const runs = [...measured.values()].sort((a, b) => a.target_rps - b.target_rps);
+    const atMax = runs.find((run) => run.target_rps === onTime.maxRps) ?? null;
+    const atAchievedMax = runs.find((run) => run.target_rps === achieved.maxRps) ?? null;
+    const cpuRun = atMax ?? atAchievedMax ?? runs[0] ?? null;
+    const ratio = onTime.maxRps === null ? null : onTime.maxRps / autocannon.rps;
+    const flags: string[] = [];
+    if (onTime.maxRps === null) flags.push('the simulator kept the schedule at none of the rates tried');
+    if (!onTime.isMonotonic)
+      flags.push(
+        `noisy: kept the schedule at ${onTime.maxRps}/s but not at ${onTime.lowestFailRps}/s; the figure is the highest rate that passed`,
+      );
+    if (onTime.lowestFailRps === null)
+      flags.push('the simulator passed every rate tried: the maximum is at least the figure shown');
+    return {
+      id: 'simulator',
+      title: 'Simulator, one process on one core, against a trivial server',
+      figures: {
+        max_open_loop_rps: onTime.maxRps,
+        first_failing_rps: onTime.lowestFailRps,
+        send_lag_p99_ms_at_max: atMax?.send_lag_p99_ms ?? null,
+        steady_p99_ms_at_max: atMax?.steady.p99_ms ?? null,
+        cpu_us_per_request_at_max: atMax?.cpu_us_per_request ?? null,
+        schedule_lag_p99_ms_at_max: atMax?.schedule_lag_p99_ms ?? null,
+        rss_mb_at_max: atMax?.rss_max_mb ?? null,
+        max_achieved_rps_any_lateness: achieved.maxRps,
+        at_max_achieved: atAchievedMax === null ? null : withoutCommandLine(atAchievedMax),
+        runs: runs.map(withoutCommandLine),
+      },
+      baseline: {
+        name: 'autocannon -c 100 (closed loop), same server, same core',
+        rps: round(autocannon.rps, 0),
+        p99_ms: autocannon.latencyMs.p99,
+        errors: autocannon.errors,
+        cpu_us_per_request: autocannon.cpuUsPerRequest,
+        wrk: {
+          rps: round(wrk.rps, 0),
+          p99_ms: wrk.latencyMs.p99,
+          cpu_us_per_request: wrk.cpuUsPerRequest,
+          command_line: wrk.commandLine,
+        },
+      },
+      ratio: round(ratio),
+      ratio_of: 'simulator open-loop max / autocannon closed-loop req/s',
+      command_lines: {
+        load: (atMax ?? runs.at(-1))?.commandLine,
+        baseline: autocannon.commandLine,
+        wrk: wrk.commandLine,
+        server: bare.commandLine,
+      },
+      notes: [
+        `Generators run under taskset -c ${generatorCpus}, the server under taskset -c ${serverCpus}. The simulator runs its default buyer mix, ${ctx.settings.stepS} s per rate. On schedule: achieved >= 98% of target and nothing dropped over the run, and under 1% of requests late (written > 10 ms after their slot) in its steady seconds (after the first ${startUpS} s, the simulator's own start-up, reported apart in the JSON). "Max achieved" is the issue's definition (achieved within 2%, nothing dropped): such a run may still send late, so its latencies include the generator's own queueing. CPU per request is the generator process's user+system time over its whole life (start-up included) per request sent.`,
+      ],
+      flags,
+      rows: [
+        [
+          'open-loop max on schedule vs autocannon',
+          formatRate(onTime.maxRps),
+          formatRate(autocannon.rps),
+          formatRatio(ratio),
+        ],
+        [
+          '  vs wrk -t1 -c100',
+          formatRate(onTime.maxRps),
+          formatRate(wrk.rps),
+          formatRatio(onTime.maxRps === null ? null : onTime.maxRps / wrk.rps),
+        ],
+        ['send lag p99 at that rate', formatMs(atMax?.send_lag_p99_ms), '', ''],
+        [
+          'CPU per request: simulate / autocannon (wrk)',
+          cpuRun === null ? '-' : `${cpuRun.cpu_us_per_request} µs (at ${formatRate(cpuRun.target_rps)})`,
+          `${autocannon.cpuUsPerRequest} µs (${wrk.cpuUsPerRequest} µs)`,
+          '',
+        ],
+        [
+          'max achieved (late allowed), send lag p99',
+          `${formatRate(achieved.maxRps)}, ${formatMs(atAchievedMax?.send_lag_p99_ms)}`,
+          formatRate(autocannon.rps),
+          formatRatio(achieved.maxRps === null ? null : achieved.maxRps / autocannon.rps),
+        ],
+      ],
+    };
+  } finally {
+    await bare.process.stop();
+  }
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  renderPerformanceSection,
+  replaceBetweenMarkers,
+  sectionBetweenMarkers,
+} from '../src/performance-section.js';
+import { readResultsDocument } from '../src/results.js';
+
+const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+
+describe("the README's Performance section", () => {
+  it('is what the committed bench/results.json renders to (pnpm bench:readme writes it)', () => {
+    const results = readResultsDocument(read('../results.json'), 'bench/results.json');
+    expect(results.ok).toBe(true);
+    if (!results.ok) return;
+    expect(results.document.mode).toBe('full');
+    expect(sectionBetweenMarkers(read('../../README.md'))).toBe(renderPerformanceSection(results.document));
+  });
+
+  it('is replaced between its markers, and nothing else moves', () => {
+    const readme = 'before\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n';
+    expect(replaceBetweenMarkers(readme, 'new')).toBe(
+      'before\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nafter\n',
+    );
+    expect(() => replaceBetweenMarkers('no markers', 'new')).toThrow(/bench:start/);
+  });
+});
+
+describe('a results file read back', () => {
+  const row = ['figure', 'measured', 'baseline', 'ratio'];
+  const result = { id: 'x', title: 'X', ratio: 1, ratio_of: 'a / b', notes: [], flags: [], rows: [row] };
+  const document = { format: 'flashsale-bench@1', mode: 'full', machine: {}, benchmarks: [result] };
+
+  it.each([
+    ['not JSON', '{', /is not JSON/],
+    [
+      'another format',
+      JSON.stringify({ ...document, format: 'flashsale-sim-report@1' }),
+      /not a bench results file/,
+    ],
+    ['no machine', JSON.stringify({ ...document, machine: null }), /lacks "machine"/],
+    [
+      'a row of three cells',
+      JSON.stringify({ ...document, benchmarks: [{ ...result, rows: [row.slice(1)] }] }),
+      /rows/,
+    ],
+    [
+      'a result without notes',
+      JSON.stringify({ ...document, benchmarks: [{ ...result, notes: undefined }] }),
+      /notes/,
+    ],
+  ])('refuses %s, naming the file', (_, text, message) => {
+    const read = readResultsDocument(text, 'r.json');
+    expect(read.ok).toBe(false);
+    if (!read.ok) {
+      expect(read.message).toMatch(/^r\.json/);
+      expect(read.message).toMatch(message);
+    }
+  });
+});
