@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     // Tests run against the sources of sibling packages, not their build.
     alias: {
+      '@flashsale/cli': src('cli', 'index.ts'),
       '@flashsale/protocol': src('protocol', 'index.ts'),
       '@flashsale/server': src('server', 'index.ts'),
       '@flashsale/sim': src('sim', 'index.ts'),

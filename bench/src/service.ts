@@ -1,13 +1,13 @@
 // The flashsale service under test, on the bench's world: `flashsale serve` with flags named by
 // the server's own settings table, the bench's sale opened once, and a service per measurement.
 import { join } from 'node:path';
+import { cliMainPath, startServiceProcess } from '@flashsale/cli';
 import { readSaleAnswer } from '@flashsale/protocol';
-import { flashsaleBin } from './flashsale-command.js';
 import { readRssBytes } from './proc-stats.js';
 import { trackForCleanup } from './processes.js';
 import { repoRelative } from './repo-paths.js';
 import { serveFlags } from './serve-flags.js';
-import { startServiceProcess } from './service-process.js';
+
 import type { BenchContext } from './session.js';
 
 /** How long `stop` gives the service to shut down gracefully before SIGKILL. */
@@ -51,7 +51,7 @@ async function startService(
     signal: ctx.signal,
   });
   const untrack = trackForCleanup(started); // a failure or Ctrl-C stops it with everything else
-  const commandLine = ['node', ...nodeArgs, flashsaleBin(), 'serve', ...serveArgs].join(' ');
+  const commandLine = ['node', ...nodeArgs, cliMainPath, 'serve', ...serveArgs].join(' ');
   return {
     service: { url: started.url, pid: started.pid, workers, commandLine: repoRelative(commandLine) },
     stop: async () => {

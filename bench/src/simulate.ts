@@ -2,10 +2,10 @@
 // sampling the simulator's resident memory and CPU while it runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cliMainPath } from '@flashsale/cli';
 import { parseReport, type SimReport } from '@flashsale/sim';
 import { type CpuCores, cpuSplit } from './cpu-split.js';
 import { durationFlag } from './duration-flag.js';
-import { flashsaleBin } from './flashsale-command.js';
 import { round } from './format.js';
 import { type ListPids, type ProcessSampler, type ProcessUsage, sampleProcesses } from './proc-stats.js';
 import { runProcess } from './processes.js';
@@ -74,7 +74,7 @@ export async function runSimulate({
 }: SimulateOptions): Promise<SimulateRun> {
   const reportPath = join(workDir, `sim-${seed}-${rps}.json`);
   const simArgs = [
-    flashsaleBin(),
+    cliMainPath,
     'simulate',
     '--target',
     target,
