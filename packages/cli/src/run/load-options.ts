@@ -3,7 +3,7 @@
 import { parseSimOptions, type SimOptions } from '@flashsale/sim';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { Paths } from './outputs.js';
-import type { RunOptions } from './run-context.js';
+import type { RunOptions } from './run-options.js';
 
 /** Parsed simulator options, still to be aimed at a service. */
 export type UnaimedLoad = Readonly<Omit<SimOptions, 'target'>>;

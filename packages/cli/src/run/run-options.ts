@@ -1,0 +1,31 @@
+// What `flashsale run` is given and what it answers.
+import type { ServerConfig } from '@flashsale/server';
+import type { SimFlags, SimReport } from '@flashsale/sim';
+import type { FaultImpact } from '../chaos/impact.js';
+import type { FaultKind } from '../chaos/kinds.js';
+import type { ExitCode } from '../exit-codes.js';
+import type { VerifyReport } from '../verify/report.js';
+
+export type RunOptions = {
+  server: Readonly<ServerConfig>;
+  /** False: run picks a sale period that starts now. */
+  isSaleDurationGiven: boolean;
+  /** An already running service to load instead of starting one. */
+  target: string | undefined;
+  /** Simulator flags (not target, report or ledger: run sets those). */
+  simFlags: SimFlags;
+  chaos: readonly FaultKind[];
+  outDir: string;
+  graceMs: number;
+  output: NodeJS.WriteStream;
+};
+
+export type RunResult = {
+  exitCode: ExitCode;
+  outDir: string;
+  /** undefined when the run was aborted before verifying. */
+  verify: VerifyReport | undefined;
+  /** undefined when the run was aborted before the load ended. */
+  sim: SimReport | undefined;
+  faults: FaultImpact[];
+};
