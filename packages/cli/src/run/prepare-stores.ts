@@ -1,6 +1,6 @@
 // A run's first step: the faults' setups (a Redis of their own, a Postgres proxy), the run's own
-// connections (a wrong URL ends the run here, in one line), and the schema migrated when run
-// starts the service itself. Each step that starts something is awaited whole, so what it
+// connections (a wrong URL ends the run here, in one line), and the schema migrated (the database
+// created if missing) when run starts the service itself. Each step that starts something is awaited whole, so what it
 // started is always stopped.
 import { migrate, type ServerConfig, UnavailableError } from '@flashsale/server';
 import { type ArmedChaos, armFaults } from '../chaos/arm.js';
@@ -26,10 +26,12 @@ export async function prepareStores({
   const chaos = await armFaults(options.chaos, { service: options.server, direct: options.server }, say);
   started.add(() => chaos.close());
   const { configs } = chaos;
+  // The schema first: it creates the database on a fresh machine, which the run's own Postgres
+  // connection needs to exist.
+  if (options.target === undefined) await interruption.unlessAborted(migrateDatabase(configs.direct));
   const connections = await openConnections(configs.direct);
   started.add(() => connections.close());
   interruption.signal.throwIfAborted();
-  if (options.target === undefined) await interruption.unlessAborted(migrateDatabase(configs.direct));
   return { configs, connections, chaos };
 }
 
