@@ -33,3 +33,15 @@ export {
 } from './outcomes.js';
 export { isSoldOut, readSaleAnswer, type SaleAnswer, type SaleSnapshot } from './sale-answer.js';
 export { nextSaleStartMs, type SaleWindow, saleIdAt, saleWindow } from './sale-period.js';
+export {
+  builtInProfiles,
+  contestProfile,
+  defaultProfile,
+  ProfileError,
+  parseTargetProfile,
+  type RefusalOutcome,
+  type RefusalRule,
+  readTargetProfile,
+  refusalOutcomes,
+  type TargetProfile,
+} from './target-profile.js';

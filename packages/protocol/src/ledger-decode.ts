@@ -1,6 +1,7 @@
 // The strict reading of one ledger line: JSON.parse, then every key checked against the line's
 // shape (ledger-line.ts), in any key order. It decides what a ledger line is; the fast path
-// (ledger-fast-decode.ts) only ever agrees with it. Lines older than `attempt_id` still read.
+// (ledger-fast-decode.ts) only ever agrees with it. Lines older than `attempt_id` or the code
+// book's fields (`issued_user_id` ... `expires_ms`) still read, as null.
 import {
   type Behaviour,
   behaviours,
@@ -59,6 +60,25 @@ export const requestFields: Fields<LedgerRequest> = {
   },
   purchaseId: { key: 'purchase_id', what: 'a string or null', isValid: orNull(isString) },
   attemptId: { key: 'attempt_id', what: 'a string or null', isValid: orNull(isString), isOptional: true },
+  issuedUserId: {
+    key: 'issued_user_id',
+    what: 'a string or null',
+    isValid: orNull(isString),
+    isOptional: true,
+  },
+  issuedItemId: {
+    key: 'issued_item_id',
+    what: 'an integer or null',
+    isValid: orNull((value): value is number => Number.isSafeInteger(value)),
+    isOptional: true,
+  },
+  reportedItemId: {
+    key: 'reported_item_id',
+    what: 'an integer or null',
+    isValid: orNull((value): value is number => Number.isSafeInteger(value)),
+    isOptional: true,
+  },
+  expiresMs: { key: 'expires_ms', what: 'a number or null', isValid: orNull(isNumber), isOptional: true },
   isReplayed: {
     key: 'replayed',
     what: 'true or false',

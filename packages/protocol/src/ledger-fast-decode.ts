@@ -10,15 +10,19 @@ import { type LedgerOutcome, ledgerOutcomes } from './outcomes.js';
 const S = '"([^"\\\\\\x00-\\x1f]*)"'; // a JSON string with nothing to unescape
 const S1 = '"([^"\\\\\\x00-\\x1f]+)"'; // ... that is not empty
 const N = '(-?\\d+(?:\\.\\d+)?)'; // a plain decimal: what the encoder writes for ids and times
+const I = '(-?\\d{1,15})'; // an id: an integer the strict decoder takes as safe
 const orNull = (pattern: string) => `(?:${pattern}|null)`;
 const oneOf = (values: readonly string[]) => `"(${values.join('|')})"`;
 
-// One group per field, in the encoder's key order; `attempt_id` may be missing (older ledgers).
+// One group per field, in the encoder's key order; `attempt_id`, and the code book's four fields
+// after it, may be missing (older ledgers).
 const canonical = new RegExp(
   `^\\{"type":"request","request_id":${S1},"endpoint":${oneOf(endpoints)}` +
     `,"behaviour":${oneOf(behaviours)},"user_id":${orNull(S)},"item_id":${orNull(N)}` +
     `,"code":${orNull(S)},"sale_id":${orNull(N)},"purchase_id":${orNull(S)}` +
-    `(?:,"attempt_id":${orNull(S)})?,"replayed":(true|false),"intended_ms":${N}` +
+    `(?:,"attempt_id":${orNull(S)})?` +
+    `(?:,"issued_user_id":${orNull(S)},"issued_item_id":${orNull(I)},"reported_item_id":${orNull(I)}` +
+    `,"expires_ms":${orNull(N)})?,"replayed":(true|false),"intended_ms":${N}` +
     `,"sent_ms":${orNull(N)},"done_ms":${orNull(N)},"status":${orNull('(\\d{3})')}` +
     `,"error":${orNull(S)},"outcome":${oneOf(ledgerOutcomes)}\\}\\s*$`,
 );
@@ -39,15 +43,17 @@ function readCanonical(text: string): LedgerRequest | null {
   if (match === null) return null;
   const itemId = numberOrNull(match[5]);
   const saleId = numberOrNull(match[7]);
-  const intendedMs = Number(match[11]);
-  const sentMs = numberOrNull(match[12]);
-  const doneMs = numberOrNull(match[13]);
-  const status = numberOrNull(match[14]);
+  const expiresMs = numberOrNull(match[13]);
+  const intendedMs = Number(match[15]);
+  const sentMs = numberOrNull(match[16]);
+  const doneMs = numberOrNull(match[17]);
+  const status = numberOrNull(match[18]);
   // What the expression does not say (a number too long to be finite, a sale id beyond the safe
   // integers, a status outside 100-599) is left to the strict decoder, which refuses it.
   if (
     !(
       isFiniteOrNull(itemId) &&
+      isFiniteOrNull(expiresMs) &&
       Number.isFinite(intendedMs) &&
       isFiniteOrNull(sentMs) &&
       isFiniteOrNull(doneMs)
@@ -67,13 +73,17 @@ function readCanonical(text: string): LedgerRequest | null {
     saleId,
     purchaseId: match[8] ?? null,
     attemptId: match[9] ?? null,
-    isReplayed: match[10] === 'true',
+    issuedUserId: match[10] ?? null,
+    issuedItemId: numberOrNull(match[11]),
+    reportedItemId: numberOrNull(match[12]),
+    expiresMs,
+    isReplayed: match[14] === 'true',
     intendedMs,
     sentMs,
     doneMs,
     status,
-    error: match[15] ?? null,
-    outcome: match[16] as LedgerOutcome,
+    error: match[19] ?? null,
+    outcome: match[20] as LedgerOutcome,
   };
 }
 

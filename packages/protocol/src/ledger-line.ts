@@ -28,6 +28,17 @@ export type LedgerRequest = Readonly<{
   purchaseId: string | null;
   /** The answer's `x-attempt-id` header; null when it had none (also in ledgers older than it). */
   attemptId: string | null;
+  /**
+   * A purchase's code as the client's own code book knows it: the buyer it was issued to and the
+   * item it was for (null for a code no checkout of this client returned, and on checkouts). With
+   * them a purchase is attributed from the ledger alone, without the service's database.
+   */
+  issuedUserId: string | null;
+  issuedItemId: number | null;
+  /** The item id a purchase's answer reported (null: it reported none). */
+  reportedItemId: number | null;
+  /** When a checkout's hold lapses, as its answer said (epoch ms; null: it did not say). */
+  expiresMs: number | null;
   isReplayed: boolean;
   intendedMs: number;
   /** null when the request was never written to a socket. */
@@ -54,6 +65,10 @@ export type LedgerRequestJson = {
   sale_id: number | null;
   purchase_id: string | null;
   attempt_id: string | null;
+  issued_user_id: string | null;
+  issued_item_id: number | null;
+  reported_item_id: number | null;
+  expires_ms: number | null;
   replayed: boolean;
   intended_ms: number;
   sent_ms: number | null;
@@ -75,7 +90,9 @@ export function formatRequestLine(line: LedgerRequest): string {
     `{"type":"request","request_id":${JSON.stringify(line.requestId)},"endpoint":"${line.endpoint}"` +
     `,"behaviour":"${line.behaviour}","user_id":${json(line.userId)},"item_id":${line.itemId}` +
     `,"code":${json(line.code)},"sale_id":${line.saleId},"purchase_id":${json(line.purchaseId)}` +
-    `,"attempt_id":${json(line.attemptId)},"replayed":${line.isReplayed}` +
+    `,"attempt_id":${json(line.attemptId)},"issued_user_id":${json(line.issuedUserId)}` +
+    `,"issued_item_id":${line.issuedItemId},"reported_item_id":${line.reportedItemId}` +
+    `,"expires_ms":${line.expiresMs === null ? null : roundMs(line.expiresMs)},"replayed":${line.isReplayed}` +
     `,"intended_ms":${roundMs(line.intendedMs)}` +
     `,"sent_ms":${line.sentMs === null ? null : roundMs(line.sentMs)}` +
     `,"done_ms":${line.doneMs === null ? null : roundMs(line.doneMs)},"status":${line.status}` +

@@ -80,3 +80,18 @@ it('a line written before attempt_id existed reads with a null attempt id', () =
   const decoded = decodeLedgerLine(JSON.stringify(old));
   expect(decoded).toEqual({ kind: 'request', request: { ...requestLines[0]![1], attemptId: null } });
 });
+
+it('a line written before the code book fields existed reads them as null', () => {
+  const { issued_user_id: _u, issued_item_id: _i, reported_item_id: _r, expires_ms: _e, ...old } = request;
+  const decoded = decodeLedgerLine(JSON.stringify(old));
+  expect(decoded).toEqual({
+    kind: 'request',
+    request: {
+      ...requestLines[0]![1],
+      issuedUserId: null,
+      issuedItemId: null,
+      reportedItemId: null,
+      expiresMs: null,
+    },
+  });
+});

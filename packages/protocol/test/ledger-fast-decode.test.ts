@@ -13,13 +13,24 @@ const withoutAttemptId = (text: string) => {
   const { attempt_id: _, ...old } = JSON.parse(text) as Record<string, unknown>;
   return JSON.stringify(old);
 };
+const withoutCodeBook = (text: string) => {
+  const {
+    issued_user_id: _u,
+    issued_item_id: _i,
+    reported_item_id: _r,
+    expires_ms: _e,
+    ...old
+  } = JSON.parse(text) as Record<string, unknown>;
+  return JSON.stringify(old);
+};
 
 describe('the fast path reads a line as the strict decoder does', () => {
   it.each(requestLines)('%s', (_name, line, isFast) => {
     const written = formatRequestLine(line);
     expect(readsFast(written)).toBe(isFast);
     expect(readsFast(withoutAttemptId(written))).toBe(isFast);
-    for (const text of [written, reversed(written), withoutAttemptId(written)]) {
+    expect(readsFast(withoutCodeBook(written))).toBe(isFast);
+    for (const text of [written, reversed(written), withoutAttemptId(written), withoutCodeBook(written)]) {
       expect(decodeLedgerLineFast(text)).toEqual(decodeLedgerLine(text));
     }
     expect(decodeLedgerLineFast(written)).toEqual({ kind: 'request', request: line });

@@ -31,6 +31,11 @@ export type SimTick = SecondFigures &
   Readonly<{
     elapsedMs: number;
     plannedDurationMs: number;
+    /**
+     * Items the buyers of one process have seen sold (bought, or answered sold_out): the most of
+     * any process. Tells a sell-out from the answers when the target has no GET /sale.
+     */
+    itemsKnownSold: number;
     totals: SimTotals;
   }>;
 

@@ -66,6 +66,7 @@ function tickAt(elapsedMs: number, itemsSold: number | null, purchases = 0): Sim
     faults: [],
     histogram: '',
     elapsedMs,
+    itemsKnownSold: 0,
     plannedDurationMs: 120_000,
     totals: { scheduled: 1, sent: 1, done: 1, late: 0, dropped: 0, errors: 0, maxInFlight: 3 },
   };

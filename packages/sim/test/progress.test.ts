@@ -60,6 +60,7 @@ const tick: SimTick = {
   faults: [],
   histogram: '',
   elapsedMs: 3000,
+  itemsKnownSold: 0,
   plannedDurationMs: 10_000,
   totals: { scheduled: 3000, sent: 2998, done: 2980, late: 3, dropped: 0, errors: 1, maxInFlight: 30 },
 };

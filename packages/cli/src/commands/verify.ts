@@ -1,4 +1,4 @@
-import { parseDurationMs } from '@flashsale/protocol';
+import { ProfileError, parseDurationMs, readTargetProfile, type TargetProfile } from '@flashsale/protocol';
 import { type Command, Option } from 'commander';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
@@ -29,6 +29,19 @@ not run since the flush or --redis-key-prefix is wrong. no-stuck-holds passes th
 Verify right after traffic stops may see purchases still in flight; those younger than --grace
 (plus the 12 s the service takes to settle a purchase whose request died) are not violations.
 
+With --ledger, the black-box checks run too, from the ledgers alone (all shards together):
+  unique-codes        no code returned to two different buyers, or for two different items
+  single-sale         no item purchased by two buyers, or twice under different codes
+  user-limit          no buyer with more purchases than the limit
+  issued-codes        every purchase used a code a checkout returned, to that buyer, for that
+                      item, before its hold lapsed (when the answer said when)
+  no-oversell         purchases <= sale size
+  sell-out            every item sold, and sold_out said only of items a purchase was sent for
+                      (only with --expect-sellout)
+Requests whose answer never came (timeouts, resets, 5xx) widen the bounds and never fail a check
+by themselves. --black-box runs only these, with no database: for a service that is not ours
+(sale size and limit from --sale-size/--user-limit or the --profile).
+
 Exit codes: 0 every checked invariant holds, 1 an invariant is violated, 2 could not check
 (bad flag, Postgres or Redis unreachable, no such sale, unreadable or malformed ledger).`;
 
@@ -54,13 +67,23 @@ export function register(program: Command): void {
         'how long past its deadline a hold may linger, and a write may lag',
       ).default('5s'),
     )
+    .option('--black-box', 'check from the ledgers alone, without a database (needs --ledger)', false)
+    .addOption(new Option('--sale-size <n>', 'items in the sale, for --black-box (else the profile says)'))
+    .addOption(new Option('--user-limit <n>', 'purchases per buyer, for --black-box (else the profile says)'))
+    .addOption(
+      new Option(
+        '--profile <profile>',
+        "the target's dialect, for --black-box: default, contest or a JSON file",
+      ).default('default'),
+    )
     .option('--json', 'print the report as JSON on stdout instead of the table', false)
     .option('--junit <file>', 'also write a JUnit XML report: one test case per invariant')
     .addHelpText('after', HELP_AFTER);
   const attributes = addServerFlags(command, ['databaseUrl', 'redisUrl', 'redisKeyPrefix']);
   command.action(async (options: Record<string, unknown>) => {
-    const config = serverConfigFrom(options, attributes);
     const graceMs = parseGrace(String(options.grace));
+    if (options.blackBox === true) return verifyBlackBox(options, graceMs);
+    const config = serverConfigFrom(options, attributes);
     const sale = parseSale(String(options.sale));
     const { verifySale } = await import('../verify/run-verify.js');
     const report = await verifySale({
@@ -83,13 +106,75 @@ export function register(program: Command): void {
     if (typeof options.junit === 'string') await writeJunit(options.junit, report);
 
     if (report.verdict === 'fail') {
-      const failed = report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id);
+      const failed = [
+        ...report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id),
+        ...(report.blackBox?.invariants ?? [])
+          .filter((r) => r.status === 'FAIL')
+          .map((r) => `black-box ${r.id}`),
+      ];
       throw new CliError(
         `sale ${report.saleId}: invariant violated: ${failed.join(', ')}`,
         ExitCode.invariantViolated,
       );
     }
   });
+}
+
+/** `--black-box`: the ledgers alone, no database. */
+async function verifyBlackBox(options: Record<string, unknown>, graceMs: number): Promise<void> {
+  const ledgerPaths = options.ledger as string[];
+  if (ledgerPaths.length === 0)
+    throw new CliError('--black-box: give the ledgers to check with --ledger FILE');
+  const profile = readProfile(String(options.profile));
+  const saleSize =
+    options.saleSize === undefined ? profile.saleSize : parseCount('--sale-size', options.saleSize);
+  const userLimit =
+    options.userLimit === undefined
+      ? (profile.userLimit ?? 10)
+      : parseCount('--user-limit', options.userLimit);
+  const { verifyLedgers } = await import('../verify/black-box/run-black-box.js');
+  const report = await verifyLedgers({
+    ledgerPaths,
+    saleSize,
+    userLimit,
+    firstItemId: profile.firstItemId,
+    isSelloutExpected: options.expectSellout === true,
+    graceMs,
+    saleId: null,
+    profileName: profile.name,
+  });
+  if (options.json === true) {
+    const { formatBlackBoxJson } = await import('../output/json.js');
+    process.stdout.write(formatBlackBoxJson(report));
+  } else {
+    const { formatBlackBoxTable } = await import('../output/table.js');
+    process.stdout.write(formatBlackBoxTable(report, process.stdout.columns));
+  }
+  if (typeof options.junit === 'string') {
+    const { formatBlackBoxJunit } = await import('../output/junit.js');
+    await writeFileOrFail(String(options.junit), formatBlackBoxJunit(report));
+  }
+  if (report.verdict === 'fail') {
+    const failed = report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id);
+    throw new CliError(`black-box: invariant violated: ${failed.join(', ')}`, ExitCode.invariantViolated);
+  }
+}
+
+function readProfile(text: string): TargetProfile {
+  try {
+    return readTargetProfile(text);
+  } catch (error) {
+    if (error instanceof ProfileError) throw new CliError(`--profile ${text}: ${error.message}`);
+    throw error;
+  }
+}
+
+function parseCount(flag: string, value: unknown): number {
+  const text = String(value);
+  if (!/^\d{1,15}$/.test(text) || Number(text) < 1) {
+    throw new CliError(`${flag}: ${JSON.stringify(text)} is not valid; expected a whole number >= 1`);
+  }
+  return Number(text);
 }
 
 function parseSale(text: string): number | 'latest' {
@@ -111,12 +196,14 @@ function parseGrace(text: string): number {
 }
 
 async function writeJunit(path: string, report: VerifyReport): Promise<void> {
-  const [{ formatJunit }, { writeFile }] = await Promise.all([
-    import('../output/junit.js'),
-    import('node:fs/promises'),
-  ]);
+  const { formatJunit } = await import('../output/junit.js');
+  await writeFileOrFail(path, formatJunit(report));
+}
+
+async function writeFileOrFail(path: string, text: string): Promise<void> {
+  const { writeFile } = await import('node:fs/promises');
   try {
-    await writeFile(path, formatJunit(report));
+    await writeFile(path, text);
   } catch (error) {
     throw new CliError(
       `--junit: cannot write ${path} (${(error as Error).message})`,

@@ -2,7 +2,7 @@
 // inlined, the charts' data is embedded as JSON, and nothing is fetched when the page is viewed.
 // `flashsale run`, `simulate --html` and `report html` all write it through renderHtmlReport.
 import type { SimReport } from '@flashsale/sim';
-import type { VerifyReportJson } from '../output/json.js';
+import type { AnyVerifyJson } from '../output/json.js';
 import type { ChartSpec } from './chart-spec.js';
 import { itemsSoldChart } from './charts/items-sold.js';
 import { latencyDistributionChart } from './charts/latency-distribution.js';
@@ -26,7 +26,7 @@ export type HtmlReportInput = Readonly<{
   /** The simulator's run report (`--report`, or a `report merge` of several). */
   sim: SimReport;
   /** The verifier's report as `flashsale verify --json` writes it; without it the page says so. */
-  verify?: VerifyReportJson;
+  verify?: AnyVerifyJson;
   /** The page's heading and title; `flashsale run report` when not given. */
   title?: string;
 }>;

@@ -1,9 +1,9 @@
 // Reads a verify report (`flashsale verify --json`, or verify.json of `flashsale run`) back for
 // the page, refusing text that is not one.
 import { CliError, ExitCode } from '../exit-codes.js';
-import type { VerifyReportJson } from '../output/json.js';
+import type { AnyVerifyJson } from '../output/json.js';
 
-export function parseVerifyJson(text: string, where: string): VerifyReportJson {
+export function parseVerifyJson(text: string, where: string): AnyVerifyJson {
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -12,7 +12,7 @@ export function parseVerifyJson(text: string, where: string): VerifyReportJson {
       cause: error,
     });
   }
-  const report = document as Partial<Record<keyof VerifyReportJson, unknown>> | null;
+  const report = document as Partial<Record<keyof AnyVerifyJson, unknown>> | null;
   const isVerifyReport =
     typeof report === 'object' &&
     report !== null &&
@@ -25,5 +25,5 @@ export function parseVerifyJson(text: string, where: string): VerifyReportJson {
       `${where} is not a verify report (write one with flashsale verify --json)`,
       ExitCode.usageOrUnchecked,
     );
-  return document as VerifyReportJson;
+  return document as AnyVerifyJson;
 }

@@ -1,6 +1,7 @@
 // The machine report of `flashsale verify --json`: the same content as the table, in the SPEC's
 // snake_case, with the SPEC's invariant ids. Camel case ends here.
-import type { VerifyReport } from '../verify/report.js';
+import type { BlackBoxReport } from '../verify/black-box/report.js';
+import type { InvariantResult, VerifyReport } from '../verify/report.js';
 
 export type VerifyReportJson = {
   sale_id: number;
@@ -36,6 +37,32 @@ export type VerifyReportJson = {
     examples: readonly string[];
     elapsed_ms: number;
   }>;
+  /** The black-box checks over the same ledgers; null without a ledger, absent in older reports. */
+  black_box?: BlackBoxReportJson | null;
+  elapsed_ms: number;
+};
+
+/** `flashsale verify --black-box --json`: what the ledgers alone prove. */
+export type BlackBoxReportJson = {
+  mode: 'black-box';
+  verdict: 'pass' | 'fail';
+  checked_at: string;
+  profile: string;
+  sale_id: number | null;
+  sale: { size: number | null; user_limit: number | null; first_item_id: number };
+  grace_ms: number;
+  interrupted: boolean;
+  ledger: {
+    files: readonly string[];
+    lines: number;
+    requests: number;
+    faults: number;
+    checkouts_ok: number;
+    purchases_ok: number;
+    indeterminate: number;
+    other_sales: number;
+  };
+  invariants: VerifyReportJson['invariants'];
   elapsed_ms: number;
 };
 
@@ -68,17 +95,71 @@ export function toJson(report: VerifyReport): VerifyReportJson {
             other_sales: ledger.otherSales,
             checkouts_unanswered: ledger.checkoutsUnanswered,
           },
-    invariants: report.invariants.map((r) => ({
-      id: r.id,
-      title: r.title,
-      status: r.status,
-      counted: r.counted,
-      violations: r.violations,
-      examples: r.examples,
-      elapsed_ms: r.elapsedMs,
-    })),
+    invariants: report.invariants.map(resultJson),
+    black_box: report.blackBox === null ? null : toBlackBoxJson(report.blackBox),
     elapsed_ms: report.elapsedMs,
   };
+}
+
+export function toBlackBoxJson(report: BlackBoxReport): BlackBoxReportJson {
+  const { ledger } = report;
+  return {
+    mode: 'black-box',
+    verdict: report.verdict,
+    checked_at: new Date(report.checkedAtMs).toISOString(),
+    profile: report.profile,
+    sale_id: report.saleId,
+    sale: { size: report.saleSize, user_limit: report.userLimit, first_item_id: report.firstItemId },
+    grace_ms: report.graceMs,
+    interrupted: report.isRunInterrupted,
+    ledger: {
+      files: ledger.files,
+      lines: ledger.lines,
+      requests: ledger.requests,
+      faults: ledger.faults,
+      checkouts_ok: ledger.checkoutsOk,
+      purchases_ok: ledger.purchasesOk,
+      indeterminate: ledger.indeterminate,
+      other_sales: ledger.otherSales,
+    },
+    invariants: report.invariants.map(resultJson),
+    elapsed_ms: report.elapsedMs,
+  };
+}
+
+export function formatBlackBoxJson(report: BlackBoxReport): string {
+  return `${JSON.stringify(toBlackBoxJson(report), null, 2)}\n`;
+}
+
+function resultJson(r: InvariantResult<string>): VerifyReportJson['invariants'][number] {
+  return {
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    counted: r.counted,
+    violations: r.violations,
+    examples: r.examples,
+    elapsed_ms: r.elapsedMs,
+  };
+}
+
+/** What a page or `report --verify` may be given: a database verification, or a black-box one. */
+export type AnyVerifyJson = VerifyReportJson | BlackBoxReportJson;
+
+export function isBlackBoxJson(report: AnyVerifyJson): report is BlackBoxReportJson {
+  return (report as BlackBoxReportJson).mode === 'black-box';
+}
+
+/** Every invariant a report checked: a database report's own, then its black-box ones (named so). */
+export function allInvariants(report: AnyVerifyJson): VerifyReportJson['invariants'] {
+  if (isBlackBoxJson(report)) return report.invariants;
+  const blackBox = (report.black_box?.invariants ?? []).map((r) => ({ ...r, id: `black-box ${r.id}` }));
+  return [...report.invariants, ...blackBox];
+}
+
+/** What the verdict was about: a sale, or the ledgers of a target profile. */
+export function verdictScope(report: AnyVerifyJson): string {
+  return isBlackBoxJson(report) ? `black-box, profile ${report.profile}` : `sale ${report.sale_id}`;
 }
 
 export function formatJson(report: VerifyReport): string {

@@ -1,8 +1,10 @@
 // `flashsale verify --junit FILE`: one test case per invariant, so any CI system shows which
-// invariant broke; a violated invariant is a failure carrying its counts and examples.
+// invariant broke; a violated invariant is a failure carrying its counts and examples. The
+// database checks and the black-box checks are a suite each.
 import { createRequire } from 'node:module';
-import type { Builder } from 'junit-report-builder';
-import type { VerifyReport } from '../verify/report.js';
+import type { Builder, TestSuite } from 'junit-report-builder';
+import type { BlackBoxReport } from '../verify/black-box/report.js';
+import type { InvariantResult, VerifyReport } from '../verify/report.js';
 
 // The package is CommonJS whose types claim an ES default export; require() gets the real object.
 const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;
@@ -15,10 +17,33 @@ export function formatJunit(report: VerifyReport): string {
     .timestamp(new Date(report.checkedAtMs).toISOString())
     .time(report.elapsedMs / 1000);
   if (report.isRunInterrupted) suite.property('interrupted', 'true');
-  for (const result of report.invariants) {
+  addCases(suite, 'flashsale.verify', report.invariants);
+  if (report.blackBox !== null) addBlackBoxSuite(builder, report.blackBox);
+  return builder.build();
+}
+
+export function formatBlackBoxJunit(report: BlackBoxReport): string {
+  const builder = junit.newBuilder();
+  addBlackBoxSuite(builder, report);
+  return builder.build();
+}
+
+function addBlackBoxSuite(builder: Builder, report: BlackBoxReport): void {
+  const suite = builder
+    .testSuite()
+    .name(
+      `flashsale verify --black-box (profile ${report.profile})${report.isRunInterrupted ? ' (run interrupted)' : ''}`,
+    )
+    .timestamp(new Date(report.checkedAtMs).toISOString())
+    .time(report.elapsedMs / 1000);
+  addCases(suite, 'flashsale.verify.black_box', report.invariants);
+}
+
+function addCases(suite: TestSuite, className: string, results: readonly InvariantResult<string>[]): void {
+  for (const result of results) {
     const testCase = suite
       .testCase()
-      .className('flashsale.verify')
+      .className(className)
       .name(result.id)
       .time(result.elapsedMs / 1000);
     if (result.status === 'SKIP') {
@@ -31,5 +56,4 @@ export function formatJunit(report: VerifyReport): string {
       testCase.standardOutput(`${result.title}\n${result.counted}`);
     }
   }
-  return builder.build();
 }

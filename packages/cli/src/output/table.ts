@@ -1,11 +1,34 @@
 // The default output of `flashsale verify`: one row per invariant (status, what was counted, up
 // to five example violations), then the verdict line.
 import Table from 'cli-table3';
-import type { VerifyReport } from '../verify/report.js';
+import type { BlackBoxReport } from '../verify/black-box/report.js';
+import type { InvariantResult, VerifyReport } from '../verify/report.js';
 
 const DEFAULT_COLUMNS = 120;
 
 export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLUMNS): string {
+  const { sale } = report;
+  const header =
+    `sale ${report.saleId}: ${new Date(sale.startsAtMs).toISOString()} .. ${new Date(sale.endsAtMs).toISOString()},` +
+    ` ${sale.size} items, limit ${sale.userLimit} per buyer, holds ${sale.holdTtlMs} ms` +
+    (report.ledger === null
+      ? ''
+      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`);
+  const blackBox = report.blackBox === null ? '' : formatBlackBoxTable(report.blackBox, terminalColumns);
+  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${verdictLine(report)}\n${blackBox}`;
+}
+
+/** The black-box verification: what the ledgers alone prove, in the same table. */
+export function formatBlackBoxTable(report: BlackBoxReport, terminalColumns = DEFAULT_COLUMNS): string {
+  const { ledger } = report;
+  const header =
+    `black-box (profile ${report.profile}): ${ledger.requests} requests in ${ledger.files.length} ledger(s),` +
+    ` ${ledger.checkoutsOk} checkouts and ${ledger.purchasesOk} purchases acknowledged, ${ledger.indeterminate} indeterminate;` +
+    ` sale size ${report.saleSize ?? 'unknown'}, limit ${report.userLimit ?? 'unknown'} per buyer`;
+  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${blackBoxVerdictLine(report)}\n`;
+}
+
+function resultsTable(results: readonly InvariantResult<string>[], terminalColumns: number): string {
   const width = Math.max(80, terminalColumns);
   // invariant and status are fixed; what is left is shared by the counts and the examples.
   const rest = width - 20 - 8 - 4 * 3;
@@ -17,17 +40,21 @@ export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLU
     wrapOnWordBoundary: true,
     style: { head: [], border: [] },
   });
-  for (const result of report.invariants) {
+  for (const result of results) {
     table.push([result.id, result.status, result.counted, result.examples.map((e) => `- ${e}`).join('\n')]);
   }
-  const { sale } = report;
-  const header =
-    `sale ${report.saleId}: ${new Date(sale.startsAtMs).toISOString()} .. ${new Date(sale.endsAtMs).toISOString()},` +
-    ` ${sale.size} items, limit ${sale.userLimit} per buyer, holds ${sale.holdTtlMs} ms` +
-    (report.ledger === null
-      ? ''
-      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`);
-  return `${header}\n${table.toString()}\n${verdictLine(report)}\n`;
+  return table.toString();
+}
+
+/** The black-box verdict line (on stderr with --json). */
+export function blackBoxVerdictLine(report: BlackBoxReport): string {
+  const failed = report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id);
+  const skipped = report.invariants.filter((r) => r.status === 'SKIP').length;
+  const checked = report.invariants.length - skipped;
+  const skippedText = skipped > 0 ? `, ${skipped} skipped` : '';
+  if (failed.length > 0)
+    return `FAIL: black-box: ${failed.join(', ')} violated (${failed.length} of ${checked} checked invariants${skippedText})`;
+  return `PASS: black-box: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`;
 }
 
 /** The one verdict line every verify output ends with (on stderr with --json). */

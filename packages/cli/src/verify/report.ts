@@ -1,6 +1,7 @@
 // What a verification found: one result per invariant of SPEC section 4, in the SPEC's order and
 // with the SPEC's ids (reports are read by machines that look for those ids).
 import type { Milliseconds } from '@flashsale/protocol';
+import type { BlackBoxReport } from './black-box/report.js';
 
 export const invariantIds = [
   'no-oversell',
@@ -20,8 +21,8 @@ export type InvariantStatus = 'PASS' | 'FAIL' | 'SKIP';
 
 export const MAX_EXAMPLES = 5;
 
-export type InvariantResult = {
-  id: InvariantId;
+export type InvariantResult<Id extends string = InvariantId> = {
+  id: Id;
   title: string;
   status: InvariantStatus;
   /** One line: what was counted, and how many of those broke the rule. */
@@ -68,5 +69,7 @@ export type VerifyReport = {
   isRunInterrupted: boolean;
   ledger: LedgerSummary | null;
   invariants: readonly InvariantResult[];
+  /** The black-box checks over the same ledgers; null without --ledger. */
+  blackBox: BlackBoxReport | null;
   elapsedMs: Milliseconds;
 };

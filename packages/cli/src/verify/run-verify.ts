@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { reasonOf } from '../unreachable.js';
+import { verifyLedgers } from './black-box/run-black-box.js';
 import { connectPostgres, connectRedis } from './connect.js';
 import { invariants } from './invariants/all.js';
 import type { CheckContext, Invariant } from './invariants/invariant.js';
@@ -97,10 +98,26 @@ async function check(
   const results: InvariantResult[] = [];
   for (const id of invariantIds) results.push(await runInvariant(invariants[id], context, options));
   await client.query('COMMIT');
+  // With ledgers, what they prove alone too: the same checks a service we cannot query gets.
+  const blackBox =
+    options.ledgerPaths.length === 0
+      ? null
+      : await verifyLedgers({
+          ledgerPaths: options.ledgerPaths,
+          saleSize: sale.size,
+          userLimit: sale.userLimit,
+          firstItemId: 0,
+          isSelloutExpected: options.isSelloutExpected,
+          isRunInterrupted: options.isRunInterrupted === true,
+          graceMs: options.graceMs,
+          saleId: sale.saleId,
+          profileName: 'default',
+          clock,
+        });
 
   return {
     saleId: sale.saleId,
-    verdict: results.some((r) => r.status === 'FAIL') ? 'fail' : 'pass',
+    verdict: results.some((r) => r.status === 'FAIL') || blackBox?.verdict === 'fail' ? 'fail' : 'pass',
     sale,
     checkedAtMs: nowMs,
     graceMs: options.graceMs,
@@ -108,6 +125,7 @@ async function check(
     isRunInterrupted: options.isRunInterrupted === true,
     ledger,
     invariants: results,
+    blackBox,
     elapsedMs: Math.round(performance.now() - startedMs),
   };
 }

@@ -113,11 +113,27 @@ export async function writeScaleLedger(
   };
   // Written by the simulator's own encoder, so the lines take the reader's fast path as real ones do.
   const line = (
-    l: Omit<LedgerRequest, 'behaviour' | 'attemptId' | 'isReplayed' | 'intendedMs' | 'sentMs' | 'doneMs'>,
+    l: Omit<
+      LedgerRequest,
+      | 'behaviour'
+      | 'attemptId'
+      | 'issuedUserId'
+      | 'issuedItemId'
+      | 'reportedItemId'
+      | 'expiresMs'
+      | 'isReplayed'
+      | 'intendedMs'
+      | 'sentMs'
+      | 'doneMs'
+    >,
   ): LedgerRequest => ({
     ...l,
     behaviour: 'normal',
     attemptId: null,
+    issuedUserId: null,
+    issuedItemId: null,
+    reportedItemId: null,
+    expiresMs: null,
     isReplayed: false,
     intendedMs: nowMs + 0.125,
     sentMs: nowMs + 0.5,

@@ -16,6 +16,8 @@ export type BuyerContext = Readonly<{
   scenario: Scenario;
   saleSize: number;
   userLimit: number;
+  /** The target's lowest item id: buyers pick an index in [0, saleSize) and send this plus it. */
+  firstItemId: number;
   soldItems: SoldItems;
   heldItems: HeldItems;
   picker: ItemPicker;
@@ -23,13 +25,19 @@ export type BuyerContext = Readonly<{
   stats: BuyerStats;
 }>;
 
-export function createBuyerContext(scenario: Scenario, saleSize: number, userLimit: number): BuyerContext {
+export function createBuyerContext(
+  scenario: Scenario,
+  saleSize: number,
+  userLimit: number,
+  firstItemId = 0,
+): BuyerContext {
   const soldItems = new SoldItems(saleSize);
   const heldItems = new HeldItems(saleSize);
   return {
     scenario,
     saleSize,
     userLimit,
+    firstItemId,
     soldItems,
     heldItems,
     picker: new ItemPicker(saleSize, scenario.popularity, soldItems, heldItems),

@@ -2,6 +2,7 @@
 // sometimes checks out an item it already holds (expecting the same code), and keeps trying past
 // user_limit a few times before it gives up.
 
+import type { IssuedCode } from './code-book.js';
 import type { BuyerContext } from './context.js';
 import { type Random, randomChance, randomInRange } from './random.js';
 import { type Answer, isUncertain, type Session, type Step } from './session.js';
@@ -35,12 +36,13 @@ export class HeavySession implements Session {
 
   nextStep(nowMs: number): Step | null {
     if (this.#state === 'rechecking') return checkoutStep(this.userId, this.#itemId);
-    if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
+    if (this.#state === 'buying' && this.#code !== null)
+      return purchaseStep(this.#code, this.userId, this.#wireItemId());
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.heavy.maxAttempts)
       return null;
     this.#itemId = this.#context.picker.pick(this.#random, nowMs);
     this.#checkouts += 1;
-    return checkoutStep(this.userId, this.#itemId);
+    return checkoutStep(this.userId, this.#wireItemId());
   }
 
   onAnswer(answer: Answer, nowMs: number): number {
@@ -51,7 +53,7 @@ export class HeavySession implements Session {
 
   #onCheckoutAnswer(answer: Answer, nowMs: number): void {
     const heavy = this.#context.scenario.heavy;
-    if (answer.status === 200 && answer.code !== null) {
+    if (answer.isOk && answer.code !== null) {
       this.#context.heldItems.markHeld(this.#itemId, nowMs);
       this.#code = answer.code;
       this.#retries = 0;
@@ -67,16 +69,25 @@ export class HeavySession implements Session {
     } else if (answer.error === 'user_limit') {
       this.#limitHits += 1;
       if (this.#limitHits > heavy.limitRetries) this.#state = 'done';
-    } else if (answer.status === 400) {
+    } else if (answer.error === 'invalid_request') {
       this.#state = 'done';
     }
   }
 
+  /** The item's id on the wire: `#itemId` is its index in the sale. */
+  #wireItemId(): number {
+    return this.#context.firstItemId + this.#itemId;
+  }
+
+  #issued(code: string): IssuedCode {
+    return { code, userId: this.userId, itemId: this.#wireItemId() };
+  }
+
   #onPurchaseAnswer(answer: Answer): void {
-    if (answer.status === 200) {
+    if (answer.isOk) {
       this.itemsBought += 1;
       this.#context.soldItems.markSold(this.#itemId);
-      if (this.#code !== null) this.#context.codes.addUsed(this.#code);
+      if (this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
       this.#code = null;
       this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
     } else if (isUncertain(answer) && this.#retries < this.#context.scenario.heavy.purchaseRetries) {

@@ -1,6 +1,7 @@
 // An invalid buyer: sends requests the service must reject, picked from the table below, and
 // checks nothing. Replaying an already-used code is the one kind the SPEC answers with 200
 // (`replayed: true`): it must return the original purchase, never buy anything new.
+import type { IssuedCode } from './code-book.js';
 import type { BuyerContext } from './context.js';
 import { type Random, randomInRange, randomInt } from './random.js';
 import type { Answer, Session, Step } from './session.js';
@@ -18,14 +19,19 @@ const invalidRequests: Readonly<Record<string, InvalidRequest>> = {
   purchase_malformed_code: (random) => rawPurchaseStep(pick(random, malformedCodes)),
   purchase_missing_code: () => rawPurchaseStep(null),
   purchase_expired_code: (random, context, _userId, nowMs) =>
-    rawPurchaseStep(context.codes.takeExpired(nowMs) ?? randomCode(random)),
+    replayOf(random, context.codes.takeExpired(nowMs)),
   purchase_used_code: (random, context) =>
-    rawPurchaseStep(context.codes.usedCode(randomInt(random, 0, 1 << 30)) ?? randomCode(random)),
+    replayOf(random, context.codes.usedCode(randomInt(random, 0, 1 << 30))),
   checkout_missing_user: (random, context) => rawCheckoutStep(null, String(randomItem(random, context))),
   checkout_missing_item: (_random, _context, userId) => rawCheckoutStep(userId, null),
   checkout_missing_both: () => rawCheckoutStep(null, null),
   checkout_item_out_of_range: (random, context, userId) =>
-    rawCheckoutStep(userId, String(pick(random, [context.saleSize, -1, 2 ** 31, 10 ** 15]))),
+    rawCheckoutStep(
+      userId,
+      String(
+        pick(random, [context.firstItemId + context.saleSize, context.firstItemId - 1, 2 ** 31, 10 ** 15]),
+      ),
+    ),
   checkout_item_not_numeric: (random, _context, userId) =>
     rawCheckoutStep(userId, pick(random, nonNumericItems)),
   checkout_user_oversized: (random, context) =>
@@ -75,7 +81,12 @@ function randomCode(random: Random): string {
 }
 
 function randomItem(random: Random, context: BuyerContext): number {
-  return randomInt(random, 0, context.saleSize - 1);
+  return context.firstItemId + randomInt(random, 0, context.saleSize - 1);
+}
+
+/** A purchase replaying a code another buyer was issued, or a random one when there is none yet. */
+function replayOf(random: Random, issued: IssuedCode | null): Step {
+  return issued === null ? rawPurchaseStep(randomCode(random)) : rawPurchaseStep(issued.code, issued);
 }
 
 function pick<T>(random: Random, values: readonly T[]): T {

@@ -2,6 +2,7 @@
 // some holds. When an item is gone it looks for another; it stops when satisfied, when told it is
 // at its limit, or after too many tries.
 
+import type { IssuedCode } from './code-book.js';
 import type { BuyerContext } from './context.js';
 import { type Random, randomChance, randomInRange } from './random.js';
 import { type Answer, isUncertain, type Session, type Step } from './session.js';
@@ -33,12 +34,13 @@ export class NormalSession implements Session {
   }
 
   nextStep(nowMs: number): Step | null {
-    if (this.#state === 'buying' && this.#code !== null) return purchaseStep(this.#code);
+    if (this.#state === 'buying' && this.#code !== null)
+      return purchaseStep(this.#code, this.userId, this.#wireItemId());
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.normal.maxAttempts)
       return null;
     this.#itemId = this.#context.picker.pick(this.#random, nowMs);
     this.#checkouts += 1;
-    return checkoutStep(this.userId, this.#itemId);
+    return checkoutStep(this.userId, this.#wireItemId());
   }
 
   onAnswer(answer: Answer, nowMs: number): number {
@@ -48,11 +50,14 @@ export class NormalSession implements Session {
   }
 
   #onCheckoutAnswer(answer: Answer, nowMs: number): void {
-    if (answer.status === 200 && answer.code !== null) {
+    if (answer.isOk && answer.code !== null) {
       this.#context.heldItems.markHeld(this.#itemId, nowMs);
       if (randomChance(this.#random, this.#context.scenario.normal.abandonRate)) {
         this.#context.stats.holdsAbandoned += 1;
-        this.#context.codes.addAbandoned(answer.code, answer.expiresAtMs ?? Number.POSITIVE_INFINITY);
+        this.#context.codes.addAbandoned(
+          this.#issued(answer.code),
+          answer.expiresAtMs ?? Number.POSITIVE_INFINITY,
+        );
         return;
       }
       this.#code = answer.code;
@@ -62,16 +67,25 @@ export class NormalSession implements Session {
       this.#context.soldItems.markSold(this.#itemId);
     } else if (answer.error === 'item_held') {
       this.#context.heldItems.markHeld(this.#itemId, nowMs);
-    } else if (answer.error === 'user_limit' || answer.status === 400) {
+    } else if (answer.error === 'user_limit' || answer.error === 'invalid_request') {
       this.#state = 'done';
     }
   }
 
+  /** The item's id on the wire: `#itemId` is its index in the sale. */
+  #wireItemId(): number {
+    return this.#context.firstItemId + this.#itemId;
+  }
+
+  #issued(code: string): IssuedCode {
+    return { code, userId: this.userId, itemId: this.#wireItemId() };
+  }
+
   #onPurchaseAnswer(answer: Answer): void {
-    if (answer.status === 200) {
+    if (answer.isOk) {
       this.itemsBought += 1;
       this.#context.soldItems.markSold(this.#itemId);
-      if (this.#code !== null) this.#context.codes.addUsed(this.#code);
+      if (this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
       this.#code = null;
       this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
     } else if (isUncertain(answer) && this.#retries < this.#context.scenario.normal.purchaseRetries) {

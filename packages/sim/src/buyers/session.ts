@@ -3,7 +3,9 @@ import type { Behaviour, Endpoint } from '@flashsale/protocol';
 
 /**
  * One request a buyer wants sent. `userId` and `itemId` are what goes on the wire: null when the
- * parameter is deliberately left out or (for the item) is not an integer. `code` is the code sent.
+ * parameter is deliberately left out or (for the item) is not an integer. `code` is the code sent;
+ * for a purchase, `issuedUserId` and `issuedItemId` say whom and what the code book knows it was
+ * issued for (null: no checkout of this process returned it).
  */
 export type Step = Readonly<{
   endpoint: Endpoint;
@@ -12,13 +14,17 @@ export type Step = Readonly<{
   userId: string | null;
   itemId: number | null;
   code: string | null;
+  issuedUserId: string | null;
+  issuedItemId: number | null;
 }>;
 
 /** An answer as a buyer needs it. */
 export type Answer = Readonly<{
   /** HTTP status, or null when no answer came (timeout, connection lost). */
   status: number | null;
-  /** The JSON `error` code, `timeout` / `connection` when no answer came, else null. */
+  /** A success in the target's dialect (our service: 200). */
+  isOk: boolean;
+  /** Our outcome code of a refusal (as the profile maps it), else the JSON `error` code, `timeout` / `connection` when no answer came, else null. */
   error: string | null;
   /** The code a checkout answered with. */
   code: string | null;

@@ -2,7 +2,7 @@
 // CLI's `simulate` flags and checks options given programmatically. parseSimOptions checks
 // everything once, before any load starts, and returns one frozen object.
 import { randomBytes, randomInt } from 'node:crypto';
-import { parseDurationMs } from '@flashsale/protocol';
+import { ProfileError, parseDurationMs, readTargetProfile, type TargetProfile } from '@flashsale/protocol';
 import { SimError } from '../errors.js';
 import { parseThreshold, type Threshold } from '../report/thresholds.js';
 import { parseStages, plannedDurationMs, type Stage } from '../schedule/stages.js';
@@ -15,14 +15,16 @@ export type ProgressMode = 'live' | 'plain' | 'none';
 export type SimOptions = Readonly<{
   /** Origin of the service, e.g. http://127.0.0.1:8080. */
   target: string;
+  /** The target's dialect (a plain value: it crosses to --workers children as it is). */
+  profile: TargetProfile;
   stages: readonly Stage[];
   mix: Mix;
   scenario: Scenario;
   seed: number;
   users: number;
-  /** Sale size to assume when GET /sale does not tell. */
+  /** Sale size to assume when GET /sale does not tell (--sale-size, else the profile's, else 10,000). */
   saleSize: number;
-  /** The service's USER_LIMIT, used only to cap each buyer's demand in the report. */
+  /** The service's USER_LIMIT (--user-limit, else the profile's), capping each buyer's demand in the report. */
   userLimit: number;
   stopsAtSellout: boolean;
   reportPath: string | null;
@@ -55,6 +57,12 @@ export type OptionSpec = Readonly<{
 /** The flags, keyed by the attribute name commander gives each (camelCase of the flag). */
 export const simOptionTable = {
   target: { flags: '--target <url>', description: 'service origin', defaultValue: 'http://127.0.0.1:8080' },
+  profile: {
+    flags: '--profile <profile>',
+    description:
+      "the target's dialect: default (this service), contest (201, text refusals, items from 1, no GET /sale) or a JSON profile file",
+    defaultValue: 'default',
+  },
   rps: { flags: '--rps <n>', description: 'target requests per second (open loop)', defaultValue: '100' },
   duration: { flags: '--duration <d>', description: 'how long to send, e.g. 30s, 5m', defaultValue: '10s' },
   stages: {
@@ -177,15 +185,17 @@ export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings): S
   if (users < shard.index + shard.count * (workers - 1) + 1) {
     fail('users', `must be at least ${shard.count * workers} so every worker has buyers`);
   }
+  const profile = profileOf(read('profile'));
   const options: SimOptions = {
     target: targetOf(read('target')),
+    profile,
     stages,
     mix: flags.mix === undefined && scenarioFile?.mix ? scenarioFile.mix : mixOf(read('mix')),
     scenario: scenarioFile?.scenario ?? defaultScenario,
     seed: flags.seed === undefined ? randomInt(0, 2 ** 32) : seedOf(flags.seed),
     users,
-    saleSize: positiveIntegerOf('saleSize', read('saleSize')),
-    userLimit: positiveIntegerOf('userLimit', read('userLimit')),
+    saleSize: positiveIntegerOf('saleSize', flags.saleSize ?? profile.saleSize ?? read('saleSize')),
+    userLimit: positiveIntegerOf('userLimit', flags.userLimit ?? profile.userLimit ?? read('userLimit')),
     stopsAtSellout: switchOf('untilSellout', flags.untilSellout),
     reportPath: flags.report === undefined ? null : textOf('report', flags.report),
     ledgerPath: flags.ledger === undefined ? null : textOf('ledger', flags.ledger),
@@ -284,6 +294,20 @@ function targetOf(value: unknown): string {
     fail('target', `accepts an origin such as http://127.0.0.1:8080 (no path), got '${text}'`);
   }
   return url.origin;
+}
+
+function profileOf(value: unknown): TargetProfile {
+  if (typeof value === 'object' && value !== null) return value as TargetProfile; // a caller's parsed profile
+  const text = textOf('profile', value);
+  try {
+    return readTargetProfile(text);
+  } catch (error) {
+    if (!(error instanceof ProfileError)) throw error;
+    throw new SimError('invalid_option', `--profile ${text}: ${error.message}`, {
+      flag: '--profile',
+      cause: error,
+    });
+  }
 }
 
 function thresholdsOf(value: unknown): readonly Threshold[] {

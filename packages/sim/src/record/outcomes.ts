@@ -4,7 +4,6 @@
 import {
   type ApiErrorCode,
   apiErrorCodes,
-  apiErrorStatus,
   type Endpoint,
   type NoAnswerError,
   noAnswerErrors,
@@ -42,13 +41,6 @@ export const isErrorOutcome: Readonly<Record<OutcomeCode, boolean>> = {
   timeout: true,
   connection: true,
 };
-
-export function classifyAnswer(status: number, error: string | null, isReplayed: boolean): OutcomeCode {
-  if (status >= 200 && status < 300) return isReplayed ? 'replayed' : 'success';
-  if (status >= 500) return error === 'unavailable' ? 'unavailable' : 'server_error';
-  if (error !== null && apiErrorStatus[error as ApiErrorCode] === status) return error as ApiErrorCode;
-  return 'unexpected';
-}
 
 /** The key histograms and counts are filed under: `checkout.sold_out`. */
 export type OutcomeKey = `${Endpoint}.${OutcomeCode}`;

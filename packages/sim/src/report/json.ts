@@ -186,6 +186,7 @@ export function parseReport(text: string, where: string): SimReport {
 export function reportConfigOf(options: SimOptions): ReportConfig {
   return {
     target: options.target,
+    profile: options.profile.name,
     stages: options.stages.map((stage) => ({ duration_ms: stage.durationMs, rps: stage.rps })),
     mix: options.mix,
     scenario: scenarioDocument(options.scenario),

@@ -105,6 +105,8 @@ export type GeneratorReport = Readonly<{
 
 export type ReportConfig = Readonly<{
   target: string;
+  /** The target profile's name (`default`: this service); absent in reports of older versions. */
+  profile?: string;
   stages: readonly Readonly<{ duration_ms: Milliseconds; rps: number }>[];
   mix: Readonly<Record<string, number>>;
   scenario: unknown;

@@ -28,6 +28,9 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   readonly #soldBySecond = new Map<number, number | null>();
   #parts: SchedulePart[] = [];
   #watch: SaleWatch | null = null;
+  #saleSize = 0;
+  /** When the answers showed the sale sold out (a target without GET /sale). */
+  #soldOutSeenAtMs: number | null = null;
   #isStopped = false;
   #isInterrupted = false;
 
@@ -53,7 +56,8 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
 
   async #run(): Promise<SimReport> {
     const options = this.#options;
-    const isWatchingSale = options.stopsAtSellout || options.progress === 'live';
+    const hasSaleEndpoint = options.profile.hasSaleEndpoint;
+    const isWatchingSale = hasSaleEndpoint && (options.stopsAtSellout || options.progress === 'live');
     let onSaleSize: (size: number) => void = () => undefined;
     let onNoSale: (error: unknown) => void = () => undefined;
     const saleSizeRead = new Promise<number>((resolve, reject) => {
@@ -71,7 +75,9 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       const watch = await SaleWatch.open(options.target, options.timeoutMs, isWatchingSale, epochNowMs);
       this.#watch = watch;
       if (options.ledgerPath !== null) await truncateLedger(options.ledgerPath);
-      const saleSize = watch.snapshot?.size ?? options.saleSize;
+      // Without GET /sale the one reading above only showed that something listens there.
+      const saleSize = (hasSaleEndpoint ? watch.snapshot?.size : undefined) ?? options.saleSize;
+      this.#saleSize = saleSize;
       onSaleSize(saleSize);
       await Promise.all(this.#parts.map((part) => part.ready));
       this.#start(saleSize, watch);
@@ -137,9 +143,22 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   }
 
   #emitTick(tick: SimTick): void {
+    if (!this.#options.profile.hasSaleEndpoint) this.#noteSelloutFromAnswers(tick);
     const itemsSold = this.#watch?.itemsSold() ?? null;
     this.#soldBySecond.set(tick.second, itemsSold);
     this.emit('tick', { ...tick, itemsSold });
+  }
+
+  /**
+   * A target without GET /sale sold out once the buyers' purchases add up to the sale, or once
+   * one process has seen every item sold (bought, or answered sold_out: some bought elsewhere,
+   * or their answers were lost).
+   */
+  #noteSelloutFromAnswers(tick: SimTick): void {
+    if (this.#saleSize === 0 || (tick.purchases < this.#saleSize && tick.itemsKnownSold < this.#saleSize))
+      return;
+    this.#soldOutSeenAtMs ??= epochNowMs();
+    if (this.#options.stopsAtSellout) this.stop();
   }
 
   /** The parts' figures as one, with what the engine saw of the sale. */
@@ -159,9 +178,9 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
         ...merged.sale,
         saleId: watch.snapshot?.saleId ?? null,
         size: saleSize,
-        sizeSource: watch.snapshot === null ? 'option' : 'service',
+        sizeSource: watch.snapshot === null || !options.profile.hasSaleEndpoint ? 'option' : 'service',
         sold: watch.itemsSold(),
-        soldOutAtMs: watch.soldOutAtMs,
+        soldOutAtMs: watch.soldOutAtMs ?? this.#soldOutSeenAtMs,
       },
       monitorRequests: merged.monitorRequests + watch.requests,
       interrupted: merged.interrupted || this.#isInterrupted,

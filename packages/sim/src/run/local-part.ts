@@ -1,9 +1,10 @@
 // The schedule run in this process: warms up, opens the ledger and the connections, then runs
 // the open loop from the start moment until the schedule ends (or stop()), waits for what is in
 // flight, and hands over its figures. Each closed second goes out as a tick.
-import { createBuyerContext } from '../buyers/context.js';
+import { type BuyerContext, createBuyerContext } from '../buyers/context.js';
 import { SessionFactory } from '../buyers/mix.js';
 import type { SimOptions } from '../config/options.js';
+import { AnswerReader } from '../http/answer.js';
 import { Sender } from '../http/sender.js';
 import { LedgerWriter } from '../record/ledger.js';
 import { LoopLagSampler } from '../record/loop-lag.js';
@@ -36,6 +37,7 @@ export class LocalPart implements SchedulePart {
   #onStart: (startAtEpochMs: number) => void = () => undefined;
   #onReady: () => void = () => undefined;
   #ledger: LedgerWriter | null = null;
+  #context: BuyerContext | null = null;
   #schedule: RateSchedule | null = null;
   #lag: LoopLagSampler | null = null;
   #startMs = 0;
@@ -94,11 +96,18 @@ export class LocalPart implements SchedulePart {
       await this.#openLedger();
       sender = new Sender(options.target, options.connections, options.timeoutMs);
       await sender.warmUp();
-      const context = createBuyerContext(options.scenario, saleSize, options.userLimit);
+      const context = createBuyerContext(
+        options.scenario,
+        saleSize,
+        options.userLimit,
+        options.profile.firstItemId,
+      );
+      this.#context = context;
       const traffic = new Traffic({
         factory: new SessionFactory({ ...options, context }),
         context,
         sender,
+        reader: new AnswerReader(options.profile),
         recorder: this.#recorder,
         ledger: this.#ledger,
         maxInFlight: options.maxInFlight,
@@ -176,6 +185,8 @@ export class LocalPart implements SchedulePart {
     this.#onTick({
       ...figures,
       elapsedMs: performance.now() - this.#startMs,
+      itemsKnownSold:
+        this.#context === null ? 0 : this.#context.saleSize - this.#context.soldItems.unsoldCount,
       plannedDurationMs: plannedDurationMs(this.#options.stages),
       totals: {
         scheduled: recorder.scheduled,

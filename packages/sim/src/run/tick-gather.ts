@@ -45,6 +45,7 @@ function mergeTicks(second: number, ticks: readonly SimTick[]): SimTick {
       ticks.reduce((total, tick) => total + tick.purchases, 0),
     ),
     elapsedMs: Math.max(...ticks.map((tick) => tick.elapsedMs)),
+    itemsKnownSold: Math.max(...ticks.map((tick) => tick.itemsKnownSold)),
     plannedDurationMs: first.plannedDurationMs,
     totals: addTotals(ticks.map((tick) => tick.totals)),
   };

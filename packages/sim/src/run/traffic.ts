@@ -5,10 +5,9 @@ import { ledgerOutcomeOf } from '@flashsale/protocol';
 import type { BuyerContext } from '../buyers/context.js';
 import type { SessionFactory } from '../buyers/mix.js';
 import type { Session, Step } from '../buyers/session.js';
-import { noAnswer, type ReadAnswer, readAnswer } from '../http/answer.js';
+import { type AnswerReader, noAnswer, type ReadAnswer } from '../http/answer.js';
 import { failureOf, PendingRequest, type RequestSink, type Sender } from '../http/sender.js';
 import type { LedgerWriter } from '../record/ledger.js';
-import { classifyAnswer, type OutcomeCode } from '../record/outcomes.js';
 import type { Recorder } from '../record/recorder.js';
 import { ReadyQueue } from '../schedule/ready-queue.js';
 
@@ -16,6 +15,8 @@ export type TrafficParts = Readonly<{
   factory: SessionFactory;
   context: BuyerContext;
   sender: Sender;
+  /** Reads answers in the target's dialect (its profile). */
+  reader: AnswerReader;
   recorder: Recorder;
   ledger: LedgerWriter | null;
   maxInFlight: number;
@@ -72,8 +73,7 @@ export class Traffic implements RequestSink {
   }
 
   onAnswered(request: PendingRequest, body: Buffer | null): void {
-    const answer = readAnswer(request.status, body);
-    this.#finish(request, answer, classifyAnswer(request.status, answer.error, answer.isReplayed));
+    this.#finish(request, this.#parts.reader.read(request.step.endpoint, request.status, body));
   }
 
   onFailed(request: PendingRequest, error: Error): void {
@@ -85,7 +85,7 @@ export class Traffic implements RequestSink {
       return;
     }
     const failure = this.#isAbandoning ? 'timeout' : failureOf(error);
-    this.#finish(request, noAnswer(failure), failure);
+    this.#finish(request, noAnswer(failure));
   }
 
   /** Resolves once nothing is in flight. */
@@ -119,14 +119,14 @@ export class Traffic implements RequestSink {
     this.#parts.sender.send(request);
   }
 
-  #finish(request: PendingRequest, answer: ReadAnswer, outcome: OutcomeCode): void {
+  #finish(request: PendingRequest, answer: ReadAnswer): void {
     const doneMs = this.nowMs();
     const doneEpochMs = this.#epochOffsetMs + doneMs;
     const wasSent = request.sentMs >= 0;
     const { step, session } = request;
     this.#parts.recorder.onDone(
       step.endpoint,
-      outcome,
+      answer.outcome,
       request.intendedMs,
       wasSent ? request.sentMs : null,
       doneMs,
@@ -135,6 +135,10 @@ export class Traffic implements RequestSink {
     this.#parts.ledger?.writeRequest({
       requestId: request.requestId,
       attemptId: request.attemptId,
+      issuedUserId: step.issuedUserId,
+      issuedItemId: step.issuedItemId,
+      reportedItemId: answer.reportedItemId,
+      expiresMs: answer.expiresAtMs,
       endpoint: step.endpoint,
       behaviour: session.behaviour,
       userId: step.userId,

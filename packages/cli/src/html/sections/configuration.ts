@@ -1,11 +1,11 @@
 // The run's configuration: the simulator's options as the report recorded them, and the sale's
 // settings from the verify report when there is one.
 import type { SimReport } from '@flashsale/sim';
-import type { VerifyReportJson } from '../../output/json.js';
+import { type AnyVerifyJson, isBlackBoxJson } from '../../output/json.js';
 import { formatCount, formatDurationMs, formatRate } from '../figures.js';
 import { renderFacts } from './html-table.js';
 
-export function renderConfiguration(sim: SimReport, verify: VerifyReportJson | undefined): string {
+export function renderConfiguration(sim: SimReport, verify: AnyVerifyJson | undefined): string {
   const config = sim.config;
   const stages = config.stages
     .map((stage) => `${formatDurationMs(stage.duration_ms)} at ${formatRate(stage.rps)}`)
@@ -34,11 +34,10 @@ export function renderConfiguration(sim: SimReport, verify: VerifyReportJson | u
     ['shard', sim.shard === null ? 'whole population' : `${sim.shard.index}/${sim.shard.count}`],
     ['thresholds', config.thresholds.length === 0 ? '–' : config.thresholds.join(', ')],
   ];
-  if (verify !== undefined) {
-    facts.push(
-      ['hold TTL', formatDurationMs(verify.sale.hold_ttl_ms)],
-      ['verify grace', formatDurationMs(verify.grace_ms)],
-    );
-  }
+  if (verify !== undefined && !isBlackBoxJson(verify))
+    facts.push(['hold TTL', formatDurationMs(verify.sale.hold_ttl_ms)]);
+  if (verify !== undefined) facts.push(['verify grace', formatDurationMs(verify.grace_ms)]);
+  if (config.profile !== undefined && config.profile !== 'default')
+    facts.push(['target profile', config.profile]);
   return renderFacts(facts);
 }

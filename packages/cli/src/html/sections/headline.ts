@@ -1,6 +1,6 @@
 // The top of the page: what ran, against what, and the figures a person looks for first.
 import type { SimReport } from '@flashsale/sim';
-import type { VerifyReportJson } from '../../output/json.js';
+import { type AnyVerifyJson, allInvariants, verdictScope } from '../../output/json.js';
 import { formatCount, formatDurationMs, formatMs, formatRate, formatShare } from '../figures.js';
 import { escapeHtml } from '../html-text.js';
 
@@ -13,7 +13,7 @@ type Card = Readonly<{
   tone?: 'good' | 'bad' | 'warn';
 }>;
 
-export function renderHeadline(sim: SimReport, verify: VerifyReportJson | undefined, title: string): string {
+export function renderHeadline(sim: SimReport, verify: AnyVerifyJson | undefined, title: string): string {
   const subtitle = [
     `run ${sim.run_id}`,
     `started ${sim.started_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`,
@@ -95,11 +95,11 @@ function scheduleCard(sim: SimReport): Card {
 }
 
 /** The run was cut short (Ctrl-C): said by the simulator's report or the verifier's. */
-export function isInterrupted(sim: SimReport, verify: VerifyReportJson | undefined): boolean {
+export function isInterrupted(sim: SimReport, verify: AnyVerifyJson | undefined): boolean {
   return sim.interrupted === true || verify?.interrupted === true;
 }
 
-function verdictCard(verify: VerifyReportJson | undefined, isCutShort: boolean): Card {
+function verdictCard(verify: AnyVerifyJson | undefined, isCutShort: boolean): Card {
   if (verify === undefined)
     return isCutShort
       ? {
@@ -109,13 +109,14 @@ function verdictCard(verify: VerifyReportJson | undefined, isCutShort: boolean):
           tone: 'warn',
         }
       : { name: 'invariants', value: 'not verified', detail: 'no verify report given' };
-  const failed = verify.invariants.filter((invariant) => invariant.status === 'FAIL');
-  const passed = verify.invariants.filter((invariant) => invariant.status === 'PASS');
+  const invariants = allInvariants(verify);
+  const failed = invariants.filter((invariant) => invariant.status === 'FAIL');
+  const passed = invariants.filter((invariant) => invariant.status === 'PASS');
   if (isCutShort && verify.verdict === 'pass') {
     return {
       name: 'invariants',
       value: 'INTERRUPTED',
-      detail: `${passed.length} of ${verify.invariants.length} pass, sell-out not applicable, sale ${verify.sale_id}`,
+      detail: `${passed.length} of ${invariants.length} pass, sell-out not applicable, ${verdictScope(verify)}`,
       tone: 'warn',
     };
   }
@@ -125,7 +126,7 @@ function verdictCard(verify: VerifyReportJson | undefined, isCutShort: boolean):
     detail:
       failed.length > 0
         ? `failed: ${failed.map((invariant) => invariant.id).join(', ')}`
-        : `${passed.length} of ${verify.invariants.length} pass, sale ${verify.sale_id}`,
+        : `${passed.length} of ${invariants.length} pass, ${verdictScope(verify)}`,
     tone: verify.verdict === 'pass' ? 'good' : 'bad',
   };
 }

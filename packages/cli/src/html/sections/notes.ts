@@ -1,13 +1,13 @@
 // What a reader must know before trusting the figures: the generator's own warnings, and the
 // faults the run injected (they are also marked on every time chart).
 import type { SimReport } from '@flashsale/sim';
-import type { VerifyReportJson } from '../../output/json.js';
+import type { AnyVerifyJson } from '../../output/json.js';
 import { formatDurationMs } from '../figures.js';
 import { escapeHtml } from '../html-text.js';
 import { isInterrupted } from './headline.js';
 import { renderTable } from './html-table.js';
 
-export function renderNotes(sim: SimReport, verify?: VerifyReportJson): string {
+export function renderNotes(sim: SimReport, verify?: AnyVerifyJson): string {
   const parts: string[] = [];
   if (isInterrupted(sim, verify)) {
     const verified =

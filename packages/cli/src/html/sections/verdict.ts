@@ -1,14 +1,51 @@
-// The verifier's verdict: one row per invariant of SPEC section 4 with what it counted and up to
-// five example violations, as `flashsale verify --json` wrote them.
-import type { VerifyReportJson } from '../../output/json.js';
+// The verifier's verdict: one row per invariant with what it counted and up to five example
+// violations, as `flashsale verify --json` wrote them: the database checks of a sale, then the
+// black-box checks of its ledgers; or the black-box checks alone (`run --target --profile`).
+import {
+  type AnyVerifyJson,
+  type BlackBoxReportJson,
+  isBlackBoxJson,
+  type VerifyReportJson,
+} from '../../output/json.js';
 import { formatCount } from '../figures.js';
 import { escapeHtml } from '../html-text.js';
 import { type Cell, renderTable } from './html-table.js';
 
-export function renderVerdict(verify: VerifyReportJson | undefined): string {
+export function renderVerdict(verify: AnyVerifyJson | undefined): string {
   if (verify === undefined)
     return '<p class="muted">No verify report was given (<code>--verify verify.json</code>): the invariants were not checked here.</p>';
-  const rows = verify.invariants.map((invariant): Cell[] => [
+  if (isBlackBoxJson(verify)) return renderBlackBox(verify, 'verdict');
+  const ledger = verify.ledger;
+  const context = [
+    `sale ${verify.sale_id}`,
+    `${verify.sale.starts_at} – ${verify.sale.ends_at}`,
+    `checked ${verify.checked_at}`,
+    ledger === null
+      ? 'no ledger'
+      : `ledger: ${formatCount(ledger.requests)} requests, ${formatCount(ledger.checkouts_matched)} checkouts and ${formatCount(ledger.purchases_matched)} purchases matched`,
+  ];
+  const blackBox =
+    verify.black_box === undefined || verify.black_box === null
+      ? ''
+      : `\n<h3>From the ledgers alone (black-box)</h3>\n${renderBlackBox(verify.black_box, 'verdict-black-box')}`;
+  return `<p class="muted">${context.map(escapeHtml).join(' · ')}</p>
+${invariantTable(verify.invariants, 'verdict')}${blackBox}`;
+}
+
+function renderBlackBox(report: BlackBoxReportJson, id: string): string {
+  const { ledger } = report;
+  const context = [
+    `profile ${report.profile}`,
+    `sale size ${report.sale.size ?? 'unknown'}, limit ${report.sale.user_limit ?? 'unknown'} per buyer`,
+    `checked ${report.checked_at}`,
+    `${ledger.files.length} ledger(s): ${formatCount(ledger.requests)} requests, ${formatCount(ledger.checkouts_ok)} checkouts and ${formatCount(ledger.purchases_ok)} purchases acknowledged, ${formatCount(ledger.indeterminate)} indeterminate`,
+  ];
+  return `<p class="muted">${context.map(escapeHtml).join(' · ')}</p>
+${invariantTable(report.invariants, id)}`;
+}
+
+function invariantTable(invariants: VerifyReportJson['invariants'], id: string): string {
+  const rows = invariants.map((invariant): Cell[] => [
     {
       html: `<code>${escapeHtml(invariant.id)}</code><div class="muted">${escapeHtml(invariant.title)}</div>`,
     },
@@ -22,25 +59,15 @@ export function renderVerdict(verify: VerifyReportJson | undefined): string {
           : `<ul class="examples">${invariant.examples.map((example) => `<li><code>${escapeHtml(example)}</code></li>`).join('')}</ul>`,
     },
   ]);
-  const ledger = verify.ledger;
-  const context = [
-    `sale ${verify.sale_id}`,
-    `${verify.sale.starts_at} – ${verify.sale.ends_at}`,
-    `checked ${verify.checked_at}`,
-    ledger === null
-      ? 'no ledger'
-      : `ledger: ${formatCount(ledger.requests)} requests, ${formatCount(ledger.checkouts_matched)} checkouts and ${formatCount(ledger.purchases_matched)} purchases matched`,
-  ];
-  return `<p class="muted">${context.map(escapeHtml).join(' · ')}</p>
-${renderTable(
-  [
-    { title: 'invariant' },
-    { title: 'status' },
-    { title: 'counted' },
-    { title: 'violations', isNumeric: true },
-    { title: 'examples' },
-  ],
-  rows,
-  'verdict',
-)}`;
+  return renderTable(
+    [
+      { title: 'invariant' },
+      { title: 'status' },
+      { title: 'counted' },
+      { title: 'violations', isNumeric: true },
+      { title: 'examples' },
+    ],
+    rows,
+    id,
+  );
 }

@@ -1,0 +1,85 @@
+// verifyLedgers: the black-box verification. It proves the sale's invariants from the simulator's
+// ledgers alone (every shard together), with no database: what any service speaking the API can
+// be held to. A ledger that cannot be read is a check that cannot be made (a CliError, exit 2).
+import type { Milliseconds } from '@flashsale/protocol';
+import { MAX_EXAMPLES } from '../report.js';
+import { blackBoxChecks } from './all.js';
+import { type BlackBoxCheck, type BlackBoxContext, blackBoxIds } from './check.js';
+import { gatherFacts } from './facts.js';
+import type { BlackBoxReport, BlackBoxResult } from './report.js';
+
+export type BlackBoxOptions = {
+  ledgerPaths: readonly string[];
+  /** Items in the sale; null: unknown (no-oversell and sell-out SKIP). */
+  saleSize: number | null;
+  userLimit: number | null;
+  firstItemId: number;
+  isSelloutExpected: boolean;
+  /** The run was cut short (Ctrl-C): sell-out is not applicable. */
+  isRunInterrupted?: boolean;
+  graceMs: Milliseconds;
+  /** Only this sale's lines (and those that name none); null: every line. */
+  saleId: number | null;
+  /** The target profile's name, for the report. */
+  profileName: string;
+  clock?: () => Milliseconds;
+};
+
+export async function verifyLedgers(options: BlackBoxOptions): Promise<BlackBoxReport> {
+  const startedMs = performance.now();
+  const facts = await gatherFacts(options.ledgerPaths, options.saleId);
+  const context: BlackBoxContext = {
+    facts,
+    saleSize: options.saleSize,
+    userLimit: options.userLimit,
+    firstItemId: options.firstItemId,
+    graceMs: options.graceMs,
+  };
+  const invariants = blackBoxIds.map((id) => runCheck(blackBoxChecks[id], context, options));
+  return {
+    verdict: invariants.some((result) => result.status === 'FAIL') ? 'fail' : 'pass',
+    profile: options.profileName,
+    saleId: options.saleId,
+    saleSize: options.saleSize,
+    userLimit: options.userLimit,
+    firstItemId: options.firstItemId,
+    graceMs: options.graceMs,
+    isRunInterrupted: options.isRunInterrupted === true,
+    ledger: { ...facts.counts },
+    invariants,
+    checkedAtMs: (options.clock ?? Date.now)(),
+    elapsedMs: Math.round(performance.now() - startedMs),
+  };
+}
+
+function runCheck(check: BlackBoxCheck, context: BlackBoxContext, options: BlackBoxOptions): BlackBoxResult {
+  const base = { id: check.id, title: check.title };
+  const skipped = skipReason(check, options);
+  if (skipped !== null) {
+    return { ...base, status: 'SKIP', counted: skipped, violations: 0, examples: [], elapsedMs: 0 };
+  }
+  const startedMs = performance.now();
+  const finding = check.check(context);
+  return {
+    ...base,
+    status: finding.violations > 0 ? 'FAIL' : 'PASS',
+    counted: finding.counted,
+    violations: finding.violations,
+    examples: finding.examples.slice(0, MAX_EXAMPLES),
+    elapsedMs: Math.round(performance.now() - startedMs),
+  };
+}
+
+function skipReason(check: BlackBoxCheck, options: BlackBoxOptions): string | null {
+  const needsSize = check.requires === 'sale-size' || check.requires === 'expect-sellout';
+  if (check.requires === 'expect-sellout' && options.isRunInterrupted) {
+    return 'not applicable: the run was interrupted before it could sell out';
+  }
+  if (check.requires === 'expect-sellout' && !options.isSelloutExpected)
+    return 'not asked (--expect-sellout)';
+  if (needsSize && options.saleSize === null)
+    return 'sale size unknown (--sale-size, or a profile with sale_size)';
+  if (check.requires === 'user-limit' && options.userLimit === null)
+    return 'user limit unknown (--user-limit)';
+  return null;
+}
