@@ -57,7 +57,12 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON on stdout instead of the table', false)
     .option('--junit <file>', 'also write a JUnit XML report: one test case per invariant')
     .addHelpText('after', HELP_AFTER);
-  const attributes = addServerFlags(command, ['databaseUrl', 'redisUrl', 'redisKeyPrefix']);
+  const attributes = addServerFlags(command, [
+    'databaseUrl',
+    'redisUrl',
+    'redisClusterNodes',
+    'redisKeyPrefix',
+  ]);
   command.action(async (options: Record<string, unknown>) => {
     const config = serverConfigFrom(options, attributes);
     const graceMs = parseGrace(String(options.grace));
@@ -66,6 +71,7 @@ export function register(program: Command): void {
     const report = await verifySale({
       databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,
+      redisClusterNodes: config.redisClusterNodes,
       redisKeyPrefix: config.redisKeyPrefix,
       sale,
       ledgerPaths: options.ledger as string[],
