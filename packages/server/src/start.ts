@@ -13,6 +13,7 @@ import { createMetrics } from './observe/metrics.js';
 import { createSaleBook } from './sale/book.js';
 import { type Clock, createSharedClock, type SharedClock, systemClock } from './sale/clock.js';
 import type { SaleDeps } from './sale/deps.js';
+import { type InstanceRegistration, registerInstance } from './sale/instances.js';
 import { findDisagreement } from './sale/open.js';
 import { createRebuilder } from './sale/rebuild.js';
 import { type ReconcileReport, startReconciler } from './sale/reconcile.js';
@@ -45,6 +46,7 @@ export async function startServer(
   const log = options.log ?? createLogger(config.logLevel, { service: 'flashsale', pid: process.pid });
   const { admission, store } = await openDoors(config, log);
   let shared: SharedClock | undefined;
+  let registration: InstanceRegistration | undefined;
   let clock: Clock;
   try {
     if (options.clock !== undefined) {
@@ -58,9 +60,11 @@ export async function startServer(
       const { offsetMs, roundTripMs } = shared.offset();
       log[Math.abs(offsetMs) > 1000 ? 'warn' : 'debug']('clock_aligned', { offsetMs, roundTripMs });
     }
-    // Settings that disagree with the sale other instances run are refused before listening.
-    const mismatch = await findDisagreement(store, saleIdAt(clock(), config.saleDurationMs), config, clock());
+    // Settings that disagree with the sale as stored, or with a live instance's, are refused
+    // before listening.
+    const mismatch = await findDisagreement(store, saleIdAt(clock(), config.saleDurationMs), config);
     if (mismatch !== undefined) throw mismatch;
+    registration = await registerInstance({ admission, settings: config, clock, log });
   } catch (error) {
     shared?.stop();
     await store.close();
@@ -77,7 +81,7 @@ export async function startServer(
     onRebuilt: () => metrics.rebuilds.inc(),
     onWaiting: () => metrics.rebuildWaits.inc(),
   });
-  const sales = createSaleBook({ store, config, rebuilder, log, clock });
+  const sales = createSaleBook({ store, config, rebuilder, log });
   const { attempts, purchases } = writes;
   const deps: SaleDeps = {
     config,
@@ -115,6 +119,7 @@ export async function startServer(
         await http.close(config.shutdownGraceMs);
         await reconciler.stop();
         shared?.stop();
+        await registration?.stop();
         await writes.drain();
         await store.close();
         await admission.close();

@@ -116,7 +116,7 @@ describe('instances racing to open a sale', () => {
       createPgStore({ databaseUrl: stores.db.url, size: 2, applicationName: 'race' }, log),
     );
     const params = { saleDurationMs: 86_400_000, saleSize: 300, userLimit: 10, holdTtlMs: 30_000 };
-    const results = await Promise.all(pools.map((pool) => openSale(pool, 999_999, params, Date.now())));
+    const results = await Promise.all(pools.map((pool) => openSale(pool, 999_999, params)));
     await Promise.all(pools.map((pool) => pool.close()));
     expect(results.filter((r) => r.isNew)).toHaveLength(1);
     const [row] = await query<{ n: number }>(

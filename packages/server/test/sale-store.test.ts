@@ -49,7 +49,7 @@ describe('a sale being opened when its connection is cut', () => {
          VALUES ($1, now(), now() + interval '1 hour', 5, 1, 1000)`,
         [sale.saleId],
       );
-      const opening = store.openSale(sale, itemText, Date.now());
+      const opening = store.openSale(sale, itemText);
       const failed = opening.then(
         () => undefined,
         (error: unknown) => error,
@@ -67,10 +67,7 @@ describe('a sale being opened when its connection is cut', () => {
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();
     }
-    expect(await store.openSale(sale, itemText, Date.now())).toMatchObject({
-      isNew: true,
-      sale: { saleId: 777 },
-    });
+    expect(await store.openSale(sale, itemText)).toMatchObject({ isNew: true, sale: { saleId: 777 } });
   });
 
   async function waitForBackendWaitingOnLock(): Promise<number> {

@@ -49,6 +49,20 @@ function loadScripts(): Record<ScriptName, string> {
   return scriptSources;
 }
 
+const instancesScript = readFileSync(new URL('./instances.lua', import.meta.url), 'utf8');
+const INSTANCES_KEY = '{instances}';
+
+/** The sale settings an instance runs with: every instance must run with the same. */
+export type InstanceSettings = {
+  saleDurationMs: number;
+  saleSize: number;
+  userLimit: number;
+  holdTtlMs: number;
+};
+
+/** Another live instance, as the registry has it. */
+export type RegisteredInstance = InstanceSettings & { seenMs: Milliseconds; label: string };
+
 // TIME with a key, so that in a cluster every instance asks the same node (the key is never written).
 const TIME_SCRIPT = "return redis.call('TIME')";
 const CLOCK_KEY = '{clock}';
@@ -239,6 +253,46 @@ export function createAdmission(redis: RedisClient) {
      */
     async pingSale(saleId: number): Promise<void> {
       await redis.exists(saleKeys(saleId).meta);
+    },
+
+    /**
+     * Registers (or refreshes) this instance with its settings unless a live instance (one seen
+     * after `staleBeforeMs`) runs with others: those are answered, and nothing is registered.
+     */
+    async registerInstance(input: {
+      instanceId: string;
+      settings: InstanceSettings;
+      label: string;
+      nowMs: Milliseconds;
+      staleBeforeMs: Milliseconds;
+    }): Promise<RegisteredInstance[]> {
+      const { saleDurationMs, saleSize, userLimit, holdTtlMs } = input.settings;
+      const reply = (await redis.eval(
+        instancesScript,
+        1,
+        INSTANCES_KEY,
+        input.instanceId,
+        `${saleDurationMs}|${saleSize}|${userLimit}|${holdTtlMs}`,
+        input.nowMs,
+        input.staleBeforeMs,
+        input.label.replaceAll('|', '/'),
+      )) as string[];
+      return reply.map((value) => {
+        const [d, s, u, h, seen, ...label] = value.split('|');
+        return {
+          saleDurationMs: Number(d),
+          saleSize: Number(s),
+          userLimit: Number(u),
+          holdTtlMs: Number(h),
+          seenMs: Number(seen),
+          label: label.join('|'),
+        };
+      });
+    },
+
+    /** Leaves the registry (a graceful stop). */
+    async unregisterInstance(instanceId: string): Promise<void> {
+      await redis.hdel(INSTANCES_KEY, instanceId);
     },
 
     /** Redis' clock (TIME) in epoch ms, always from the node serving one fixed slot. */

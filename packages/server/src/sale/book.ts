@@ -4,7 +4,6 @@ import type { ServerConfig } from '../config/settings.js';
 import { SaleMismatchError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { SaleInfo, SaleStore } from '../store/sale-store.js';
-import type { Clock } from './clock.js';
 import { openSale } from './open.js';
 import type { Rebuilder } from './rebuild.js';
 
@@ -15,7 +14,6 @@ export function createSaleBook(deps: {
   config: Readonly<ServerConfig>;
   rebuilder: Rebuilder;
   log: Logger;
-  clock: Clock;
 }) {
   const known = new Map<number, SaleInfo>();
   const opening = new Map<number, Promise<SaleInfo>>();
@@ -40,16 +38,14 @@ export function createSaleBook(deps: {
       let pending = opening.get(saleId);
       if (pending === undefined) {
         pending = (async () => {
-          const { sale, isNew } = await openSale(deps.store, saleId, deps.config, deps.clock()).catch(
-            (error: unknown) => {
-              if (error instanceof SaleMismatchError && !mismatchLogged.has(saleId)) {
-                if (mismatchLogged.size > 100) mismatchLogged.clear();
-                mismatchLogged.add(saleId);
-                deps.log.error('sale_mismatch', { saleId, flag: error.flag, message: error.message });
-              }
-              throw error;
-            },
-          );
+          const { sale, isNew } = await openSale(deps.store, saleId, deps.config).catch((error: unknown) => {
+            if (error instanceof SaleMismatchError && !mismatchLogged.has(saleId)) {
+              if (mismatchLogged.size > 100) mismatchLogged.clear();
+              mismatchLogged.add(saleId);
+              deps.log.error('sale_mismatch', { saleId, flag: error.flag, message: error.message });
+            }
+            throw error;
+          });
           if (isNew)
             deps.log.info('sale_opened', {
               saleId,

@@ -1,8 +1,9 @@
 // Opening a sale: its period from the protocol's sale arithmetic, its size and rules from the
 // settings, its items named by items.ts. The store creates it exactly once, however many race.
 // Every instance must run the same sale: a stored sale whose size, rules or period differ from
-// this instance's settings (another instance opened it with other ones), or a running sale of
-// another period length, is refused with a SaleMismatchError naming the setting.
+// this instance's settings (another instance opened it with other ones) is refused with a
+// SaleMismatchError naming the setting. (Instances running with another period length, which
+// would open other sale ids, are refused at start by the instance registry: instances.ts.)
 import { type Milliseconds, saleWindow } from '@flashsale/protocol';
 import ms from 'ms';
 import { SaleMismatchError } from '../errors.js';
@@ -37,28 +38,22 @@ export async function openSale(
   store: SaleStore,
   saleId: number,
   params: SaleParams,
-  nowMs: Milliseconds,
 ): Promise<{ sale: SaleInfo; isNew: boolean }> {
   const planned = plannedSale(saleId, params);
-  const opened = await store.openSale(planned, (itemId) => generateItem(saleId, itemId), nowMs);
-  if ('overlapping' in opened) throw overlapError(opened.overlapping, params);
+  const opened = await store.openSale(planned, (itemId) => generateItem(saleId, itemId));
   const mismatch = disagreement(opened.sale, planned);
   if (mismatch !== undefined) throw mismatch;
   return opened;
 }
 
-/** At start-up: the stored sale of `saleId`, or a running one it overlaps, disagrees with `params`. */
+/** At start-up: the stored sale of `saleId` (if any) disagrees with `params`. */
 export async function findDisagreement(
   store: SaleStore,
   saleId: number,
   params: SaleParams,
-  nowMs: Milliseconds,
 ): Promise<SaleMismatchError | undefined> {
-  const planned = plannedSale(saleId, params);
   const stored = await store.findSale(saleId);
-  if (stored !== undefined) return disagreement(stored, planned);
-  const overlapping = await store.findOverlappingSale(planned, nowMs);
-  return overlapping === undefined ? undefined : overlapError(overlapping, params);
+  return stored === undefined ? undefined : disagreement(stored, plannedSale(saleId, params));
 }
 
 function disagreement(stored: SaleInfo, planned: SaleInfo): SaleMismatchError | undefined {
@@ -76,16 +71,7 @@ function disagreement(stored: SaleInfo, planned: SaleInfo): SaleMismatchError | 
   return undefined;
 }
 
-function overlapError(running: SaleInfo, params: SaleParams): SaleMismatchError {
-  const runningMs = running.endsAtMs - running.startsAtMs;
-  return mismatch(
-    '--sale-duration',
-    ms(params.saleDurationMs),
-    `sale ${running.saleId} (${ms(runningMs)} long, until ${new Date(running.endsAtMs).toISOString()}) is running`,
-  );
-}
-
-function mismatch(flag: string, here: string, stored: string): SaleMismatchError {
+export function mismatch(flag: string, here: string, stored: string): SaleMismatchError {
   return new SaleMismatchError(
     flag,
     `${flag} is ${here} here, but ${stored}: every instance must run with the same ${flag}`,

@@ -77,9 +77,6 @@ export type CodeRecord = { code: string; itemId: number; userId: string; expires
 /** Everything a sale's Redis state is rebuilt from. */
 export type SaleRecords = { purchases: PurchaseRecord[]; codes: CodeRecord[] };
 
-/** What opening a sale found: the sale as stored, or another running sale its period overlaps. */
-export type OpenedSale = { sale: SaleInfo; isNew: boolean } | { overlapping: SaleInfo };
-
 export type PoolStats = { total: number; idle: number; waiting: number };
 
 export interface SaleStore {
@@ -90,16 +87,11 @@ export interface SaleStore {
    * Creates the sale with its items (named by `itemText`) and its purchase slots unless it exists,
    * all or nothing. Any number of instances may race: exactly one creates it (`isNew`), and every
    * caller gets the sale as stored, which may differ from `sale` when another instance won.
-   * A sale that does not exist yet is not created while another sale whose period overlaps it
-   * has not ended at `nowMs`: that one is answered as `overlapping` instead.
    */
-  openSale(sale: SaleInfo, itemText: (itemId: number) => ItemText, nowMs: Milliseconds): Promise<OpenedSale>;
-
-  /** Another sale whose period overlaps `sale`'s and that has not ended at `nowMs`, if any. */
-  findOverlappingSale(
-    sale: Pick<SaleInfo, 'saleId' | 'startsAtMs' | 'endsAtMs'>,
-    nowMs: Milliseconds,
-  ): Promise<SaleInfo | undefined>;
+  openSale(
+    sale: SaleInfo,
+    itemText: (itemId: number) => ItemText,
+  ): Promise<{ sale: SaleInfo; isNew: boolean }>;
 
   /** Up to `limit` items of the sale with ids from `fromItemId` on, by id. */
   itemsPage(saleId: number, fromItemId: number, limit: number): Promise<ItemRow[]>;

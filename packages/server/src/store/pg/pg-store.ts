@@ -4,15 +4,14 @@ import type { SaleStore } from '../sale-store.js';
 import { attemptWriter, selectCodesOf } from './attempts.js';
 import { createPool, type PoolOptions } from './pool.js';
 import { countPurchasesOf, purchaseWriter, selectPurchasesOf } from './purchases.js';
-import { findOverlappingSale, findSale, openSale, selectItemsPage } from './sales.js';
+import { findSale, openSale, selectItemsPage } from './sales.js';
 
 /** A store on its own pool (no connection is made until the first statement). */
 export function createPgStore(options: PoolOptions, log: Logger): SaleStore {
   const pool = createPool(options, log);
   return {
     findSale: (saleId) => findSale(pool, saleId),
-    openSale: (sale, itemText, nowMs) => openSale(pool, sale, itemText, nowMs),
-    findOverlappingSale: (sale, nowMs) => findOverlappingSale(pool, sale, nowMs),
+    openSale: (sale, itemText) => openSale(pool, sale, itemText),
     itemsPage: (saleId, fromItemId, limit) => selectItemsPage(pool, saleId, fromItemId, limit),
     writeAttempts: attemptWriter(pool),
     writePurchases: purchaseWriter(pool),

@@ -1,27 +1,17 @@
 // Sales in Postgres: the sale row, its items and its purchase slots. Any number of instances may
-// race at a period boundary; an advisory lock (one for every opening: they are rare) and ON
-// CONFLICT leave exactly one set. Each path reads the sale row once: from the first SELECT, from
-// INSERT ... RETURNING, or (when another instance won the race) from the SELECT under the lock.
-// Under the same lock, a sale is not created over another one still running whose period
-// overlaps it (instances that disagree on the sale period): the caller is told which one.
+// race at a period boundary; an advisory lock and ON CONFLICT leave exactly one set. Each path
+// reads the sale row once: from the first SELECT, from INSERT ... RETURNING, or (when another
+// instance won the race) from the SELECT under the lock.
 import type pg from 'pg';
-import type { ItemRow, ItemText, OpenedSale, SaleInfo } from '../sale-store.js';
+import type { ItemRow, ItemText, SaleInfo } from '../sale-store.js';
 
 const ITEMS_PER_INSERT = 50_000;
-const SALE_LOCK_CLASS = 7_351_002; // first key of the two-key advisory lock
-const OPENING_LOCK = 0; // its second key: one lock for opening any sale
+const SALE_LOCK_CLASS = 7_351_002; // first key of the two-key advisory lock; the sale id is the second
 
 const saleColumns = `sale_id, (extract(epoch FROM starts_at) * 1000)::float8 AS starts_ms,
   (extract(epoch FROM ends_at) * 1000)::float8 AS ends_ms, size, user_limit, hold_ttl_ms`;
 
 const selectSale = `SELECT ${saleColumns} FROM sales WHERE sale_id = $1`;
-
-// Other sales whose period overlaps [$2, $3) and that have not ended by $4.
-const selectOverlapping = `
-  SELECT ${saleColumns} FROM sales
-  WHERE sale_id <> $1 AND starts_at < to_timestamp($3 / 1000.0) AND ends_at > to_timestamp($2 / 1000.0)
-    AND ends_at > to_timestamp($4 / 1000.0)
-  ORDER BY starts_at LIMIT 1`;
 
 const insertSale = `
   INSERT INTO sales (sale_id, starts_at, ends_at, size, user_limit, hold_ttl_ms)
@@ -58,27 +48,11 @@ export async function findSale(pool: pg.Pool, saleId: number): Promise<SaleInfo 
   return rows[0] === undefined ? undefined : saleOf(rows[0]);
 }
 
-/** A sale other than `sale` whose period overlaps it and that has not ended at `nowMs`. */
-export async function findOverlappingSale(
-  pool: pg.Pool | pg.PoolClient,
-  sale: Pick<SaleInfo, 'saleId' | 'startsAtMs' | 'endsAtMs'>,
-  nowMs: number,
-): Promise<SaleInfo | undefined> {
-  const { rows } = await pool.query<SaleRow>(selectOverlapping, [
-    sale.saleId,
-    sale.startsAtMs,
-    sale.endsAtMs,
-    nowMs,
-  ]);
-  return rows[0] === undefined ? undefined : saleOf(rows[0]);
-}
-
 export async function openSale(
   pool: pg.Pool,
   sale: SaleInfo,
   itemText: (itemId: number) => ItemText,
-  nowMs: number,
-): Promise<OpenedSale> {
+): Promise<{ sale: SaleInfo; isNew: boolean }> {
   const existing = await findSale(pool, sale.saleId);
   if (existing !== undefined) return { sale: existing, isNew: false };
 
@@ -89,12 +63,10 @@ export async function openSale(
   let failure: Error | undefined;
   try {
     await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [SALE_LOCK_CLASS, OPENING_LOCK]);
-    const overlapping = await findOverlappingSale(client, sale, nowMs);
-    if (overlapping !== undefined) {
-      await client.query('COMMIT');
-      return { overlapping };
-    }
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [
+      SALE_LOCK_CLASS,
+      sale.saleId % 2_147_483_647,
+    ]);
     const inserted = await client.query<SaleRow>(insertSale, [
       sale.saleId,
       sale.startsAtMs,
