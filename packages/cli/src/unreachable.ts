@@ -1,7 +1,13 @@
 // The one way the CLI says a dependency could not be reached: which one, where (the URL with its
 // password redacted), why, and which flag or environment variable points at it. `serve`,
 // `migrate`, `verify` and `run` all say it so; it is "could not check / could not start": exit 2.
-import { redactUrl, type ServerConfig, serverSettings, type UnavailableError } from '@flashsale/server';
+import {
+  redactUrl,
+  redisTargetText,
+  type ServerConfig,
+  serverSettings,
+  type UnavailableError,
+} from '@flashsale/server';
 import { CliError, ExitCode } from './exit-codes.js';
 
 export type Dependency = 'postgres' | 'redis';
@@ -13,9 +19,22 @@ const dependencies: Record<Dependency, { name: string; setting: 'databaseUrl' | 
 
 export function unreachableError(dependency: Dependency, url: string, cause: unknown): CliError {
   const { name, setting } = dependencies[dependency];
+  return said(name, redactUrl(url), setting, cause);
+}
+
+/** Redis could not be reached: at its URL, or at the cluster the seed nodes name. */
+export function redisUnreachableError(
+  config: Readonly<Pick<ServerConfig, 'redisUrl' | 'redisClusterNodes'>>,
+  cause: unknown,
+): CliError {
+  const setting = config.redisClusterNodes === null ? 'redisUrl' : 'redisClusterNodes';
+  return said('Redis', redisTargetText(config), setting, cause);
+}
+
+function said(name: string, where: string, setting: keyof ServerConfig, cause: unknown): CliError {
   const { flag, env } = serverSettings.find((candidate) => candidate.key === setting)!;
   return new CliError(
-    `could not connect to ${name} at ${redactUrl(url)}: ${reasonOf(cause)} (check ${flag} / ${env})`,
+    `could not connect to ${name} at ${where}: ${reasonOf(cause)} (check ${flag} / ${env})`,
     ExitCode.usageOrUnchecked,
     { cause },
   );
@@ -24,9 +43,10 @@ export function unreachableError(dependency: Dependency, url: string, cause: unk
 /** The service's own start-up found a dependency down (its UnavailableError): said the same way. */
 export function unavailableError(
   error: UnavailableError,
-  config: Readonly<Pick<ServerConfig, 'databaseUrl' | 'redisUrl'>>,
+  config: Readonly<Pick<ServerConfig, 'databaseUrl' | 'redisUrl' | 'redisClusterNodes'>>,
 ): CliError {
-  return unreachableError(error.dependency, config[dependencies[error.dependency].setting], error.cause);
+  if (error.dependency === 'redis') return redisUnreachableError(config, error.cause);
+  return unreachableError('postgres', config.databaseUrl, error.cause);
 }
 
 /** The first concrete reason of a (possibly aggregate or wrapped) error, with its code. */

@@ -5,7 +5,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import { connectRedis } from './admission/connect.js';
 import type { ServerConfig } from './config/settings.js';
-import { redactUrl, workerEnv } from './config/settings.js';
+import { redactUrl, redisTargetText, workerEnv } from './config/settings.js';
 import { createLogger, type Logger } from './observe/log.js';
 import { type RunningServer, startServer } from './start.js';
 import { migrate } from './store/pg/migrate.js';
@@ -34,7 +34,7 @@ export async function serve(config: Readonly<ServerConfig>, log?: Logger): Promi
     url: handle.url,
     workers: config.workers,
     database: redactUrl(config.databaseUrl),
-    redis: redactUrl(config.redisUrl),
+    redis: redisTargetText(config),
   });
   return handle;
 }

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'request_timeout'
-  | 'internal';
+  | 'internal'
+  | 'sale_mismatch';
 
 /** An expected refusal, returned as a value (never thrown on the hot path). */
 export type Refusal = { ok: false; code: ErrorCode; message: string };
@@ -26,5 +27,21 @@ export class UnavailableError extends Error {
     super(`${dependency} is unavailable`, { cause });
     this.name = 'UnavailableError';
     this.dependency = dependency;
+  }
+}
+
+/**
+ * This instance's settings disagree with the sale as stored (another instance opened it with
+ * other ones): it must not serve that sale. Becomes 503 `sale_mismatch`.
+ */
+export class SaleMismatchError extends Error {
+  readonly code = 'sale_mismatch';
+  /** The flag that disagrees, such as --sale-size. */
+  readonly flag: string;
+
+  constructor(flag: string, message: string) {
+    super(message);
+    this.name = 'SaleMismatchError';
+    this.flag = flag;
   }
 }

@@ -1,13 +1,20 @@
 // The public surface of @flashsale/server. Settings load eagerly (the CLI builds its flags from
 // them); everything that pulls in pg, ioredis or prom-client is imported on first use.
 
+export type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
 export { RETENTION_AFTER_SALE_MS, retainUntilMs } from './admission/retention.js';
 export type { RedisSaleMeta, SaleRedisSnapshot } from './admission/snapshot.js';
 export type { ServeHandle } from './cluster.js';
 export type { ConfigSource, LogLevel, ServerConfig, Setting } from './config/settings.js';
-export { ConfigError, loadServerConfig, redactUrl, serverSettings } from './config/settings.js';
+export {
+  ConfigError,
+  loadServerConfig,
+  redactUrl,
+  redisTargetText,
+  serverSettings,
+} from './config/settings.js';
 export { UnavailableError } from './errors.js';
 export type { Logger } from './observe/log.js';
 export type { Clock } from './sale/clock.js';
@@ -16,7 +23,7 @@ export { PENDING_GRACE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';
 export type { MigrationResult } from './store/pg/migrate.js';
 
-import type { Redis } from 'ioredis';
+import type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 import type { SaleRedisSnapshot } from './admission/snapshot.js';
 import type { ServeHandle } from './cluster.js';
 import type { ServerConfig } from './config/settings.js';
@@ -46,8 +53,16 @@ export async function migrate(databaseUrl: string, log?: Logger): Promise<Migrat
  * One sale's Redis state read atomically and decoded (the verifier's view): plain columns, with
  * a malformed entry left undecoded (null) rather than thrown on. `redis` carries the key prefix.
  */
-export async function readSaleSnapshot(redis: Redis, saleId: number): Promise<SaleRedisSnapshot> {
+export async function readSaleSnapshot(redis: RedisClient, saleId: number): Promise<SaleRedisSnapshot> {
   return (await import('./admission/snapshot.js')).readSaleSnapshot(redis, saleId);
+}
+
+/**
+ * A lazily connecting Redis client (call connect()) for the target the settings name: a single
+ * Redis, or a Redis Cluster from its seed nodes, with the key prefix. Sale keys route by their slot.
+ */
+export async function createRedisClient(target: RedisTarget, tuning: RedisTuning): Promise<RedisClient> {
+  return (await import('./admission/client.js')).createRedisClient(target, tuning);
 }
 
 export async function createLogger(

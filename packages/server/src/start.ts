@@ -1,6 +1,7 @@
 // Wiring of one service process: each part built once, in dependency order, from the two doors
 // (admission to Redis, the store to Postgres) up to the HTTP server and the reconciler; close()
 // undoes it in reverse.
+import { saleIdAt } from '@flashsale/protocol';
 import type { Registry } from 'prom-client';
 import type { ServerConfig } from './config/settings.js';
 import { openDoors } from './doors.js';
@@ -10,14 +11,19 @@ import { createHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './observe/log.js';
 import { createMetrics } from './observe/metrics.js';
 import { createSaleBook } from './sale/book.js';
-import { type Clock, systemClock } from './sale/clock.js';
+import { type Clock, createSharedClock, type SharedClock, systemClock } from './sale/clock.js';
 import type { SaleDeps } from './sale/deps.js';
+import { type InstanceRegistration, registerInstance } from './sale/instances.js';
+import { findDisagreement } from './sale/open.js';
 import { createRebuilder } from './sale/rebuild.js';
 import { type ReconcileReport, startReconciler } from './sale/reconcile.js';
 import { createWrites } from './sale/writes.js';
 
 export type StartOptions = {
+  /** The clock used as it is (tests); without it, `localClock` aligned to Redis TIME (sale/clock.ts). */
   clock?: Clock;
+  /** This process's own clock, before alignment (tests give a skewed one); default Date.now. */
+  localClock?: Clock;
   log?: Logger;
   /** Replaces this process's /metrics text (cluster workers answer with every worker's metrics). */
   metricsSource?: (local: Registry) => MetricsSource;
@@ -38,8 +44,33 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel, { service: 'flashsale', pid: process.pid });
-  const clock = options.clock ?? systemClock;
   const { admission, store } = await openDoors(config, log);
+  let shared: SharedClock | undefined;
+  let registration: InstanceRegistration | undefined;
+  let clock: Clock;
+  try {
+    if (options.clock !== undefined) {
+      clock = options.clock;
+    } else {
+      shared = await createSharedClock(() => admission.timeMs(), {
+        local: options.localClock ?? systemClock,
+        onSyncFailed: (error) => log.warn('clock_sync_failed', { error }),
+      });
+      clock = shared.clock;
+      const { offsetMs, roundTripMs } = shared.offset();
+      log[Math.abs(offsetMs) > 1000 ? 'warn' : 'debug']('clock_aligned', { offsetMs, roundTripMs });
+    }
+    // Settings that disagree with the sale as stored, or with a live instance's, are refused
+    // before listening.
+    const mismatch = await findDisagreement(store, saleIdAt(clock(), config.saleDurationMs), config);
+    if (mismatch !== undefined) throw mismatch;
+    registration = await registerInstance({ admission, settings: config, clock, log });
+  } catch (error) {
+    shared?.stop();
+    await store.close();
+    await admission.close();
+    throw error;
+  }
   const metrics = createMetrics();
   const writes = createWrites({ config, store, admission, metrics, log });
   const rebuilder = createRebuilder({
@@ -87,6 +118,8 @@ export async function startServer(
       closing ??= (async () => {
         await http.close(config.shutdownGraceMs);
         await reconciler.stop();
+        shared?.stop();
+        await registration?.stop();
         await writes.drain();
         await store.close();
         await admission.close();

@@ -93,7 +93,9 @@ describe('docs/openapi.yaml', () => {
     await check('GET', '/sale/items?limit=5', 200);
     await check('GET', '/sale/items?limit=5000', 400);
     await check('GET', '/health', 200);
+    await check('GET', '/health/live', 200);
+    await check('GET', '/health/ready', 200);
     await check('GET', '/metrics', 200);
-    expect(seen).toHaveLength(15);
+    expect(seen).toHaveLength(17);
   });
 });

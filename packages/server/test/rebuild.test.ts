@@ -94,4 +94,53 @@ describe('another instance rebuilding the sale', () => {
     expect((await world.call('POST', '/checkout?user_id=hal&id=8')).status).toBe(200);
     expect(await world.redis.client.hget(keys.sold, '7')).toBe('gus');
   });
+
+  it('that finished between our check and our lock is not done again: the holds placed since survive', async () => {
+    const keys = saleKeys(sale.saleId);
+    await world.redis.client.del(...saleDataKeys(sale.saleId));
+    const admission = createAdmission(world.redis.client);
+
+    // Instance A saw the keys missing, then stalled before taking the lock ...
+    let resumeA!: () => void;
+    const aMayGoOn = new Promise<void>((resolve) => {
+      resumeA = resolve;
+    });
+    let aChecks = 0;
+    const staleA = {
+      ...admission,
+      async hasSale(saleId: number) {
+        if (aChecks++ > 0) return admission.hasSale(saleId);
+        await aMayGoOn;
+        return false; // what A saw before it stalled
+      },
+    };
+    let aRebuilt = 0;
+    let aFoundDone = 0;
+    const a = createRebuilder({
+      store,
+      admission: staleA,
+      log,
+      clock: world.clock.now,
+      onRebuilt: () => aRebuilt++,
+      onAlreadyRebuilt: () => aFoundDone++,
+    }).ensure(sale);
+
+    // ... while instance B rebuilt the sale and a buyer got a hold on it (not yet in Postgres).
+    let bRebuilt = 0;
+    await rebuilder({ onRebuilt: () => bRebuilt++ }).ensure(sale);
+    const hold = await admission.checkout({
+      saleId: sale.saleId,
+      userId: 'ivy',
+      itemId: 9,
+      newCode: 'live-hold-code',
+      nowMs: world.clock.now(),
+    });
+    expect(hold.kind).toBe('held');
+
+    resumeA();
+    await a;
+    expect({ aRebuilt, aFoundDone, bRebuilt }).toEqual({ aRebuilt: 0, aFoundDone: 1, bRebuilt: 1 });
+    expect(await world.redis.client.hget(keys.holds, '9')).toBe('live-hold-code');
+    expect(await world.redis.client.hget(keys.sold, '7')).toBe('gus');
+  });
 });

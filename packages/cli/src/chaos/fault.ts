@@ -1,8 +1,7 @@
 // What a fault kind is: what it sets up before the service starts, what it does while the load
 // runs, and the evidence that shows it really happened. Each kind implements this in a file of its
 // own (kill-worker.ts ...); faults.ts lists them, and the rest of chaos/ never names a kind.
-import type { ServerConfig } from '@flashsale/server';
-import type { Redis } from 'ioredis';
+import type { RedisClient, ServerConfig } from '@flashsale/server';
 import type pg from 'pg';
 
 /** The two configs of a run; a fault's setup may change either. */
@@ -27,7 +26,7 @@ export type ServiceControl = {
 export type FaultScene = {
   saleId: number;
   /** The run's own connections to the direct stores (not the service's). */
-  redis: Redis;
+  redis: RedisClient;
   postgres: pg.Client;
   service: ServiceControl;
   /** A seeded integer in [min, max]: a fault's choices repeat with the run's --seed. */

@@ -1,5 +1,6 @@
 // restart-redis: the run starts a Redis of its own (the shared one is never restarted), points the
 // service and itself at it, and restarts it mid-load without persistence: every key is lost.
+import { CliError } from '../exit-codes.js';
 import type { FaultDefinition } from './fault.js';
 import { startOwnRedis } from './redis-process.js';
 
@@ -9,6 +10,11 @@ export type RestartRedisEvidence = { runIdBefore: string; runIdAfter: string };
 export const restartRedis: FaultDefinition<RestartRedisEvidence> = {
   description: 'restart the Redis the run started for itself, without persistence',
   async arm(configs, say) {
+    if (configs.service.redisClusterNodes !== null) {
+      throw new CliError(
+        '--chaos restart-redis: not with --redis-cluster-nodes (it restarts a single Redis the run starts for itself); flush-redis loses the sale keys on the cluster node that serves them',
+      );
+    }
     const redis = await startOwnRedis();
     say(`restart-redis: using a Redis of its own at ${redis.url}`);
     return {

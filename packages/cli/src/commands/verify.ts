@@ -79,7 +79,12 @@ export function register(program: Command): void {
     .option('--json', 'print the report as JSON on stdout instead of the table', false)
     .option('--junit <file>', 'also write a JUnit XML report: one test case per invariant')
     .addHelpText('after', HELP_AFTER);
-  const attributes = addServerFlags(command, ['databaseUrl', 'redisUrl', 'redisKeyPrefix']);
+  const attributes = addServerFlags(command, [
+    'databaseUrl',
+    'redisUrl',
+    'redisClusterNodes',
+    'redisKeyPrefix',
+  ]);
   command.action(async (options: Record<string, unknown>) => {
     const graceMs = parseGrace(String(options.grace));
     if (options.blackBox === true) return verifyBlackBox(options, graceMs);
@@ -89,6 +94,7 @@ export function register(program: Command): void {
     const report = await verifySale({
       databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,
+      redisClusterNodes: config.redisClusterNodes,
       redisKeyPrefix: config.redisKeyPrefix,
       sale,
       ledgerPaths: options.ledger as string[],

@@ -2,8 +2,8 @@
 // admitted in Redis settled in Postgres (the reconciler rolls forward what a dead process left),
 // and every hold lapsed or bought.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RedisClient } from '@flashsale/server';
 import { PENDING_GRACE_MS, type ServerConfig, saleKeys } from '@flashsale/server';
-import type { Redis } from 'ioredis';
 import { type SaleCounts, waitForHoldsToLapse } from './holds.js';
 import type { RunContext } from './run-context.js';
 import type { RunTarget } from './run-service.js';
@@ -15,7 +15,7 @@ const HOLD_WAIT_MARGIN_MS = 15_000;
 
 export type SettlingSale = {
   config: Readonly<ServerConfig>;
-  redis: Redis;
+  redis: RedisClient;
   target: RunTarget;
   saleId: number;
 };
@@ -47,7 +47,7 @@ export async function settleSale(
 }
 
 export async function waitForPendingPurchases(
-  redis: Redis,
+  redis: RedisClient,
   saleId: number,
   deadlineMs: number,
   signal?: AbortSignal,
@@ -61,7 +61,7 @@ export async function waitForPendingPurchases(
 
 export async function waitForRest(
   options: {
-    redis: Redis;
+    redis: RedisClient;
     target: () => string;
     saleId: number;
     pendingDeadlineMs: number;

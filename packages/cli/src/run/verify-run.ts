@@ -13,6 +13,7 @@ export async function verifyRun(
     verifySale({
       databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,
+      redisClusterNodes: config.redisClusterNodes,
       redisKeyPrefix: config.redisKeyPrefix,
       sale: saleId,
       ledgerPaths: [paths.ledger],

@@ -1,9 +1,9 @@
 // The verifier's own connections to Postgres and Redis. Failing to connect is "could not check"
 // (exit 2), said with the redacted URL and the reason, never a violation.
 import { userInfo } from 'node:os';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient, type RedisTarget } from '@flashsale/server';
 import pg from 'pg';
-import { unreachableError } from '../unreachable.js';
+import { redisUnreachableError, unreachableError } from '../unreachable.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -27,14 +27,22 @@ export async function connectPostgres(databaseUrl: string): Promise<pg.Client> {
   return client;
 }
 
-export async function connectRedis(redisUrl: string, keyPrefix: string): Promise<Redis> {
-  const redis = new Redis(redisUrl, {
-    keyPrefix,
-    lazyConnect: true,
-    connectTimeout: CONNECT_TIMEOUT_MS,
+/** A single Redis (`redisUrl`) or a Redis Cluster (`redisClusterNodes`), with the key prefix. */
+/** `isReconnecting`: once connected, reconnect when the connection is lost (run's own connection). */
+export async function connectRedis(
+  target: RedisTarget,
+  options: { isReconnecting?: boolean } = {},
+): Promise<RedisClient> {
+  let isUp = false;
+  const redis = await createRedisClient(target, {
+    connectTimeoutMs: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    retryStrategy: () => null, // one try: a verifier that cannot reach Redis says so at once
+    // One try: a verifier that cannot reach Redis says so at once.
+    retry: (attempt) => (isUp && options.isReconnecting === true ? Math.min(attempt * 100, 1000) : null),
+  });
+  redis.once('ready', () => {
+    isUp = true;
   });
   // The rejected connect() only says "Connection is closed"; the error event says why.
   let cause: unknown;
@@ -46,7 +54,7 @@ export async function connectRedis(redisUrl: string, keyPrefix: string): Promise
   } catch (error) {
     // Ended already (no retries); disconnecting an ended client would hold the process for 2 s.
     if (redis.status !== 'end') redis.disconnect();
-    throw unreachableError('redis', redisUrl, cause ?? error);
+    throw redisUnreachableError(target, cause ?? error);
   }
   return redis;
 }

@@ -1,8 +1,8 @@
 // Loads one sale's Redis state, as the service reads and decodes it (readSaleSnapshot), into the
 // verify_redis_* temp tables, where the Redis invariants compare it with Postgres.
 import { readFileSync } from 'node:fs';
+import type { RedisClient } from '@flashsale/server';
 import { type RedisSaleMeta, readSaleSnapshot } from '@flashsale/server';
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
 const createTables = readFileSync(new URL('./redis-tables.sql', import.meta.url), 'utf8');
@@ -23,7 +23,7 @@ export async function createRedisTables(client: pg.ClientBase): Promise<void> {
 /** Snapshots the sale's keys and loads them; the tables must exist (createRedisTables). */
 export async function loadRedisSnapshot(
   client: pg.ClientBase,
-  redis: Redis,
+  redis: RedisClient,
   saleId: number,
 ): Promise<RedisState> {
   const { meta, sold, holds, deadlines, owned, ownedSlots, held, pending, purchased } =

@@ -8,8 +8,8 @@
 // Whatever keeps the check from running throws a CliError with exit 2; violations are results.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
+import type { RedisClient } from '@flashsale/server';
 import { PENDING_GRACE_MS } from '@flashsale/server';
-import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { reasonOf } from '../unreachable.js';
@@ -26,6 +26,8 @@ import { refreshStatistics } from './statistics.js';
 export type VerifyOptions = {
   databaseUrl: string;
   redisUrl: string;
+  /** Seed nodes of a Redis Cluster; null or absent: the single Redis at redisUrl. */
+  redisClusterNodes?: readonly string[] | null;
   redisKeyPrefix: string;
   /** A sale id, or the newest sale that has started. */
   sale: SaleChoice;
@@ -56,9 +58,9 @@ export async function verifySale(options: VerifyOptions): Promise<VerifyReport> 
   const clock = options.clock ?? Date.now;
   const startedMs = performance.now();
   const client = await connectPostgres(options.databaseUrl);
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   try {
-    redis = await connectRedis(options.redisUrl, options.redisKeyPrefix);
+    redis = await connectRedis({ ...options, redisClusterNodes: options.redisClusterNodes ?? null });
     return await check(client, redis, options, clock, startedMs);
   } catch (error) {
     throw asUncheckable(error);
@@ -70,7 +72,7 @@ export async function verifySale(options: VerifyOptions): Promise<VerifyReport> 
 
 async function check(
   client: pg.Client,
-  redis: Redis,
+  redis: RedisClient,
   options: VerifyOptions,
   clock: () => Milliseconds,
   startedMs: number,

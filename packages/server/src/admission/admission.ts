@@ -4,8 +4,8 @@
 // after that (ioredis defineCommand). Nothing is thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Redis } from 'ioredis';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
+import type { RedisClient } from './client.js';
 import { type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
 import { acquireLock } from './lock.js';
 import {
@@ -49,6 +49,24 @@ function loadScripts(): Record<ScriptName, string> {
   return scriptSources;
 }
 
+const instancesScript = readFileSync(new URL('./instances.lua', import.meta.url), 'utf8');
+const INSTANCES_KEY = '{instances}';
+
+/** The sale settings an instance runs with: every instance must run with the same. */
+export type InstanceSettings = {
+  saleDurationMs: number;
+  saleSize: number;
+  userLimit: number;
+  holdTtlMs: number;
+};
+
+/** Another live instance, as the registry has it. */
+export type RegisteredInstance = InstanceSettings & { seenMs: Milliseconds; label: string };
+
+// TIME with a key, so that in a cluster every instance asks the same node (the key is never written).
+const TIME_SCRIPT = "return redis.call('TIME')";
+const CLOCK_KEY = '{clock}';
+
 export type CheckoutDecision =
   | { kind: 'held'; code: string; expiresAtMs: Milliseconds; isNew: boolean }
   | { kind: 'refused'; reason: 'sold_out' | 'item_held' | 'user_limit' }
@@ -81,7 +99,7 @@ const lockKeyOf: Record<LockPurpose, keyof SaleKeys> = { rebuild: 'rebuildLock',
 
 export type Admission = ReturnType<typeof createAdmission>;
 
-export function createAdmission(redis: Redis) {
+export function createAdmission(redis: RedisClient) {
   const sources = loadScripts();
   for (const name of Object.keys(sources) as ScriptName[]) {
     redis.defineCommand(name, { numberOfKeys: 9, lua: sources[name] });
@@ -223,9 +241,64 @@ export function createAdmission(redis: Redis) {
     itemStates: (saleId: number, itemIds: readonly number[], nowMs: Milliseconds) =>
       readItemStates(redis, saleId, itemIds, nowMs),
 
-    /** Resolves when Redis answers PING. */
+    /** Resolves when Redis answers PING (any node of a cluster). */
     async ping(): Promise<void> {
       await redis.ping();
+    },
+
+    /**
+     * Resolves when the node serving the sale's hash slot answers a command on the sale's key:
+     * in a cluster it is routed there; a single Redis that is in fact one node of a cluster
+     * answers MOVED for a slot it does not serve, and this rejects.
+     */
+    async pingSale(saleId: number): Promise<void> {
+      await redis.exists(saleKeys(saleId).meta);
+    },
+
+    /**
+     * Registers (or refreshes) this instance with its settings unless a live instance (one seen
+     * after `staleBeforeMs`) runs with others: those are answered, and nothing is registered.
+     */
+    async registerInstance(input: {
+      instanceId: string;
+      settings: InstanceSettings;
+      label: string;
+      nowMs: Milliseconds;
+      staleBeforeMs: Milliseconds;
+    }): Promise<RegisteredInstance[]> {
+      const { saleDurationMs, saleSize, userLimit, holdTtlMs } = input.settings;
+      const reply = (await redis.eval(
+        instancesScript,
+        1,
+        INSTANCES_KEY,
+        input.instanceId,
+        `${saleDurationMs}|${saleSize}|${userLimit}|${holdTtlMs}`,
+        input.nowMs,
+        input.staleBeforeMs,
+        input.label.replaceAll('|', '/'),
+      )) as string[];
+      return reply.map((value) => {
+        const [d, s, u, h, seen, ...label] = value.split('|');
+        return {
+          saleDurationMs: Number(d),
+          saleSize: Number(s),
+          userLimit: Number(u),
+          holdTtlMs: Number(h),
+          seenMs: Number(seen),
+          label: label.join('|'),
+        };
+      });
+    },
+
+    /** Leaves the registry (a graceful stop). */
+    async unregisterInstance(instanceId: string): Promise<void> {
+      await redis.hdel(INSTANCES_KEY, instanceId);
+    },
+
+    /** Redis' clock (TIME) in epoch ms, always from the node serving one fixed slot. */
+    async timeMs(): Promise<Milliseconds> {
+      const [seconds, micros] = (await redis.eval(TIME_SCRIPT, 1, CLOCK_KEY)) as [string, string];
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     },
 
     /** Closes the connection, waiting for replies to commands already sent. */

@@ -3,7 +3,7 @@
 // belong to another instance now.
 import { randomUUID } from 'node:crypto';
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 
 export type Lock = {
   /** Deletes the lock if it is still this owner's; rejects when Redis cannot be reached. */
@@ -14,7 +14,11 @@ const RELEASE_IF_MINE =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 /** The lock when it was free, or undefined when another owner holds it. */
-export async function acquireLock(redis: Redis, key: string, ttlMs: Milliseconds): Promise<Lock | undefined> {
+export async function acquireLock(
+  redis: RedisClient,
+  key: string,
+  ttlMs: Milliseconds,
+): Promise<Lock | undefined> {
   const token = randomUUID();
   if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
   return {

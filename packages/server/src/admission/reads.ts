@@ -1,6 +1,6 @@
 // What the reconciler and GET /sale/items read of a sale's Redis state, decoded into plain values.
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { decodePurchasedEntry, type PurchasedEntry } from './entries.js';
 import { saleKeys } from './keys.js';
 
@@ -10,13 +10,13 @@ export type PendingPurchase = { code: string; admittedAtMs: Milliseconds; entry:
 export type ItemState = 'available' | 'held' | 'sold';
 
 /** Whether the sale's state is in Redis: its meta hash is what the scripts look for. */
-export async function hasSaleState(redis: Redis, saleId: number): Promise<boolean> {
+export async function hasSaleState(redis: RedisClient, saleId: number): Promise<boolean> {
   return (await redis.exists(saleKeys(saleId).meta)) === 1;
 }
 
 /** Up to `limit` pending purchases admitted at or before `admittedUpToMs`, oldest first. */
 export async function readPendingPurchases(
-  redis: Redis,
+  redis: RedisClient,
   saleId: number,
   admittedUpToMs: Milliseconds,
   limit: number,
@@ -46,18 +46,18 @@ export async function readPendingPurchases(
 }
 
 /** How many purchases the sale's purchased hash records (pending ones included). */
-export function countPurchased(redis: Redis, saleId: number): Promise<number> {
+export function countPurchased(redis: RedisClient, saleId: number): Promise<number> {
   return redis.hlen(saleKeys(saleId).purchased);
 }
 
 /** The codes of every purchase the sale's purchased hash records. */
-export async function readPurchasedCodes(redis: Redis, saleId: number): Promise<Set<string>> {
+export async function readPurchasedCodes(redis: RedisClient, saleId: number): Promise<Set<string>> {
   return new Set(await redis.hkeys(saleKeys(saleId).purchased));
 }
 
 /** Each item's state at `nowMs`: sold, held by a hold whose deadline has not passed, or available. */
 export async function readItemStates(
-  redis: Redis,
+  redis: RedisClient,
   saleId: number,
   itemIds: readonly number[],
   nowMs: Milliseconds,

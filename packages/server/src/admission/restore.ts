@@ -1,9 +1,9 @@
 // Restoring a sale's Redis state from the durable record, in one MULTI: every data key replaced,
 // the meta hash written last, since its presence is what lets the scripts decide again.
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Redis } from 'ioredis';
 import { UnavailableError } from '../errors.js';
 import type { SaleInfo, SaleRecords } from '../store/sale-store.js';
+import type { RedisClient } from './client.js';
 import { encodeCodeEntry, encodeOwnedMask, encodePurchasedEntry } from './entries.js';
 import { saleDataKeys, saleKeys } from './keys.js';
 import { retainUntilMs } from './retention.js';
@@ -13,7 +13,7 @@ const CHUNK = 1000;
 export type RestoredCounts = { sold: number; held: number; codes: number };
 
 export async function restoreSale(
-  redis: Redis,
+  redis: RedisClient,
   sale: SaleInfo,
   records: SaleRecords,
   nowMs: Milliseconds,

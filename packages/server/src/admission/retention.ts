@@ -1,7 +1,7 @@
 // How long a sale's Redis keys are kept: a day past the moment its last hold can lapse. The
 // verifier agrees on it, to tell keys expired by design from keys lost.
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { saleDataKeys } from './keys.js';
 
 export const RETENTION_AFTER_SALE_MS: Milliseconds = 24 * 3_600_000;
@@ -12,7 +12,7 @@ export function retainUntilMs(sale: { endsAtMs: Milliseconds; holdTtlMs: Millise
 
 /** Sets every data key of the sale to expire at its retention deadline (keys made since included). */
 export async function retainSale(
-  redis: Redis,
+  redis: RedisClient,
   sale: { saleId: number; endsAtMs: Milliseconds; holdTtlMs: Milliseconds },
 ): Promise<void> {
   const retainUntil = retainUntilMs(sale);

@@ -5,7 +5,7 @@
 // disagreement instead of stopping the check.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { decodeCodeEntry, decodeOwnedSlots, decodePurchasedEntry } from './entries.js';
 import { saleDataKeys } from './keys.js';
 
@@ -53,7 +53,7 @@ export type SaleRedisSnapshot = {
 
 type Flat = string[];
 
-export async function readSaleSnapshot(redis: Redis, saleId: number): Promise<SaleRedisSnapshot> {
+export async function readSaleSnapshot(redis: RedisClient, saleId: number): Promise<SaleRedisSnapshot> {
   const keys = saleDataKeys(saleId);
   const reply = (await redis.eval(snapshotScript, keys.length, ...keys)) as [number, ...Flat[]];
   const [exists, meta, sold, holds, deadlines, owned, held, pending, purchased, holdCodes] = reply;

@@ -7,6 +7,8 @@ export type ServerConfig = {
   host: string;
   databaseUrl: string;
   redisUrl: string;
+  /** Seed nodes (host:port) of a Redis Cluster; null: a single Redis at redisUrl. */
+  redisClusterNodes: readonly string[] | null;
   redisKeyPrefix: string;
   saleSize: number;
   userLimit: number;
@@ -88,6 +90,19 @@ const itemIdOrNone: Parser<number | null> = {
   parse: (value) => (value === 'none' ? null : /^\d{1,9}$/.test(value) ? Number(value) : undefined),
 };
 
+const hostPortList: Parser<readonly string[] | null> = {
+  accepts: 'none or a comma-separated list of host:port, such as 10.0.0.1:7000,10.0.0.2:7000',
+  parse: (value) => {
+    if (value === 'none') return null;
+    const nodes = value.split(',').map((node) => node.trim());
+    const isValid = nodes.every((node) => {
+      const match = /^([\w.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(node);
+      return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
+    });
+    return isValid && nodes.length > 0 ? Object.freeze(nodes) : undefined;
+  },
+};
+
 const DAY_MS = 86_400_000;
 
 function setting<K extends keyof ServerConfig>(s: Setting<K>): Setting<K> {
@@ -126,6 +141,14 @@ export const serverSettings = [
     description: 'Redis connection URL',
     defaultText: 'redis://127.0.0.1:6379',
     parser: url(['redis:', 'rediss:']),
+  }),
+  setting({
+    key: 'redisClusterNodes',
+    env: 'REDIS_CLUSTER_NODES',
+    flag: '--redis-cluster-nodes',
+    description: 'seed nodes of a Redis Cluster (host:port,...); when set, --redis-url is not used',
+    defaultText: 'none',
+    parser: hostPortList,
   }),
   setting({
     key: 'redisKeyPrefix',
@@ -302,6 +325,13 @@ export function redactUrl(text: string): string {
   } catch {
     return '<invalid url>'; // never echo a string that might hold a secret
   }
+}
+
+/** Where Redis is, for logs and messages: the redacted URL, or the cluster's seed nodes. */
+export function redisTargetText(config: Pick<ServerConfig, 'redisUrl' | 'redisClusterNodes'>): string {
+  return config.redisClusterNodes === null
+    ? redactUrl(config.redisUrl)
+    : `the Redis Cluster seeded by ${config.redisClusterNodes.join(',')}`;
 }
 
 const WORKER_CONFIG_ENV = 'FLASHSALE_WORKER_CONFIG';

@@ -14,6 +14,7 @@ export const statusOf: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   request_timeout: 408,
   internal: 500,
+  sale_mismatch: 503,
 };
 
 /** Seconds a client should wait before retrying a 503. */

@@ -1,13 +1,15 @@
 // The route table, built once: "METHOD /path" → handler. Handlers turn validated parameters
 // into sale operations and their outcomes into replies; they never touch the socket.
 import { randomUUID } from 'node:crypto';
+import { saleIdAt } from '@flashsale/protocol';
 import { refuse } from '../errors.js';
 import type { Route } from '../observe/metrics.js';
 import { checkout } from '../sale/checkout.js';
 import type { SaleDeps } from '../sale/deps.js';
 import { purchase } from '../sale/purchase.js';
+import { saleReadiness } from '../sale/readiness.js';
 import { saleItems, saleStatus } from '../sale/status.js';
-import { healthReply } from './health.js';
+import { healthReply, liveReply, readyReply } from './health.js';
 import { checkoutParams, pageParams, purchaseParams } from './query.js';
 import {
   checkoutReply,
@@ -29,6 +31,9 @@ export type MetricsSource = () => Promise<{ contentType: string; text: string }>
 
 export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<string, RouteEntry> {
   const { saleSize } = deps.config;
+  const saleSlot = {
+    ping: () => deps.admission.pingSale(saleIdAt(deps.clock(), deps.config.saleDurationMs)),
+  };
   return new Map<string, RouteEntry>([
     [
       '/checkout',
@@ -57,7 +62,16 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
         },
       },
     ],
-    ['/health', { method: 'GET', route: 'health', handler: () => healthReply(deps.store, deps.admission) }],
+    ['/health', { method: 'GET', route: 'health', handler: () => healthReply(deps.store, saleSlot) }],
+    ['/health/live', { method: 'GET', route: 'health', handler: () => liveReply }],
+    [
+      '/health/ready',
+      {
+        method: 'GET',
+        route: 'health',
+        handler: () => readyReply(deps.store, saleSlot, () => saleReadiness(deps)),
+      },
+    ],
     ['/sale', { method: 'GET', route: 'sale', handler: async () => saleReply(await saleStatus(deps)) }],
     [
       '/sale/items',

@@ -1,6 +1,6 @@
 // The two things every sale operation does around its Redis decision: rebuild the sale once when
 // its keys are missing, and turn a lost dependency into a 503 refusal.
-import { type Refusal, refuse } from '../errors.js';
+import { type Refusal, refuse, SaleMismatchError } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
 import type { SaleInfo } from '../store/sale-store.js';
 import type { SaleDeps } from './deps.js';
@@ -17,8 +17,12 @@ export async function askRebuildingOnce<D extends { kind: string }>(
   return ask();
 }
 
-/** A dependency that cannot be reached becomes 503 `unavailable`; anything else is a bug. */
+/**
+ * A dependency that cannot be reached becomes 503 `unavailable`, settings that disagree with the
+ * stored sale 503 `sale_mismatch`; anything else is a bug.
+ */
 export function unavailableOrThrow(error: unknown, message: string): Refusal {
+  if (error instanceof SaleMismatchError) return refuse('sale_mismatch', error.message);
   if (isConnectionFailure(error) || (error as { code?: string }).code === 'unavailable') {
     return refuse('unavailable', message);
   }

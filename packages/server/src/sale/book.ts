@@ -1,6 +1,7 @@
 // The sales this process knows: opened in Postgres (once per process per sale, cached) and
 // present in Redis (rebuilt from Postgres when their keys are missing).
 import type { ServerConfig } from '../config/settings.js';
+import { SaleMismatchError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
 import type { SaleInfo, SaleStore } from '../store/sale-store.js';
 import { openSale } from './open.js';
@@ -16,6 +17,7 @@ export function createSaleBook(deps: {
 }) {
   const known = new Map<number, SaleInfo>();
   const opening = new Map<number, Promise<SaleInfo>>();
+  const mismatchLogged = new Set<number>();
 
   function remember(sale: SaleInfo): SaleInfo {
     if (known.size > 100) known.clear(); // hourly sales: a small cache is plenty
@@ -36,7 +38,14 @@ export function createSaleBook(deps: {
       let pending = opening.get(saleId);
       if (pending === undefined) {
         pending = (async () => {
-          const { sale, isNew } = await openSale(deps.store, saleId, deps.config);
+          const { sale, isNew } = await openSale(deps.store, saleId, deps.config).catch((error: unknown) => {
+            if (error instanceof SaleMismatchError && !mismatchLogged.has(saleId)) {
+              if (mismatchLogged.size > 100) mismatchLogged.clear();
+              mismatchLogged.add(saleId);
+              deps.log.error('sale_mismatch', { saleId, flag: error.flag, message: error.message });
+            }
+            throw error;
+          });
           if (isNew)
             deps.log.info('sale_opened', {
               saleId,
@@ -49,6 +58,12 @@ export function createSaleBook(deps: {
         opening.set(saleId, pending);
       }
       return pending;
+    },
+
+    /** Whether this process has the sale open, is opening it now, or neither. */
+    state(saleId: number): 'open' | 'opening' | 'not_open' {
+      if (known.has(saleId) && !opening.has(saleId)) return 'open';
+      return opening.has(saleId) ? 'opening' : 'not_open';
     },
 
     /** A sale that exists in Postgres (for codes of earlier sales), without opening anything. */

@@ -18,6 +18,8 @@ export type RebuildDeps = {
   onRebuilt?: () => void;
   /** Another instance holds the sale's rebuild lock: this one waits for its keys instead. */
   onWaiting?: () => void;
+  /** The lock was free but the keys were back already (another instance rebuilt them): nothing done. */
+  onAlreadyRebuilt?: () => void;
 };
 
 export type Rebuilder = {
@@ -37,6 +39,12 @@ export function createRebuilder(deps: RebuildDeps): Rebuilder {
       return;
     }
     try {
+      // Another instance may have rebuilt the keys between the check above and the lock: its
+      // keys may hold live holds and purchases already, which a second restore would wipe.
+      if (await deps.admission.hasSale(sale.saleId)) {
+        deps.onAlreadyRebuilt?.();
+        return;
+      }
       const records = await deps.store.saleRecords(sale.saleId);
       const restored = await deps.admission.restoreSale(sale, records, deps.clock());
       deps.onRebuilt?.();

@@ -1,0 +1,125 @@
+// The service on a 3-master Redis Cluster of this file's own: two sales whose slots live on
+// different nodes both work, /health checks the node serving the current sale's slot, and a
+// single --redis-url that points at one node of a cluster is refused at start.
+import { saleIdAt } from '@flashsale/protocol';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmission } from '../src/admission/admission.js';
+import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
+import { loadServerConfig, type ServerConfig } from '../src/config/settings.js';
+import { UnavailableError } from '../src/errors.js';
+import { createLogger } from '../src/observe/log.js';
+import { startServer } from '../src/start.js';
+import { createTestDatabase, type TestDatabase } from './support/db.js';
+import { startRedisCluster, type TestRedisCluster } from './support/redis-cluster.js';
+import { call, manualClock } from './support/server.js';
+
+const DAY_MS = 86_400_000;
+const PREFIX = 'cl:';
+
+let cluster: TestRedisCluster;
+let db: TestDatabase;
+beforeAll(async () => {
+  [cluster, db] = await Promise.all([startRedisCluster(3), createTestDatabase()]);
+});
+afterAll(async () => {
+  await cluster?.stop();
+  await db?.drop();
+});
+
+function configWith(flags: Partial<Record<keyof ServerConfig, string>>): Readonly<ServerConfig> {
+  return loadServerConfig({
+    flags: {
+      port: '0',
+      databaseUrl: db.url,
+      redisClusterNodes: cluster.nodesFlag,
+      redisKeyPrefix: PREFIX,
+      saleSize: '5',
+      userLimit: '10',
+      holdTtlMs: '30s',
+      saleDurationMs: '1d',
+      logLevel: 'silent',
+      reconcileIntervalMs: '1m',
+      ...flags,
+    },
+    env: {},
+  });
+}
+
+/** Two consecutive sale ids from today on whose keys live on different nodes. */
+async function consecutiveSalesOnTwoNodes(): Promise<[number, number, string, string]> {
+  for (let saleId = saleIdAt(Date.now(), DAY_MS); ; saleId++) {
+    const [a, b] = await Promise.all([
+      cluster.ownerOf(PREFIX + saleKeys(saleId).meta),
+      cluster.ownerOf(PREFIX + saleKeys(saleId + 1).meta),
+    ]);
+    if (a !== b) return [saleId, saleId + 1, a, b];
+  }
+}
+
+describe('on a Redis Cluster', () => {
+  it('every key of a sale lives in one slot, on the node that serves it', async () => {
+    const slots = new Set(
+      await Promise.all(
+        saleDataKeys(42).map(async (key) =>
+          cluster.node(cluster.nodes[0]!).call('CLUSTER', 'KEYSLOT', PREFIX + key),
+        ),
+      ),
+    );
+    expect(slots.size).toBe(1);
+  });
+
+  it('serves two consecutive sales whose slots are on different nodes', async () => {
+    const [first, second, firstNode, secondNode] = await consecutiveSalesOnTwoNodes();
+    expect(firstNode).not.toBe(secondNode);
+    const clock = manualClock(first * DAY_MS + 1000);
+    const server = await startServer(configWith({}), { clock: clock.now, log: createLogger('silent') });
+    try {
+      for (const [saleId, node] of [
+        [first, firstNode],
+        [second, secondNode],
+      ] as const) {
+        clock.set(saleId * DAY_MS + 1000);
+        const hold = await call(server.url, 'POST', '/checkout?user_id=ann&id=1');
+        expect(hold.status).toBe(200);
+        expect(hold.body.sale_id).toBe(saleId);
+        const bought = await call(server.url, 'POST', `/purchase?code=${hold.body.code}`);
+        expect(bought.status).toBe(200);
+        expect((await call(server.url, 'GET', '/sale')).body).toMatchObject({ sale_id: saleId, sold: 1 });
+        expect((await call(server.url, 'GET', '/health')).status).toBe(200);
+        expect((await call(server.url, 'GET', '/health/ready')).body).toMatchObject({
+          status: 'ready',
+          sale: 'open',
+          sale_id: saleId,
+        });
+        // The sale's keys are on the node that serves its slot, and nowhere else.
+        const owner = cluster.node(node);
+        expect(await owner.hlen(PREFIX + saleKeys(saleId).sold)).toBe(1);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('/health checks the node serving the sale: another node that answers PING is not enough', async () => {
+    const saleId = 7;
+    const owner = await cluster.ownerOf(PREFIX + saleKeys(saleId).meta);
+    const other = cluster.nodes.find((node) => node !== owner)!;
+    const [host, port] = other.split(':');
+    const wrongNode = new Redis(Number(port), host!, { keyPrefix: PREFIX, maxRetriesPerRequest: 1 });
+    try {
+      const admission = createAdmission(wrongNode);
+      await expect(admission.ping()).resolves.toBeUndefined();
+      await expect(admission.pingSale(saleId)).rejects.toThrow(/MOVED/);
+    } finally {
+      wrongNode.disconnect();
+    }
+  });
+
+  it('a --redis-url that points at one node of a cluster is refused at start, saying to use --redis-cluster-nodes', async () => {
+    const config = configWith({ redisClusterNodes: 'none', redisUrl: `redis://${cluster.nodes[0]}` });
+    const error = await startServer(config, { log: createLogger('silent') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect(String((error as Error).cause)).toMatch(/--redis-cluster-nodes/);
+  });
+});
