@@ -185,7 +185,8 @@ export function parseReport(text: string, where: string): SimReport {
 
 export function reportConfigOf(options: SimOptions): ReportConfig {
   return {
-    target: options.target,
+    target: options.targets.join(','),
+    shards: options.shard.count,
     stages: options.stages.map((stage) => ({ duration_ms: stage.durationMs, rps: stage.rps })),
     mix: options.mix,
     scenario: scenarioDocument(options.scenario),
@@ -201,6 +202,7 @@ export function reportConfigOf(options: SimOptions): ReportConfig {
     warm_up_ms: options.warmUpMs,
     thresholds: options.thresholds.map((threshold) => threshold.source),
     workers: options.workers,
+    items_refresh_ms: options.itemsRefreshMs,
     report: options.reportPath,
     ledger: options.ledgerPath,
   };
