@@ -19,7 +19,8 @@ describe('flashsale report merge', () => {
           simulate(
             parseSimOptions({
               target: shop.url,
-              rps: 150,
+              // The total rate: each of the two shards sends 150/s.
+              rps: 300,
               duration: '2s',
               shard,
               users: 500,
@@ -42,6 +43,7 @@ describe('flashsale report merge', () => {
     expect(merged.requests).toBe(halves[0]!.requests + halves[1]!.requests);
     expect(merged.scheduled).toBe(600);
     expect(merged.merged_from).toBe(2);
+    expect([merged.config.stages, merged.config.shards]).toEqual([[{ duration_ms: 2000, rps: 300 }], 2]);
     expect(merged.requests).toBe(
       (shop.received.get('/checkout') ?? 0) + (shop.received.get('/purchase') ?? 0),
     );

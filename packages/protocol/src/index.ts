@@ -32,6 +32,12 @@ export {
   noAnswerErrors,
 } from './outcomes.js';
 export { isSoldOut, readSaleAnswer, type SaleAnswer, type SaleSnapshot } from './sale-answer.js';
+export {
+  type ItemState,
+  readSaleItemsAnswer,
+  type SaleItemsAnswer,
+  type SaleItemsPage,
+} from './sale-items-answer.js';
 export { nextSaleStartMs, type SaleWindow, saleIdAt, saleWindow } from './sale-period.js';
 export {
   builtInProfiles,

@@ -1,5 +1,6 @@
 // @flashsale/sim: the open-loop load simulator. This file is the package's whole surface.
 // Importing it is cheap: undici, hdr-histogram-js, cli-table3 and ink load on first use.
+export { type Environment, envNameOf } from './config/env.js';
 export type { Mix } from './config/mix.js';
 export {
   flagOf,

@@ -7,7 +7,8 @@ describe('parsing simulator options', () => {
   it('fills in the defaults from the option table', () => {
     const options = parseSimOptions({});
     expect(options).toMatchObject({
-      target: 'http://127.0.0.1:8080',
+      targets: ['http://127.0.0.1:8080'],
+      itemsRefreshMs: 1000,
       stages: [{ durationMs: 10_000, rps: 100 }],
       mix: { normal: 70, heavy: 20, invalid: 10 },
       users: 1_000_000,
@@ -47,6 +48,48 @@ describe('parsing simulator options', () => {
     expect(parseSimOptions({ warmUp: '0' }).warmUpMs).toBe(0);
   });
 
+  it('reads several comma-separated targets, each an origin', () => {
+    const options = parseSimOptions({
+      target: 'http://127.0.0.1:8080, http://10.0.0.2:9000/',
+      itemsRefresh: '0',
+    });
+    expect(options.targets).toEqual(['http://127.0.0.1:8080', 'http://10.0.0.2:9000']);
+    expect(options.itemsRefreshMs).toBe(0);
+  });
+
+  it('reads every option from its SIM_ variable; a given flag wins', () => {
+    const env = {
+      SIM_RPS: '250',
+      SIM_SHARD: '2/3',
+      SIM_TARGET: 'http://a.test:8080,http://b.test:8080',
+      SIM_MAX_IN_FLIGHT: '77',
+      SIM_UNTIL_SELLOUT: 'true',
+      SIM_THRESHOLD: 'checkout.p99<50ms,errors<1%',
+      SIM_SEED: '',
+    };
+    const options = parseSimOptions({ rps: '10' }, undefined, env);
+    expect(options.stages).toEqual([{ durationMs: 10_000, rps: 10 }]);
+    expect(options.shard).toEqual({ index: 2, count: 3 });
+    expect(options.targets).toEqual(['http://a.test:8080', 'http://b.test:8080']);
+    expect(options.maxInFlight).toBe(77);
+    expect(options.stopsAtSellout).toBe(true);
+    expect(options.thresholds.map((threshold) => threshold.source)).toEqual([
+      'checkout.p99<50ms',
+      'errors<1%',
+    ]);
+    expect(parseSimOptions({}, undefined, { SIM_UNTIL_SELLOUT: 'false' }).stopsAtSellout).toBe(false);
+    // Without an environment (a programmatic caller), no variable is read.
+    expect(parseSimOptions({}).shard).toEqual({ index: 0, count: 1 });
+  });
+
+  it.each([
+    [{ SIM_RPS: 'fast' }, "SIM_RPS (--rps: accepts a number above 0, got 'fast')"],
+    [{ SIM_SHARD: '3/3' }, 'SIM_SHARD (--shard: accepts i/n with 0 <= i < n'],
+    [{ SIM_UNTIL_SELLOUT: 'yes' }, "SIM_UNTIL_SELLOUT: accepts true, false, 1 or 0, got 'yes'"],
+  ])('the environment %j is refused naming the variable: %s', (env, message) => {
+    expect(() => parseSimOptions({}, undefined, env)).toThrow(message);
+  });
+
   it('reads durations in the grammar the service settings use, days included', () => {
     expect(parseSimOptions({ duration: '1d', rps: '1' }).stages).toEqual([
       { durationMs: 86_400_000, rps: 1 },
@@ -81,6 +124,11 @@ describe('parsing simulator options', () => {
     [{ seed: '-3' }, '--seed: accepts a whole number from 0 to 4294967295'],
     [{ target: 'ftp://x' }, '--target: accepts an origin such as http://127.0.0.1:8080'],
     [{ target: 'http://127.0.0.1:8080/api' }, '--target: accepts an origin'],
+    [{ target: 'http://127.0.0.1:8080,' }, '--target: expects a non-empty text'],
+    [
+      { itemsRefresh: 'often' },
+      "--items-refresh: accepts a duration such as 500ms, 10s, 5m or 1h, got 'often'",
+    ],
     [{ connections: '0' }, '--connections: accepts a whole number >= 1'],
     [{ progress: 'fancy' }, "--progress: accepts auto, live, plain or none, got 'fancy'"],
     [{ runId: 'has space' }, '--run-id: accepts 1-32 characters'],

@@ -19,6 +19,7 @@ describe('shards and report merge', () => {
       startShopServer({ saleSize: 5000 }),
     ]);
     dir = createTempDir();
+    // --rps is the rate of the whole run: each of n shards sends 1/n of it.
     const run = (target: string, rps: number, shard: string, name: string) =>
       simulate(
         parseSimOptions({
@@ -34,8 +35,8 @@ describe('shards and report merge', () => {
       ).done;
     [whole, ...halves] = await Promise.all([
       run(wholeShop.url, 400, '0/1', 'whole'),
-      run(shardShop.url, 200, '0/2', 'half-0'),
-      run(shardShop.url, 200, '1/2', 'half-1'),
+      run(shardShop.url, 400, '0/2', 'half-0'),
+      run(shardShop.url, 400, '1/2', 'half-1'),
     ]);
     merged = mergeReports(
       ['half-0', 'half-1'].map((name) => parseReport(readFileSync(dir.path(`${name}.json`), 'utf8'), name)),
@@ -108,6 +109,12 @@ describe('shards and report merge', () => {
     ]);
   });
 
+  it("the merged report's config shows the total rate and the shard count", () => {
+    expect(merged.config.stages).toEqual([{ duration_ms: 3000, rps: 400 }]);
+    expect(merged.config.shards).toBe(2);
+    expect(whole.config.shards).toBe(1);
+  });
+
   it('merging one report gives it back, and merging nothing is refused', () => {
     expect(mergeReports([whole])).toBe(whole);
     expect(() => mergeReports([])).toThrow(/at least one report/);
@@ -116,5 +123,60 @@ describe('shards and report merge', () => {
   it('a file that is not a report is refused with its name', () => {
     expect(() => parseReport('{"hello":1}', 'hello.json')).toThrow(/hello.json is not a simulator report/);
     expect(() => parseReport('not json', 'x.json')).toThrow(/x.json is not JSON/);
+  });
+});
+
+describe('shards watching the sale', () => {
+  let shop: ShopServer;
+  afterAll(() => shop.close());
+
+  it('only shard 0 reads GET /sale every second; the others read it once, for its size', async () => {
+    shop = await startShopServer({ saleSize: 5000 });
+    const run = (shard: string) =>
+      simulate(
+        parseSimOptions({
+          target: shop.url,
+          rps: 100,
+          duration: '2500ms',
+          untilSellout: true,
+          users: 1000,
+          seed: 4,
+          shard,
+          itemsRefresh: '0',
+          warmUp: '0',
+        }),
+      ).done;
+    const [first, second] = await Promise.all([run('0/2'), run('1/2')]);
+    expect(second?.monitor_requests).toBe(1);
+    expect(first?.monitor_requests).toBeGreaterThan(2);
+    expect((first?.monitor_requests ?? 0) + (second?.monitor_requests ?? 0)).toBe(shop.received.get('/sale'));
+  });
+
+  it('a shard other than 0 stops at sell-out once its item list shows every item sold', async () => {
+    const soldOut = await startShopServer({ saleSize: 50 });
+    try {
+      for (let itemId = 0; itemId < 50; itemId++) {
+        const code = soldOut.shop.checkout(`another.shard.${itemId}`, String(itemId)).body.code as string;
+        soldOut.shop.purchase(code);
+      }
+      const report = await simulate(
+        parseSimOptions({
+          target: soldOut.url,
+          rps: 100,
+          duration: '30s',
+          untilSellout: true,
+          users: 1000,
+          shard: '1/2',
+          warmUp: '0',
+        }),
+      ).done;
+      expect(soldOut.shop.sold).toBe(50);
+      // Stopped before its first slot: the item list read before the start showed the sell-out.
+      expect(report.scheduled).toBe(0);
+      expect(soldOut.received.get('/sale')).toBe(1);
+      expect(soldOut.received.get('/sale/items')).toBeGreaterThan(0);
+    } finally {
+      await soldOut.close();
+    }
   });
 });

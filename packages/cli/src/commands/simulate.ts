@@ -5,6 +5,7 @@
 // @flashsale/sim is cheap: its heavy parts (undici, HdrHistogram, ink) load on first use.
 import {
   checkThresholds,
+  envNameOf,
   formatSummary,
   type OptionSpec,
   parseSimOptions,
@@ -22,7 +23,11 @@ export function register(program: Command): void {
   const command = program
     .command('simulate')
     .description('send open-loop buyer traffic at a flash sale and report latencies, outcomes and a ledger');
-  for (const spec of Object.values(simOptionTable) as OptionSpec[]) command.addOption(simOption(spec));
+  for (const spec of Object.values(simOptionTable) as OptionSpec[]) {
+    // Shown, not wired with commander's .env(): the simulator reads its variables itself, so a
+    // switch's SIM_ variable can say false.
+    command.addOption(simOption({ ...spec, description: `${spec.description} [${envNameOf(spec)}]` }));
+  }
   command.option('--html <file>', 'write a self-contained HTML report (charts, tables) here after the run');
   command.action(runSimulate);
 }
@@ -30,7 +35,8 @@ export function register(program: Command): void {
 async function runSimulate({ html, ...flags }: Record<string, unknown>): Promise<void> {
   let options: ReturnType<typeof parseSimOptions>;
   try {
-    options = parseSimOptions(flags, { isTty: process.stdout.isTTY === true, env: process.env });
+    // Every option may also come from its SIM_ variable (SIM_RPS, SIM_SHARD, ...); flags win.
+    options = parseSimOptions(flags, { isTty: process.stdout.isTTY === true, env: process.env }, process.env);
   } catch (error) {
     throw toCliError(error);
   }

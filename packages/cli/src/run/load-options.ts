@@ -6,7 +6,7 @@ import type { Paths } from './outputs.js';
 import type { RunOptions } from './run-options.js';
 
 /** Parsed simulator options, still to be aimed at a service. */
-export type UnaimedLoad = Readonly<Omit<SimOptions, 'target'>>;
+export type UnaimedLoad = Readonly<Omit<SimOptions, 'targets'>>;
 
 /** --target, when given, is checked here with the other flags; it is aimed at with `aimLoad`. */
 export function parseLoadOptions(options: RunOptions, paths: Paths): UnaimedLoad {
@@ -29,11 +29,11 @@ export function parseLoadOptions(options: RunOptions, paths: Paths): UnaimedLoad
   } catch (error) {
     throw new CliError((error as Error).message, ExitCode.usageOrUnchecked, { cause: error });
   }
-  const { target: _unaimed, ...unaimed } = parsed;
+  const { targets: _unaimed, ...unaimed } = parsed;
   return Object.freeze(unaimed);
 }
 
 /** The options of a load against `target` (an origin, as the service's `listening` line gives it). */
 export function aimLoad(load: UnaimedLoad, target: string): SimOptions {
-  return Object.freeze({ ...load, target: new URL(target).origin });
+  return Object.freeze({ ...load, targets: [new URL(target).origin] });
 }

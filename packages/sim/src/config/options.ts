@@ -6,6 +6,7 @@ import { ProfileError, parseDurationMs, readTargetProfile, type TargetProfile } 
 import { SimError } from '../errors.js';
 import { parseThreshold, type Threshold } from '../report/thresholds.js';
 import { parseStages, plannedDurationMs, type Stage } from '../schedule/stages.js';
+import { type Environment, flagsWithEnv } from './env.js';
 import { defaultMix, type Mix, parseMix } from './mix.js';
 import { defaultScenario, loadScenario, type Scenario } from './scenario.js';
 import { parseShard, type Shard } from './shard.js';
@@ -13,8 +14,8 @@ import { parseShard, type Shard } from './shard.js';
 export type ProgressMode = 'live' | 'plain' | 'none';
 
 export type SimOptions = Readonly<{
-  /** Origin of the service, e.g. http://127.0.0.1:8080. */
-  target: string;
+  /** Origins of the service instances, e.g. http://127.0.0.1:8080; each buyer sticks to one. */
+  targets: readonly string[];
   /** The target's dialect (a plain value: it crosses to --workers children as it is). */
   profile: TargetProfile;
   stages: readonly Stage[];
@@ -29,6 +30,8 @@ export type SimOptions = Readonly<{
   stopsAtSellout: boolean;
   reportPath: string | null;
   ledgerPath: string | null;
+  /** How often buyers re-read what is sold from GET /sale/items; 0: never. */
+  itemsRefreshMs: number;
   connections: number;
   maxInFlight: number;
   timeoutMs: number;
@@ -56,7 +59,11 @@ export type OptionSpec = Readonly<{
 
 /** The flags, keyed by the attribute name commander gives each (camelCase of the flag). */
 export const simOptionTable = {
-  target: { flags: '--target <url>', description: 'service origin', defaultValue: 'http://127.0.0.1:8080' },
+  target: {
+    flags: '--target <urls>',
+    description: 'service origin; several, comma-separated, share the buyers (each buyer sticks to one)',
+    defaultValue: 'http://127.0.0.1:8080',
+  },
   profile: {
     flags: '--profile <profile>',
     description:
@@ -102,9 +109,14 @@ export const simOptionTable = {
     flags: '--ledger <file>',
     description: 'write the JSONL request ledger here (for verify --ledger)',
   },
+  itemsRefresh: {
+    flags: '--items-refresh <d>',
+    description: 'how often buyers re-read what is sold from GET /sale/items (as shoppers do); 0: never',
+    defaultValue: '1s',
+  },
   connections: {
     flags: '--connections <n>',
-    description: 'keep-alive sockets to the service',
+    description: 'keep-alive sockets to each target',
     defaultValue: '100',
   },
   maxInFlight: {
@@ -134,7 +146,7 @@ export const simOptionTable = {
   },
   shard: {
     flags: '--shard <i/n>',
-    description: 'play only buyers i mod n of the population',
+    description: 'play only buyers i mod n of the population, at 1/n of the rate (shard 0 watches GET /sale)',
     defaultValue: '0/1',
   },
   workers: {
@@ -156,9 +168,26 @@ const maxWorkers = 64;
 
 /**
  * Checks flags (from the CLI, or typed values from a caller) against the table. Without
- * `surroundings` (a programmatic caller), `progress: auto` means none.
+ * `surroundings` (a programmatic caller), `progress: auto` means none. With `env`, each option not
+ * given comes from its SIM_ variable when that is set (see env.ts).
  */
-export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings): SimOptions {
+export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings, env?: Environment): SimOptions {
+  if (env === undefined) return parseGivenOptions(flags, surroundings);
+  const filled = flagsWithEnv(simOptionTable, flags, env);
+  try {
+    return parseGivenOptions(filled.flags, surroundings);
+  } catch (error) {
+    const envName =
+      error instanceof SimError && error.flag !== null ? filled.fromEnv.get(error.flag) : undefined;
+    if (envName === undefined) throw error;
+    throw new SimError('invalid_option', `${envName} (${(error as SimError).message})`, {
+      flag: (error as SimError).flag ?? undefined,
+      cause: error,
+    });
+  }
+}
+
+function parseGivenOptions(flags: SimFlags, surroundings: Surroundings | undefined): SimOptions {
   for (const key of Object.keys(flags)) {
     if (!(key in simOptionTable) && flags[key] !== undefined) {
       throw new SimError('invalid_option', `unknown option '${key}'`);
@@ -187,7 +216,7 @@ export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings): S
   }
   const profile = profileOf(read('profile'));
   const options: SimOptions = {
-    target: targetOf(read('target')),
+    targets: targetsOf(read('target')),
     profile,
     stages,
     mix: flags.mix === undefined && scenarioFile?.mix ? scenarioFile.mix : mixOf(read('mix')),
@@ -199,11 +228,12 @@ export function parseSimOptions(flags: SimFlags, surroundings?: Surroundings): S
     stopsAtSellout: switchOf('untilSellout', flags.untilSellout),
     reportPath: flags.report === undefined ? null : textOf('report', flags.report),
     ledgerPath: flags.ledger === undefined ? null : textOf('ledger', flags.ledger),
+    itemsRefreshMs: zeroOrDurationOf('itemsRefresh', read('itemsRefresh')),
     connections: positiveIntegerOf('connections', read('connections')),
     maxInFlight: positiveIntegerOf('maxInFlight', read('maxInFlight')),
     timeoutMs: durationOf('timeout', read('timeout')),
     lateAfterMs: durationOf('lateAfter', read('lateAfter')),
-    warmUpMs: read('warmUp') === '0' ? 0 : durationOf('warmUp', read('warmUp'), { mayBeZero: true }),
+    warmUpMs: zeroOrDurationOf('warmUp', read('warmUp')),
     thresholds: thresholdsOf(flags.threshold),
     shard,
     workers,
@@ -257,6 +287,11 @@ function durationOf(name: SimOptionName, value: unknown, { mayBeZero = false } =
   return durationMs;
 }
 
+/** `0` (off) or a duration. */
+function zeroOrDurationOf(name: SimOptionName, value: unknown): number {
+  return value === '0' ? 0 : durationOf(name, value, { mayBeZero: true });
+}
+
 function switchOf(name: SimOptionName, value: unknown): boolean {
   if (value === undefined || typeof value === 'boolean') return value === true;
   return fail(name, 'is a switch and takes no value');
@@ -280,6 +315,11 @@ function shardOf(value: unknown): Shard {
   const shard = parseShard(textOf('shard', value));
   if (typeof shard === 'string') fail('shard', `accepts i/n with 0 <= i < n, e.g. 0/2 (${shard})`);
   return shard;
+}
+
+function targetsOf(value: unknown): readonly string[] {
+  const texts = Array.isArray(value) ? value : textOf('target', value).split(',');
+  return texts.map((text) => targetOf(typeof text === 'string' ? text.trim() : text));
 }
 
 function targetOf(value: unknown): string {

@@ -1,4 +1,5 @@
-// `--shard i/n`: this process plays the buyers whose index is i modulo n.
+// `--shard i/n`: this process plays the buyers whose index is i modulo n, at 1/n of the rate.
+import type { Stage } from '../schedule/stages.js';
 
 export type Shard = Readonly<{ index: number; count: number }>;
 
@@ -19,4 +20,9 @@ export function parseShard(text: string): Shard | string {
 /** Worker w of `workers` inside `shard` plays its own sub-shard, so no two processes share a buyer. */
 export function splitShard(shard: Shard, worker: number, workers: number): Shard {
   return { index: shard.index + shard.count * worker, count: shard.count * workers };
+}
+
+/** The rate plan of one of `count` equal shares: same stages, each at rate/count. */
+export function shareOfStages(stages: readonly Stage[], count: number): readonly Stage[] {
+  return stages.map((stage) => ({ durationMs: stage.durationMs, rps: stage.rps / count }));
 }

@@ -84,34 +84,45 @@ export function failureOf(error: Error): 'timeout' | 'connection' {
   return typeof code === 'string' && timeoutErrorCodes.has(code) ? 'timeout' : 'connection';
 }
 
+/**
+ * One undici Pool per target; with several, each buyer sticks to one (by a hash of its user id),
+ * so a buyer's purchase goes where its checkout went and N instances share the load without a
+ * balancer in front.
+ */
 export class Sender {
-  readonly #pool: Pool;
-  readonly #connector: WarmConnector;
-  readonly #target: string;
+  readonly #pools: readonly Pool[];
+  /** One per target: a warm socket must go to the pool of its own target. */
+  readonly #connectors: readonly WarmConnector[];
+  readonly #targets: readonly string[];
   readonly #connections: number;
 
-  constructor(target: string, connections: number, timeoutMs: number) {
+  constructor(targets: readonly string[], connections: number, timeoutMs: number) {
     const { Pool } = undici();
-    this.#target = target;
+    this.#targets = targets;
     this.#connections = connections;
-    this.#connector = new WarmConnector(timeoutMs);
-    this.#pool = new Pool(target, {
-      connections,
-      pipelining: 1,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: this.#connector.connector,
-      keepAliveTimeout: 60_000,
-    });
+    this.#connectors = targets.map(() => new WarmConnector(timeoutMs));
+    this.#pools = targets.map(
+      (target, i) =>
+        new Pool(target, {
+          connections,
+          pipelining: 1,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          connect: this.#connectors[i]?.connector,
+          keepAliveTimeout: 60_000,
+        }),
+    );
   }
 
   /** Opens every connection before the run starts. */
   async warmUp(): Promise<void> {
-    await this.#connector.warm(this.#target, this.#connections);
+    await Promise.all(this.#targets.map((target, i) => this.#connectors[i]?.warm(target, this.#connections)));
   }
 
   send(request: PendingRequest): void {
-    this.#pool.dispatch(
+    const pools = this.#pools;
+    const pool = pools.length === 1 ? pools[0] : pools[targetIndexOf(request.session.userId, pools.length)];
+    (pool as Pool).dispatch(
       { path: request.step.path, method: 'POST', headers: ['x-request-id', request.requestId] },
       request,
     );
@@ -119,7 +130,14 @@ export class Sender {
 
   /** Ends every connection now; requests still in flight fail (and are reported by the caller). */
   async destroy(): Promise<void> {
-    this.#connector.close();
-    await this.#pool.destroy();
+    for (const connector of this.#connectors) connector.close();
+    await Promise.all(this.#pools.map((pool) => pool.destroy()));
   }
+}
+
+/** Which of `count` targets a buyer uses: FNV-1a of its user id, so the same buyer always lands on the same one. */
+export function targetIndexOf(userId: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
 }

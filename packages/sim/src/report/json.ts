@@ -185,7 +185,8 @@ export function parseReport(text: string, where: string): SimReport {
 
 export function reportConfigOf(options: SimOptions): ReportConfig {
   return {
-    target: options.target,
+    target: options.targets.join(','),
+    shards: options.shard.count,
     profile: options.profile.name,
     stages: options.stages.map((stage) => ({ duration_ms: stage.durationMs, rps: stage.rps })),
     mix: options.mix,
@@ -202,6 +203,7 @@ export function reportConfigOf(options: SimOptions): ReportConfig {
     warm_up_ms: options.warmUpMs,
     thresholds: options.thresholds.map((threshold) => threshold.source),
     workers: options.workers,
+    items_refresh_ms: options.itemsRefreshMs,
     report: options.reportPath,
     ledger: options.ledgerPath,
   };

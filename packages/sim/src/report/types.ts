@@ -104,9 +104,12 @@ export type GeneratorReport = Readonly<{
 }>;
 
 export type ReportConfig = Readonly<{
+  /** The targets, comma-separated. */
   target: string;
   /** The target profile's name (`default`: this service); absent in reports of older versions. */
   profile?: string;
+  /** Shards the run was split into (`--shard i/n`: n); `stages` is the rate of all of them together. */
+  shards?: number;
   stages: readonly Readonly<{ duration_ms: Milliseconds; rps: number }>[];
   mix: Readonly<Record<string, number>>;
   scenario: unknown;
@@ -122,6 +125,8 @@ export type ReportConfig = Readonly<{
   warm_up_ms: Milliseconds;
   thresholds: readonly string[];
   workers: number;
+  /** Absent in reports written before GET /sale/items was read. */
+  items_refresh_ms?: Milliseconds;
   report: string | null;
   ledger: string | null;
 }>;

@@ -4,7 +4,7 @@
 // the report from their figures. Progress goes out as events; nothing here knows about terminals.
 import { EventEmitter } from 'node:events';
 import type { SimOptions } from '../config/options.js';
-import { splitShard } from '../config/shard.js';
+import { shareOfStages, splitShard } from '../config/shard.js';
 import { truncateLedger } from '../record/ledger.js';
 import { checkReportPath, writeReportFile } from '../report/file.js';
 import { assembleReport, reportConfigOf } from '../report/json.js';
@@ -57,7 +57,10 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   async #run(): Promise<SimReport> {
     const options = this.#options;
     const hasSaleEndpoint = options.profile.hasSaleEndpoint;
-    const isWatchingSale = hasSaleEndpoint && (options.stopsAtSellout || options.progress === 'live');
+    // Only shard 0 watches GET /sale: N shards would ask N times for the same answer. The other
+    // shards learn a sell-out from the item list (GET /sale/items) their buyers read.
+    const isWatchingSale =
+      hasSaleEndpoint && options.shard.index === 0 && (options.stopsAtSellout || options.progress === 'live');
     let onSaleSize: (size: number) => void = () => undefined;
     let onNoSale: (error: unknown) => void = () => undefined;
     const saleSizeRead = new Promise<number>((resolve, reject) => {
@@ -72,7 +75,12 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       this.#parts = this.#createParts(saleSizeRead);
       for (const fault of this.#pendingFaults.splice(0)) this.#parts[0]?.markFault(fault);
       if (this.#isStopped) this.stop();
-      const watch = await SaleWatch.open(options.target, options.timeoutMs, isWatchingSale, epochNowMs);
+      const watch = await SaleWatch.open(
+        options.targets[0] ?? '',
+        options.timeoutMs,
+        isWatchingSale,
+        epochNowMs,
+      );
       this.#watch = watch;
       if (options.ledgerPath !== null) await truncateLedger(options.ledgerPath);
       // Without GET /sale the one reading above only showed that something listens there.
@@ -105,7 +113,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       runId: options.runId,
       startedAtMs: startAtMs,
       plannedDurationMs: plannedDurationMs(options.stages),
-      plannedRequests: plannedRequests(options.stages),
+      plannedRequests: plannedRequests(shareOfStages(options.stages, options.shard.count)),
       saleSize,
       workers: options.workers,
       stopsAtSellout: options.stopsAtSellout,
@@ -115,22 +123,27 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
     });
   }
 
-  /** One part in this process, or one per worker process, each with its share of rate and buyers. */
+  /**
+   * One part in this process, or one per worker process, each with its share of buyers and of the
+   * rate: --rps is the total over every shard and worker, and each part's slots are shifted by its
+   * place among them (its phase), so parts started together interleave into one even stream.
+   */
   #createParts(saleSize: Promise<number>): SchedulePart[] {
     const options = this.#options;
     const count = options.workers;
     const ticks = new TickGather(count, (tick) => this.#emitTick(tick));
     return Array.from({ length: count }, (_, index) => {
+      const shard = splitShard(options.shard, index, count);
       const share: SimOptions = {
         ...options,
-        stages: options.stages.map((stage) => ({ durationMs: stage.durationMs, rps: stage.rps / count })),
-        shard: splitShard(options.shard, index, count),
+        stages: shareOfStages(options.stages, shard.count),
+        shard,
         workers: 1,
         progress: 'none',
         reportPath: null,
         thresholds: [],
       };
-      const setup = { phase: index / count, saleSize };
+      const setup = { phase: shard.index / shard.count, saleSize };
       const onTick = (tick: SimTick) => ticks.add(tick);
       const part =
         count === 1 ? new LocalPart(share, setup, onTick) : new WorkerPart(index, share, setup, onTick);

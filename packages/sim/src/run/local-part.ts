@@ -13,6 +13,7 @@ import type { SecondFigures } from '../record/timeline.js';
 import { reportConfigOf } from '../report/json.js';
 import type { OutcomeHistograms, ReportParts } from '../report/parts.js';
 import type { FaultReport } from '../report/types.js';
+import { ItemsFeed } from '../sale/items-feed.js';
 import { OpenLoop } from '../schedule/open-loop.js';
 import { plannedDurationMs, RateSchedule } from '../schedule/stages.js';
 import { epochMsOf, epochNowMs, performanceMsOf } from './epoch-clock.js';
@@ -90,11 +91,12 @@ export class LocalPart implements SchedulePart {
   async #run(): Promise<ReportParts> {
     const options = this.#options;
     let sender: Sender | null = null;
+    let feed: ItemsFeed | null = null;
     try {
       if (options.warmUpMs > 0) await warmUp(options, runAlone);
       const saleSize = await this.#setup.saleSize;
       await this.#openLedger();
-      sender = new Sender(options.target, options.connections, options.timeoutMs);
+      sender = new Sender(options.targets, options.connections, options.timeoutMs);
       await sender.warmUp();
       const context = createBuyerContext(
         options.scenario,
@@ -103,6 +105,9 @@ export class LocalPart implements SchedulePart {
         options.profile.firstItemId,
       );
       this.#context = context;
+      feed = this.#createFeed(context);
+      // Buyers start out knowing what is already gone, as a shopper who opens the list first.
+      await feed?.sweep();
       const traffic = new Traffic({
         factory: new SessionFactory({ ...options, context }),
         context,
@@ -115,17 +120,46 @@ export class LocalPart implements SchedulePart {
       });
       this.#onReady();
       this.#startMs = performanceMsOf(await this.#startAt);
+      feed?.start();
       await this.#drive(traffic, sender);
+      await feed?.close();
       const scheduleEndMs = Math.min(this.#stoppedAtMs ?? Number.POSITIVE_INFINITY, this.#plannedEndMs());
       await this.#ledger?.close();
       this.#ledger = null;
-      return this.#parts(traffic, Math.max(scheduleEndMs, this.#startMs), { ...context.stats, saleSize });
+      return this.#parts(traffic, Math.max(scheduleEndMs, this.#startMs), {
+        ...context.stats,
+        saleSize,
+        feedRequests: feed?.requests ?? 0,
+      });
     } finally {
       this.#isFinished = true;
+      await feed?.close();
       await sender?.destroy();
       // Only reached with a ledger still open when the run failed: that failure is the one to report.
       await this.#ledger?.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * What this part's buyers read of the item list. With --until-sellout it also ends the part
+   * when the list shows every item sold: shards other than 0 do not watch GET /sale.
+   */
+  #createFeed(context: BuyerContext): ItemsFeed | null {
+    const options = this.#options;
+    // GET /sale/items is this service's; a target without GET /sale has no item list either.
+    if (options.itemsRefreshMs === 0 || !options.profile.hasSaleEndpoint) return null;
+    return new ItemsFeed({
+      // Spread over the targets, so N parts do not all read one instance.
+      target: options.targets[options.shard.index % options.targets.length] ?? '',
+      timeoutMs: options.timeoutMs,
+      refreshMs: options.itemsRefreshMs,
+      soldItems: context.soldItems,
+      heldItems: context.heldItems,
+      nowMs: epochNowMs,
+      onSoldOut: () => {
+        if (options.stopsAtSellout) this.stop();
+      },
+    });
   }
 
   async #openLedger(): Promise<void> {
@@ -207,7 +241,7 @@ export class LocalPart implements SchedulePart {
   #parts(
     traffic: Traffic,
     scheduleEndMs: number,
-    stats: { itemsWanted: number; holdsAbandoned: number; saleSize: number },
+    stats: { itemsWanted: number; holdsAbandoned: number; saleSize: number; feedRequests: number },
   ): ReportParts {
     const recorder = this.#recorder;
     const options = this.#options;
@@ -249,7 +283,7 @@ export class LocalPart implements SchedulePart {
         itemsPerBuyer: traffic.itemsPerBuyer,
       },
       faults: this.#faults,
-      monitorRequests: 0,
+      monitorRequests: stats.feedRequests,
       interrupted: false, // a person interrupts the engine, which says so in the report
     };
   }

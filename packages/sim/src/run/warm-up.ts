@@ -36,7 +36,8 @@ export async function warmUp(
     const { port } = server.address() as AddressInfo;
     await runWarm({
       ...options,
-      target: `http://127.0.0.1:${port}`,
+      targets: [`http://127.0.0.1:${port}`],
+      itemsRefreshMs: 0,
       stages: [
         { durationMs: options.warmUpMs, rps: Math.min(options.stages[0]?.rps ?? warmUpMaxRps, warmUpMaxRps) },
       ],

@@ -58,6 +58,8 @@ export class Shop {
       return this.checkout(params.get('user_id'), params.get('id'));
     if (method === 'POST' && path === '/purchase') return this.purchase(params.get('code'));
     if (method === 'GET' && path === '/sale') return this.sale();
+    if (method === 'GET' && path === '/sale/items')
+      return this.items(Number(params.get('offset') ?? 0), Number(params.get('limit') ?? 100));
     return fail(404, 'not_found');
   }
 
@@ -117,6 +119,25 @@ export class Shop {
         available: this.saleSize - this.sold - held,
       },
     };
+  }
+
+  /** GET /sale/items: one page of items with their state. */
+  items(offset: number, limit: number): ShopAnswer {
+    const items = [];
+    for (let itemId = offset; itemId < Math.min(offset + limit, this.saleSize); itemId++) {
+      const state = this.#soldTo.has(itemId)
+        ? 'sold'
+        : this.#liveHold(itemId) === null
+          ? 'available'
+          : 'held';
+      items.push({
+        id: itemId,
+        name: `item ${itemId}`,
+        image_url: `https://example.test/${itemId}.png`,
+        state,
+      });
+    }
+    return { status: 200, body: { sale_id: this.#saleId, offset, limit, total: this.saleSize, items } };
   }
 
   #liveHold(itemId: number): Hold | null {

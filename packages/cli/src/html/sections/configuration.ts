@@ -15,7 +15,7 @@ export function renderConfiguration(sim: SimReport, verify: AnyVerifyJson | unde
     .join(', ');
   const facts: [string, string][] = [
     ['target', config.target],
-    ['stages', stages],
+    ['stages', (config.shards ?? 1) > 1 ? `${stages} over ${config.shards} shards` : stages],
     ['until sell-out', config.until_sellout ? 'yes' : 'no'],
     ['mix', mix],
     ['seed', String(config.seed)],
