@@ -12,6 +12,13 @@ export class CodeBook {
   readonly #used: string[] = [];
   #usedNext = 0;
 
+  /** Forgets every code (a new sale opened: the old sale's codes say nothing about it). */
+  reset(): void {
+    this.#abandoned.length = 0;
+    this.#used.length = 0;
+    this.#usedNext = 0;
+  }
+
   addAbandoned(code: string, expiresAtMs: number): void {
     if (this.#abandoned.length < capacity) this.#abandoned.push({ code, expiresAtMs });
   }

@@ -2,7 +2,7 @@
 // JSON; anything else (a trivial server's "ok") leaves every field null.
 import type { Answer } from '../buyers/session.js';
 
-export type ReadAnswer = Answer & Readonly<{ saleId: number | null }>;
+export type ReadAnswer = Answer;
 
 export function readAnswer(status: number, body: Buffer | null): ReadAnswer {
   const document = parseObject(body);

@@ -3,20 +3,22 @@
 // processes) at one moment, watches the sale, passes their ticks on second by second, and writes
 // the report from their figures. Progress goes out as events; nothing here knows about terminals.
 import { EventEmitter } from 'node:events';
+import type { SaleSnapshot } from '@flashsale/protocol';
 import type { SimOptions } from '../config/options.js';
 import { splitShard } from '../config/shard.js';
+import { createHistogram } from '../record/histograms.js';
 import { truncateLedger } from '../record/ledger.js';
 import { checkReportPath, writeReportFile } from '../report/file.js';
 import { assembleReport, reportConfigOf } from '../report/json.js';
 import { mergeParts } from '../report/merge.js';
-import type { ReportParts } from '../report/parts.js';
+import type { ReportParts, SalePeriodParts } from '../report/parts.js';
 import type { FaultReport, SimReport } from '../report/types.js';
 import { SaleWatch } from '../sale/sale-watch.js';
 import { plannedDurationMs, plannedRequests } from '../schedule/stages.js';
 import type { SimTick, Simulation, SimulationEvents, StopReason } from '../simulation.js';
 import { epochNowMs } from './epoch-clock.js';
 import { LocalPart } from './local-part.js';
-import type { SchedulePart } from './part.js';
+import type { PartSale, SchedulePart } from './part.js';
 import { TickGather } from './tick-gather.js';
 import { WorkerPart } from './worker-part.js';
 
@@ -53,26 +55,28 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
 
   async #run(): Promise<SimReport> {
     const options = this.#options;
-    const isWatchingSale = options.stopsAtSellout || options.progress === 'live';
-    let onSaleSize: (size: number) => void = () => undefined;
+    // A service that gives sale periods is watched anyway: the run may cross into the next sale.
+    const isWatchingSale = (snapshot: SaleSnapshot | null) =>
+      options.stopsAtSellout || options.progress === 'live' || snapshot?.endsAtMs != null;
+    let onSale: (sale: PartSale) => void = () => undefined;
     let onNoSale: (error: unknown) => void = () => undefined;
-    const saleSizeRead = new Promise<number>((resolve, reject) => {
-      onSaleSize = resolve;
+    const saleRead = new Promise<PartSale>((resolve, reject) => {
+      onSale = resolve;
       onNoSale = reject;
     });
-    saleSizeRead.catch(() => undefined);
+    saleRead.catch(() => undefined);
     try {
       if (options.reportPath !== null) await checkReportPath(options.reportPath);
       // The parts warm up while the sale is read: concurrent runs (shards started together) then
       // start as close together as their warm-ups end, not as their first GET /sale answers.
-      this.#parts = this.#createParts(saleSizeRead);
+      this.#parts = this.#createParts(saleRead);
       for (const fault of this.#pendingFaults.splice(0)) this.#parts[0]?.markFault(fault);
       if (this.#isStopped) this.stop();
       const watch = await SaleWatch.open(options.target, options.timeoutMs, isWatchingSale, epochNowMs);
       this.#watch = watch;
       if (options.ledgerPath !== null) await truncateLedger(options.ledgerPath);
       const saleSize = watch.snapshot?.size ?? options.saleSize;
-      onSaleSize(saleSize);
+      onSale({ size: saleSize, saleId: watch.snapshot?.saleId ?? null, periodMs: watch.periodMs });
       await Promise.all(this.#parts.map((part) => part.ready));
       this.#start(saleSize, watch);
       const figures = await Promise.all(this.#parts.map((part) => part.done));
@@ -110,7 +114,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   }
 
   /** One part in this process, or one per worker process, each with its share of rate and buyers. */
-  #createParts(saleSize: Promise<number>): SchedulePart[] {
+  #createParts(sale: Promise<PartSale>): SchedulePart[] {
     const options = this.#options;
     const count = options.workers;
     const ticks = new TickGather(count, (tick) => this.#emitTick(tick));
@@ -124,7 +128,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
         reportPath: null,
         thresholds: [],
       };
-      const setup = { phase: index / count, saleSize };
+      const setup = { phase: index / count, sale };
       const onTick = (tick: SimTick) => ticks.add(tick);
       const part =
         count === 1 ? new LocalPart(share, setup, onTick) : new WorkerPart(index, share, setup, onTick);
@@ -146,6 +150,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   #reportParts(figures: readonly ReportParts[], watch: SaleWatch, saleSize: number): ReportParts {
     const options = this.#options;
     const merged = figures.length === 1 ? figures[0]! : mergeParts(figures);
+    const firstWatched = watch.sales.find((sale) => sale.saleId === watch.snapshot?.saleId);
     return {
       ...merged,
       runId: options.runId,
@@ -160,11 +165,59 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
         saleId: watch.snapshot?.saleId ?? null,
         size: saleSize,
         sizeSource: watch.snapshot === null ? 'option' : 'service',
-        sold: watch.itemsSold(),
+        sold: firstWatched?.sold ?? watch.itemsSold(),
         soldOutAtMs: watch.soldOutAtMs,
       },
+      sales: salesSeen(merged.sales, watch, saleSize),
       monitorRequests: merged.monitorRequests + watch.requests,
       interrupted: merged.interrupted || this.#isInterrupted,
     };
   }
+}
+
+/**
+ * The sales the parts met, with what GET /sale said of each (period, size, sold, when sold out),
+ * and the sales only GET /sale showed. A sale's period follows from its id when the service gave
+ * the period length (sale ids are period indexes).
+ */
+function salesSeen(
+  fromParts: readonly SalePeriodParts[],
+  watch: SaleWatch,
+  saleSize: number,
+): SalePeriodParts[] {
+  const periodMs = watch.periodMs;
+  const byId = new Map<number | null, SalePeriodParts>(fromParts.map((sale) => [sale.saleId, sale]));
+  for (const watched of watch.sales) {
+    if (byId.has(watched.saleId)) continue;
+    byId.set(watched.saleId, {
+      saleId: watched.saleId,
+      startsAtMs: null,
+      endsAtMs: null,
+      size: watched.size,
+      sold: null,
+      soldOutAtMs: null,
+      purchases: 0,
+      holds: 0,
+      holdsAbandoned: 0,
+      itemsWanted: 0,
+      firstSaleAtMs: null,
+      lastSaleAtMs: null,
+      purchaseAtUs: createHistogram(),
+      firstSecondUs: createHistogram(),
+    });
+  }
+  return [...byId.values()]
+    .sort((a, b) => (a.saleId ?? -1) - (b.saleId ?? -1))
+    .map((sale) => {
+      const watched = watch.sales.find((each) => each.saleId === sale.saleId);
+      const isKnown = sale.saleId !== null && periodMs !== null;
+      return {
+        ...sale,
+        startsAtMs: watched?.startsAtMs ?? (isKnown ? (sale.saleId as number) * periodMs : null),
+        endsAtMs: watched?.endsAtMs ?? (isKnown ? ((sale.saleId as number) + 1) * periodMs : null),
+        size: watched?.size ?? saleSize,
+        sold: watched?.sold ?? null,
+        soldOutAtMs: watched?.soldOutAtMs ?? null,
+      };
+    });
 }
