@@ -28,6 +28,8 @@ export type VerifyReportJson = {
     checkouts_unanswered: number;
   } | null;
   invariants: Array<{
+    /** The sale the row is about; only in a report of several sales. */
+    sale_id?: number;
     id: string;
     title: string;
     status: 'PASS' | 'FAIL' | 'SKIP';
@@ -37,6 +39,12 @@ export type VerifyReportJson = {
     elapsed_ms: number;
   }>;
   elapsed_ms: number;
+  /**
+   * A verification of every sale a ledger touched: each sale's own report, oldest first. The
+   * top-level fields are then the newest sale's, except `verdict` (fail when any sale failed) and
+   * `invariants` (every sale's rows, each with its `sale_id`: one combined table).
+   */
+  sales?: VerifyReportJson[];
 };
 
 export function toJson(report: VerifyReport): VerifyReportJson {
@@ -81,6 +89,22 @@ export function toJson(report: VerifyReport): VerifyReportJson {
   };
 }
 
-export function formatJson(report: VerifyReport): string {
-  return `${JSON.stringify(toJson(report), null, 2)}\n`;
+/** One report, or several sales' reports as one (see VerifyReportJson.sales). */
+export function toJsonAll(reports: readonly VerifyReport[]): VerifyReportJson {
+  const sales = reports.map(toJson);
+  const newest = sales.at(-1);
+  if (newest === undefined) throw new RangeError('toJsonAll needs at least one report');
+  if (sales.length === 1) return newest;
+  return {
+    ...newest,
+    verdict: sales.some((sale) => sale.verdict === 'fail') ? 'fail' : 'pass',
+    invariants: sales.flatMap((sale) => sale.invariants.map((row) => ({ sale_id: sale.sale_id, ...row }))),
+    elapsed_ms: sales.reduce((sum, sale) => sum + sale.elapsed_ms, 0),
+    sales,
+  };
+}
+
+export function formatJson(report: VerifyReport | readonly VerifyReport[]): string {
+  const reports = Array.isArray(report) ? report : [report as VerifyReport];
+  return `${JSON.stringify(toJsonAll(reports), null, 2)}\n`;
 }

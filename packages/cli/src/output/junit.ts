@@ -7,8 +7,15 @@ import type { VerifyReport } from '../verify/report.js';
 // The package is CommonJS whose types claim an ES default export; require() gets the real object.
 const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;
 
-export function formatJunit(report: VerifyReport): string {
+/** One test suite per sale verified. */
+export function formatJunit(report: VerifyReport | readonly VerifyReport[]): string {
   const builder = junit.newBuilder();
+  const reports = Array.isArray(report) ? report : [report as VerifyReport];
+  for (const each of reports) addSuite(builder, each);
+  return builder.build();
+}
+
+function addSuite(builder: Builder, report: VerifyReport): void {
   const suite = builder
     .testSuite()
     .name(`flashsale verify sale ${report.saleId}${report.isRunInterrupted ? ' (run interrupted)' : ''}`)
@@ -31,5 +38,4 @@ export function formatJunit(report: VerifyReport): string {
       testCase.standardOutput(`${result.title}\n${result.counted}`);
     }
   }
-  return builder.build();
 }

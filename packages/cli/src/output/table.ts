@@ -5,7 +5,17 @@ import type { VerifyReport } from '../verify/report.js';
 
 const DEFAULT_COLUMNS = 120;
 
-export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLUMNS): string {
+/** One sale's table, or one combined table (with a sale column) for several sales. */
+export function formatTable(
+  report: VerifyReport | readonly VerifyReport[],
+  terminalColumns = DEFAULT_COLUMNS,
+): string {
+  const reports = Array.isArray(report) ? report : [report as VerifyReport];
+  if (reports.length === 1) return formatSaleTable(reports[0] as VerifyReport, terminalColumns);
+  return formatSalesTable(reports, terminalColumns);
+}
+
+function formatSaleTable(report: VerifyReport, terminalColumns: number): string {
   const width = Math.max(80, terminalColumns);
   // invariant and status are fixed; what is left is shared by the counts and the examples.
   const rest = width - 20 - 8 - 4 * 3;
@@ -20,14 +30,53 @@ export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLU
   for (const result of report.invariants) {
     table.push([result.id, result.status, result.counted, result.examples.map((e) => `- ${e}`).join('\n')]);
   }
+  return `${saleHeader(report)}\n${table.toString()}\n${verdictLine(report)}\n`;
+}
+
+function formatSalesTable(reports: readonly VerifyReport[], terminalColumns: number): string {
+  const width = Math.max(90, terminalColumns);
+  const rest = width - 12 - 20 - 8 - 5 * 3;
+  const countedWidth = Math.floor(rest * 0.45);
+  const table = new Table({
+    head: ['sale', 'invariant', 'status', 'counted', 'examples'],
+    colWidths: [12, 20, 8, countedWidth, rest - countedWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  for (const report of reports) {
+    for (const result of report.invariants) {
+      table.push([
+        report.saleId,
+        result.id,
+        result.status,
+        result.counted,
+        result.examples.map((e) => `- ${e}`).join('\n'),
+      ]);
+    }
+  }
+  const headers = reports.map(saleHeader).join('\n');
+  return `${headers}\n${table.toString()}\n${reports.map(verdictLine).join('\n')}\n${salesVerdictLine(reports)}\n`;
+}
+
+function saleHeader(report: VerifyReport): string {
   const { sale } = report;
-  const header =
+  return (
     `sale ${report.saleId}: ${new Date(sale.startsAtMs).toISOString()} .. ${new Date(sale.endsAtMs).toISOString()},` +
     ` ${sale.size} items, limit ${sale.userLimit} per buyer, holds ${sale.holdTtlMs} ms` +
     (report.ledger === null
       ? ''
-      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`);
-  return `${header}\n${table.toString()}\n${verdictLine(report)}\n`;
+      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`)
+  );
+}
+
+/** The last line of a verification of several sales: every sale passes, or which failed. */
+export function salesVerdictLine(reports: readonly VerifyReport[]): string {
+  const failed = reports.filter((report) => report.verdict === 'fail').map((report) => report.saleId);
+  const ids = reports.map((report) => report.saleId).join(', ');
+  if (failed.length > 0)
+    return `FAIL: ${failed.length} of ${reports.length} sales violated an invariant (${failed.join(', ')})`;
+  return `PASS: all ${reports.length} sales the ledger touched hold every checked invariant (${ids})`;
 }
 
 /** The one verdict line every verify output ends with (on stderr with --json). */

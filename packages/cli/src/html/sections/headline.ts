@@ -111,11 +111,15 @@ function verdictCard(verify: VerifyReportJson | undefined, isCutShort: boolean):
       : { name: 'invariants', value: 'not verified', detail: 'no verify report given' };
   const failed = verify.invariants.filter((invariant) => invariant.status === 'FAIL');
   const passed = verify.invariants.filter((invariant) => invariant.status === 'PASS');
+  const sales =
+    verify.sales !== undefined && verify.sales.length > 1
+      ? `${verify.sales.length} sales`
+      : `sale ${verify.sale_id}`;
   if (isCutShort && verify.verdict === 'pass') {
     return {
       name: 'invariants',
       value: 'INTERRUPTED',
-      detail: `${passed.length} of ${verify.invariants.length} pass, sell-out not applicable, sale ${verify.sale_id}`,
+      detail: `${passed.length} of ${verify.invariants.length} pass, sell-out not applicable, ${sales}`,
       tone: 'warn',
     };
   }
@@ -124,8 +128,8 @@ function verdictCard(verify: VerifyReportJson | undefined, isCutShort: boolean):
     value: verify.verdict === 'pass' ? 'PASS' : 'FAIL',
     detail:
       failed.length > 0
-        ? `failed: ${failed.map((invariant) => invariant.id).join(', ')}`
-        : `${passed.length} of ${verify.invariants.length} pass, sale ${verify.sale_id}`,
+        ? `failed: ${failed.map((invariant) => (invariant.sale_id === undefined ? '' : `${invariant.sale_id} `) + invariant.id).join(', ')}`
+        : `${passed.length} of ${verify.invariants.length} pass, ${sales}`,
     tone: verify.verdict === 'pass' ? 'good' : 'bad',
   };
 }

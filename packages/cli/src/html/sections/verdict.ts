@@ -8,7 +8,10 @@ import { type Cell, renderTable } from './html-table.js';
 export function renderVerdict(verify: VerifyReportJson | undefined): string {
   if (verify === undefined)
     return '<p class="muted">No verify report was given (<code>--verify verify.json</code>): the invariants were not checked here.</p>';
+  // A verification of several sales is one combined table with a sale column.
+  const isSeveral = verify.sales !== undefined && verify.sales.length > 1;
   const rows = verify.invariants.map((invariant): Cell[] => [
+    ...(isSeveral ? [String(invariant.sale_id ?? '')] : []),
     {
       html: `<code>${escapeHtml(invariant.id)}</code><div class="muted">${escapeHtml(invariant.title)}</div>`,
     },
@@ -24,8 +27,12 @@ export function renderVerdict(verify: VerifyReportJson | undefined): string {
   ]);
   const ledger = verify.ledger;
   const context = [
-    `sale ${verify.sale_id}`,
-    `${verify.sale.starts_at} – ${verify.sale.ends_at}`,
+    isSeveral
+      ? `sales ${(verify.sales ?? []).map((sale) => sale.sale_id).join(', ')} (each verified; the verdict fails if any fails)`
+      : `sale ${verify.sale_id}`,
+    isSeveral
+      ? `${verify.sales?.[0]?.sale.starts_at} – ${verify.sale.ends_at}`
+      : `${verify.sale.starts_at} – ${verify.sale.ends_at}`,
     `checked ${verify.checked_at}`,
     ledger === null
       ? 'no ledger'
@@ -34,6 +41,7 @@ export function renderVerdict(verify: VerifyReportJson | undefined): string {
   return `<p class="muted">${context.map(escapeHtml).join(' · ')}</p>
 ${renderTable(
   [
+    ...(isSeveral ? [{ title: 'sale' }] : []),
     { title: 'invariant' },
     { title: 'status' },
     { title: 'counted' },
