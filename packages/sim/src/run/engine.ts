@@ -6,6 +6,8 @@ import { EventEmitter } from 'node:events';
 import type { SaleSnapshot } from '@flashsale/protocol';
 import type { SimOptions } from '../config/options.js';
 import { splitShard } from '../config/shard.js';
+import { resolveStartAtMs } from '../config/start-at.js';
+import { SimError } from '../errors.js';
 import { createHistogram } from '../record/histograms.js';
 import { truncateLedger } from '../record/ledger.js';
 import { checkReportPath, writeReportFile } from '../report/file.js';
@@ -22,6 +24,11 @@ import type { PartSale, SchedulePart } from './part.js';
 import { TickGather } from './tick-gather.js';
 import { WorkerPart } from './worker-part.js';
 
+/** How long before a --start-at the parts get ready (connections open, ledger open). */
+const connectBeforeStartMs = 10_000;
+/** A --start-at nearer than this moves on to the following sale (the parts must get ready first). */
+const startLeadMs = 2_000;
+
 export class Engine extends EventEmitter<SimulationEvents> implements Simulation {
   readonly done: Promise<SimReport>;
   readonly #options: SimOptions;
@@ -32,6 +39,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   #watch: SaleWatch | null = null;
   #isStopped = false;
   #isInterrupted = false;
+  #onStopped: () => void = () => undefined;
 
   constructor(options: SimOptions) {
     super();
@@ -50,6 +58,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   stop(reason?: StopReason): void {
     if (reason === 'interrupted') this.#isInterrupted = true;
     this.#isStopped = true;
+    this.#onStopped();
     for (const part of this.#parts) part.stop();
   }
 
@@ -75,10 +84,12 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       const watch = await SaleWatch.open(options.target, options.timeoutMs, isWatchingSale, epochNowMs);
       this.#watch = watch;
       if (options.ledgerPath !== null) await truncateLedger(options.ledgerPath);
+      const startAtMs = this.#resolveStartAt(watch);
+      await this.#waitToConnect(startAtMs);
       const saleSize = watch.snapshot?.size ?? options.saleSize;
       onSale({ size: saleSize, saleId: watch.snapshot?.saleId ?? null, periodMs: watch.periodMs });
       await Promise.all(this.#parts.map((part) => part.ready));
-      this.#start(saleSize, watch);
+      this.#start(saleSize, watch, startAtMs);
       const figures = await Promise.all(this.#parts.map((part) => part.done));
       await watch.finish();
       const report = assembleReport(this.#reportParts(figures, watch, saleSize));
@@ -95,9 +106,10 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   }
 
   /** Starts every part at one whole millisecond, so each part's start (and the report's) is that number. */
-  #start(saleSize: number, watch: SaleWatch): void {
+  #start(saleSize: number, watch: SaleWatch, requestedAtMs: number | null): void {
     const options = this.#options;
-    const startAtMs = Math.ceil(epochNowMs() + Math.max(...this.#parts.map((part) => part.startLeadMs)));
+    const soonestMs = Math.ceil(epochNowMs() + Math.max(...this.#parts.map((part) => part.startLeadMs)));
+    const startAtMs = Math.max(soonestMs, Math.ceil(requestedAtMs ?? 0));
     for (const part of this.#parts) part.start(startAtMs);
     this.emit('start', {
       runId: options.runId,
@@ -110,6 +122,38 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
     });
     watch.begin(startAtMs, () => {
       if (options.stopsAtSellout) this.stop();
+    });
+  }
+
+  /** --start-at as an epoch ms (null: start when ready); `next-sale` from GET /sale's period. */
+  #resolveStartAt(watch: SaleWatch): number | null {
+    const startAt = this.#options.startAt;
+    if (startAt === null) return null;
+    const endsAtMs = watch.snapshot?.endsAtMs ?? null;
+    const periodMs = watch.periodMs;
+    const resolved = resolveStartAtMs(
+      startAt,
+      epochNowMs(),
+      startLeadMs,
+      endsAtMs === null || periodMs === null ? null : { endsAtMs, periodMs },
+    );
+    if (typeof resolved === 'string') throw new SimError('invalid_option', `--start-at: ${resolved}`);
+    return resolved;
+  }
+
+  /**
+   * Waits until shortly before a distant start, so the parts open their connections (and the
+   * server's keep-alive clock starts) close to it; stop() ends the wait.
+   */
+  async #waitToConnect(startAtMs: number | null): Promise<void> {
+    const waitMs = startAtMs === null ? 0 : startAtMs - connectBeforeStartMs - epochNowMs();
+    if (waitMs <= 0 || this.#isStopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      this.#onStopped = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
