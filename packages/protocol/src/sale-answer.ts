@@ -17,6 +17,9 @@ export type SaleAnswer = Readonly<{
 export type SaleSnapshot = Readonly<{
   /** null when the answer did not say (not a flashsale service). */
   saleId: number | null;
+  /** The sale's period, epoch ms; null when the answer did not say. */
+  startsAtMs: number | null;
+  endsAtMs: number | null;
   size: number;
   sold: number;
   held: number;
@@ -35,12 +38,25 @@ export function readSaleAnswer(body: string): SaleSnapshot | null {
   const sale = document as Record<string, unknown>;
   const { size, sold, held, available } = sale;
   if (!isCount(size) || size === 0 || !isCount(sold) || !isCount(held) || !isCount(available)) return null;
-  return { saleId: typeof sale.sale_id === 'number' ? sale.sale_id : null, size, sold, held, available };
+  return {
+    saleId: typeof sale.sale_id === 'number' ? sale.sale_id : null,
+    startsAtMs: timeOf(sale.starts_at),
+    endsAtMs: timeOf(sale.ends_at),
+    size,
+    sold,
+    held,
+    available,
+  };
 }
 
 /** Sold out: nothing left to hold and no hold that could lapse back into the sale. */
 export function isSoldOut(snapshot: SaleSnapshot): boolean {
   return snapshot.sold >= snapshot.size || (snapshot.available === 0 && snapshot.held === 0);
+}
+
+function timeOf(value: unknown): number | null {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? null : ms;
 }
 
 function isCount(value: unknown): value is number {

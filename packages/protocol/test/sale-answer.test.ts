@@ -15,6 +15,8 @@ describe('reading a GET /sale answer', () => {
   it('reads the service answer into a snapshot', () => {
     expect(readSaleAnswer(JSON.stringify(answer))).toEqual({
       saleId: 490_017,
+      startsAtMs: Date.parse('2025-11-25T09:00:00.000Z'),
+      endsAtMs: Date.parse('2025-11-25T10:00:00.000Z'),
       size: 10_000,
       sold: 120,
       held: 30,
@@ -25,6 +27,11 @@ describe('reading a GET /sale answer', () => {
   it('reads an answer without a sale id (another implementation) with a null sale id', () => {
     const { sale_id: _, ...counts } = answer;
     expect(readSaleAnswer(JSON.stringify(counts))?.saleId).toBeNull();
+  });
+
+  it('reads an answer without its period (another implementation) with null times', () => {
+    const { starts_at: _, ends_at: __, ...counts } = answer;
+    expect(readSaleAnswer(JSON.stringify(counts))).toMatchObject({ startsAtMs: null, endsAtMs: null });
   });
 
   it.each([
@@ -48,6 +55,6 @@ describe('sold out', () => {
     ['nothing available but a hold that may lapse', { sold: 9, held: 1, available: 0 }, false],
     ['items available', { sold: 0, held: 0, available: 10 }, false],
   ])('%s: %s', (_name, counts, isSold) => {
-    expect(isSoldOut({ saleId: 1, size: 10, ...counts })).toBe(isSold);
+    expect(isSoldOut({ saleId: 1, startsAtMs: null, endsAtMs: null, size: 10, ...counts })).toBe(isSold);
   });
 });

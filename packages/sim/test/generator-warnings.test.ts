@@ -51,6 +51,7 @@ function partsWith(figures: Figures): ReportParts {
       soldOutAtMs: null,
       itemsPerBuyer: new Map(),
     },
+    sales: [],
     faults: [],
     monitorRequests: 0,
     interrupted: false,

@@ -196,8 +196,8 @@ describe('the ledger and the report of a run', () => {
       }),
       generator: expect.objectContaining({ is_saturated: expect.any(Boolean) }),
       sellout_expected: false,
-      // One GET /sale before the start, and the buyers' reads of GET /sale/items.
-      monitor_requests: 1 + (server.received.get('/sale/items') ?? 0),
+      // The shop gives sale periods, so the run watches its sale once a second (a rollover may come).
+      monitor_requests: expect.any(Number),
       shard: null,
     });
     for (const second of report.timeline) {

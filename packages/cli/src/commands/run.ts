@@ -72,7 +72,9 @@ export function register(program: Command): void {
       port: runDefaults.port,
       holdTtlMs: runDefaults.holdTtlMs,
     });
-    const simFlags: Record<string, unknown> = { untilSellout: true };
+    // A fresh sale outlasts the load, which stops once it sells out; with --sale-duration the load
+    // runs its whole --duration, across as many sales as open meanwhile (each is verified).
+    const simFlags: Record<string, unknown> = { untilSellout: !given('saleDuration') };
     for (const name of Object.keys(simOptionTable)) {
       if (!ownedByRun.has(name) && options[name] !== undefined) simFlags[name] = options[name];
     }

@@ -5,10 +5,12 @@ import { addServerFlags, serverConfigFrom } from '../flags/server-flags.js';
 import type { VerifyReport } from '../verify/report.js';
 
 const HELP_AFTER = `
-Checks, for one sale, querying Postgres and Redis directly (never the HTTP API):
+Checks, for each sale the --ledger touched (or the one --sale names), querying Postgres and Redis directly (never the HTTP API):
   no-oversell         no item sold twice; sold <= SALE_SIZE
   sell-out            sold == SALE_SIZE once the sale is over or sold out and holds have lapsed
-                      (only with --expect-sellout; unsold items still held are reported as such)
+                      (with --expect-sellout; without --sale, for each sale whose demand exceeded
+                      its supply within its own window: the ledger saw every item sold, by an
+                      acknowledged purchase or a checkout of that sale refused sold_out)
   user-limit          no user owns more than USER_LIMIT items of the sale
   provenance          every purchase matches a persisted successful checkout (sale, user, item,
                       code), made before its hold expired
@@ -53,14 +55,18 @@ export function register(program: Command): void {
       new Option(
         '--sale <id>',
         'the sale to verify: its id, or latest (the newest that has started)',
-      ).default('latest'),
+      ).default(undefined, 'every sale the --ledger touched, else latest'),
     )
     .addOption(
       new Option('--ledger <file>', 'simulator ledger (JSONL); repeat for shard ledgers')
         .argParser((value: string, previous: string[] = []) => [...previous, value])
         .default([], 'none'),
     )
-    .option('--expect-sellout', 'check sell-out: the demand exceeded the supply', false)
+    .option(
+      '--expect-sellout',
+      'check sell-out: the demand exceeded the supply (default: for every sale the ledger saw sold out)',
+      false,
+    )
     .addOption(
       new Option(
         '--grace <duration>',
@@ -89,16 +95,20 @@ export function register(program: Command): void {
     const graceMs = parseGrace(String(options.grace));
     if (options.blackBox === true) return verifyBlackBox(options, graceMs);
     const config = serverConfigFrom(options, attributes);
-    const sale = parseSale(String(options.sale));
-    const { verifySale } = await import('../verify/run-verify.js');
-    const report = await verifySale({
+    const ledgerPaths = options.ledger as string[];
+    const isEverySale = options.sale === undefined && ledgerPaths.length > 0;
+    const sale = isEverySale ? 'ledger' : parseSale(String(options.sale ?? 'latest'));
+    const isSelloutAsked = options.expectSellout === true;
+    const { verifySales } = await import('../verify/verify-sales.js');
+    const report = await verifySales({
       databaseUrl: config.databaseUrl,
       redisUrl: config.redisUrl,
       redisClusterNodes: config.redisClusterNodes,
       redisKeyPrefix: config.redisKeyPrefix,
       sale,
-      ledgerPaths: options.ledger as string[],
-      isSelloutExpected: options.expectSellout === true,
+      ledgerPaths,
+      // Without --sale, sell-out is expected of a sale whose demand exceeded its supply in its window.
+      isSelloutExpected: () => isSelloutAsked || (isEverySale ? 'from-ledger' : false),
       graceMs,
     });
 
@@ -111,17 +121,18 @@ export function register(program: Command): void {
     }
     if (typeof options.junit === 'string') await writeJunit(options.junit, report);
 
-    if (report.verdict === 'fail') {
-      const failed = [
-        ...report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id),
-        ...(report.blackBox?.invariants ?? [])
-          .filter((r) => r.status === 'FAIL')
-          .map((r) => `black-box ${r.id}`),
-      ];
-      throw new CliError(
-        `sale ${report.saleId}: invariant violated: ${failed.join(', ')}`,
-        ExitCode.invariantViolated,
+    const failedSales = report.filter((each) => each.verdict === 'fail');
+    if (failedSales.length > 0) {
+      const failed = failedSales.map(
+        (each) =>
+          `sale ${each.saleId}: invariant violated: ${[
+            ...each.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id),
+            ...(each.blackBox?.invariants ?? [])
+              .filter((r) => r.status === 'FAIL')
+              .map((r) => `black-box ${r.id}`),
+          ].join(', ')}`,
       );
+      throw new CliError(failed.join('; '), ExitCode.invariantViolated);
     }
   });
 }
@@ -201,7 +212,7 @@ function parseGrace(text: string): number {
   return graceMs;
 }
 
-async function writeJunit(path: string, report: VerifyReport): Promise<void> {
+async function writeJunit(path: string, report: readonly VerifyReport[]): Promise<void> {
   const { formatJunit } = await import('../output/junit.js');
   await writeFileOrFail(path, formatJunit(report));
 }

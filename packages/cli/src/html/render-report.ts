@@ -19,6 +19,7 @@ import { renderEndpoints } from './sections/endpoints.js';
 import { renderHeadline } from './sections/headline.js';
 import { renderNotes } from './sections/notes.js';
 import { renderSale } from './sections/sale.js';
+import { renderSales } from './sections/sales.js';
 import { renderVerdict } from './sections/verdict.js';
 import { uPlotAssets } from './uplot-assets.js';
 
@@ -40,7 +41,8 @@ export function renderHtmlReport(input: HtmlReportInput): string {
   const title = input.title ?? defaultTitle;
   const time = bucketTimeline(sim.timeline);
   const bucketNote = time.secondsPerBucket === 1 ? '' : ` Each point covers ${time.secondsPerBucket} s.`;
-  const timeNote = `${bucketNote}${sim.faults.length > 0 ? ' Red: faults, shaded until the service answered again.' : ''}`;
+  const hasOpenings = (sim.sales ?? []).some((sale) => sale.opened_during_run);
+  const timeNote = `${bucketNote}${sim.faults.length > 0 ? ' Red: faults, shaded until the service answered again.' : ''}${hasOpenings ? ' Blue: a sale opens.' : ''}`;
   const overTime: PlacedChart[] = [
     {
       spec: requestRateChart(sim, time),
@@ -116,6 +118,7 @@ ${figures(distributions)}
 ${renderVerdict(verify)}
 <h2>Per endpoint and outcome</h2>
 ${renderEndpoints(sim)}
+${renderSales(sim)}
 <div class="two-columns">
 <section><h2>Sale</h2>
 ${renderSale(sim)}

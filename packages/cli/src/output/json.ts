@@ -29,6 +29,8 @@ export type VerifyReportJson = {
     checkouts_unanswered: number;
   } | null;
   invariants: Array<{
+    /** The sale the row is about; only in a report of several sales. */
+    sale_id?: number;
     id: string;
     title: string;
     status: 'PASS' | 'FAIL' | 'SKIP';
@@ -40,6 +42,12 @@ export type VerifyReportJson = {
   /** The black-box checks over the same ledgers; null without a ledger, absent in older reports. */
   black_box?: BlackBoxReportJson | null;
   elapsed_ms: number;
+  /**
+   * A verification of every sale a ledger touched: each sale's own report, oldest first. The
+   * top-level fields are then the newest sale's, except `verdict` (fail when any sale failed) and
+   * `invariants` (every sale's rows, each with its `sale_id`: one combined table).
+   */
+  sales?: VerifyReportJson[];
 };
 
 /** `flashsale verify --black-box --json`: what the ledgers alone prove. */
@@ -153,15 +161,38 @@ export function isBlackBoxJson(report: AnyVerifyJson): report is BlackBoxReportJ
 /** Every invariant a report checked: a database report's own, then its black-box ones (named so). */
 export function allInvariants(report: AnyVerifyJson): VerifyReportJson['invariants'] {
   if (isBlackBoxJson(report)) return report.invariants;
+  if (report.sales !== undefined && report.sales.length > 1)
+    return report.sales.flatMap((sale) =>
+      allInvariants(sale).map((row) => ({ sale_id: sale.sale_id, ...row })),
+    );
   const blackBox = (report.black_box?.invariants ?? []).map((r) => ({ ...r, id: `black-box ${r.id}` }));
   return [...report.invariants, ...blackBox];
 }
 
 /** What the verdict was about: a sale, or the ledgers of a target profile. */
 export function verdictScope(report: AnyVerifyJson): string {
-  return isBlackBoxJson(report) ? `black-box, profile ${report.profile}` : `sale ${report.sale_id}`;
+  if (isBlackBoxJson(report)) return `black-box, profile ${report.profile}`;
+  return report.sales !== undefined && report.sales.length > 1
+    ? `${report.sales.length} sales`
+    : `sale ${report.sale_id}`;
 }
 
-export function formatJson(report: VerifyReport): string {
-  return `${JSON.stringify(toJson(report), null, 2)}\n`;
+/** One report, or several sales' reports as one (see VerifyReportJson.sales). */
+export function toJsonAll(reports: readonly VerifyReport[]): VerifyReportJson {
+  const sales = reports.map(toJson);
+  const newest = sales.at(-1);
+  if (newest === undefined) throw new RangeError('toJsonAll needs at least one report');
+  if (sales.length === 1) return newest;
+  return {
+    ...newest,
+    verdict: sales.some((sale) => sale.verdict === 'fail') ? 'fail' : 'pass',
+    invariants: sales.flatMap((sale) => sale.invariants.map((row) => ({ sale_id: sale.sale_id, ...row }))),
+    elapsed_ms: sales.reduce((sum, sale) => sum + sale.elapsed_ms, 0),
+    sales,
+  };
+}
+
+export function formatJson(report: VerifyReport | readonly VerifyReport[]): string {
+  const reports = Array.isArray(report) ? report : [report as VerifyReport];
+  return `${JSON.stringify(toJsonAll(reports), null, 2)}\n`;
 }

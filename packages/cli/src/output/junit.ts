@@ -9,8 +9,15 @@ import type { InvariantResult, VerifyReport } from '../verify/report.js';
 // The package is CommonJS whose types claim an ES default export; require() gets the real object.
 const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;
 
-export function formatJunit(report: VerifyReport): string {
+/** One test suite per sale verified. */
+export function formatJunit(report: VerifyReport | readonly VerifyReport[]): string {
   const builder = junit.newBuilder();
+  const reports = Array.isArray(report) ? report : [report as VerifyReport];
+  for (const each of reports) addSuite(builder, each);
+  return builder.build();
+}
+
+function addSuite(builder: Builder, report: VerifyReport): void {
   const suite = builder
     .testSuite()
     .name(`flashsale verify sale ${report.saleId}${report.isRunInterrupted ? ' (run interrupted)' : ''}`)
@@ -19,7 +26,6 @@ export function formatJunit(report: VerifyReport): string {
   if (report.isRunInterrupted) suite.property('interrupted', 'true');
   addCases(suite, 'flashsale.verify', report.invariants);
   if (report.blackBox !== null) addBlackBoxSuite(builder, report.blackBox);
-  return builder.build();
 }
 
 export function formatBlackBoxJunit(report: BlackBoxReport): string {

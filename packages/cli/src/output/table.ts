@@ -6,16 +6,22 @@ import type { InvariantResult, VerifyReport } from '../verify/report.js';
 
 const DEFAULT_COLUMNS = 120;
 
-export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLUMNS): string {
-  const { sale } = report;
-  const header =
-    `sale ${report.saleId}: ${new Date(sale.startsAtMs).toISOString()} .. ${new Date(sale.endsAtMs).toISOString()},` +
-    ` ${sale.size} items, limit ${sale.userLimit} per buyer, holds ${sale.holdTtlMs} ms` +
-    (report.ledger === null
-      ? ''
-      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`);
-  const blackBox = report.blackBox === null ? '' : formatBlackBoxTable(report.blackBox, terminalColumns);
-  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${verdictLine(report)}\n${blackBox}`;
+/** One sale's table, or one combined table (with a sale column) for several sales. */
+export function formatTable(
+  report: VerifyReport | readonly VerifyReport[],
+  terminalColumns = DEFAULT_COLUMNS,
+): string {
+  const reports = Array.isArray(report) ? report : [report as VerifyReport];
+  if (reports.length === 1) return formatSaleTable(reports[0] as VerifyReport, terminalColumns);
+  return formatSalesTable(reports, terminalColumns);
+}
+
+function formatSaleTable(report: VerifyReport, terminalColumns: number): string {
+  return `${saleHeader(report)}\n${resultsTable(report.invariants, terminalColumns)}\n${verdictLine(report)}\n${blackBoxOf(report, terminalColumns)}`;
+}
+
+function blackBoxOf(report: VerifyReport, terminalColumns: number): string {
+  return report.blackBox === null ? '' : formatBlackBoxTable(report.blackBox, terminalColumns);
 }
 
 /** The black-box verification: what the ledgers alone prove, in the same table. */
@@ -55,6 +61,53 @@ export function blackBoxVerdictLine(report: BlackBoxReport): string {
   if (failed.length > 0)
     return `FAIL: black-box: ${failed.join(', ')} violated (${failed.length} of ${checked} checked invariants${skippedText})`;
   return `PASS: black-box: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`;
+}
+
+function formatSalesTable(reports: readonly VerifyReport[], terminalColumns: number): string {
+  const width = Math.max(90, terminalColumns);
+  const rest = width - 12 - 20 - 8 - 5 * 3;
+  const countedWidth = Math.floor(rest * 0.45);
+  const table = new Table({
+    head: ['sale', 'invariant', 'status', 'counted', 'examples'],
+    colWidths: [12, 20, 8, countedWidth, rest - countedWidth],
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [] },
+  });
+  for (const report of reports) {
+    for (const result of report.invariants) {
+      table.push([
+        report.saleId,
+        result.id,
+        result.status,
+        result.counted,
+        result.examples.map((e) => `- ${e}`).join('\n'),
+      ]);
+    }
+  }
+  const headers = reports.map(saleHeader).join('\n');
+  const blackBoxes = reports.map((each) => blackBoxOf(each, terminalColumns)).join('');
+  return `${headers}\n${table.toString()}\n${reports.map(verdictLine).join('\n')}\n${salesVerdictLine(reports)}\n${blackBoxes}`;
+}
+
+function saleHeader(report: VerifyReport): string {
+  const { sale } = report;
+  return (
+    `sale ${report.saleId}: ${new Date(sale.startsAtMs).toISOString()} .. ${new Date(sale.endsAtMs).toISOString()},` +
+    ` ${sale.size} items, limit ${sale.userLimit} per buyer, holds ${sale.holdTtlMs} ms` +
+    (report.ledger === null
+      ? ''
+      : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`)
+  );
+}
+
+/** The last line of a verification of several sales: every sale passes, or which failed. */
+export function salesVerdictLine(reports: readonly VerifyReport[]): string {
+  const failed = reports.filter((report) => report.verdict === 'fail').map((report) => report.saleId);
+  const ids = reports.map((report) => report.saleId).join(', ');
+  if (failed.length > 0)
+    return `FAIL: ${failed.length} of ${reports.length} sales violated an invariant (${failed.join(', ')})`;
+  return `PASS: all ${reports.length} sales the ledger touched hold every checked invariant (${ids})`;
 }
 
 /** The one verdict line every verify output ends with (on stderr with --json). */

@@ -9,7 +9,7 @@ import { type FaultImpact, measureImpact } from '../chaos/impact.js';
 import { formatChaosTable } from '../chaos/impact-table.js';
 import type { FaultRecord } from '../chaos/injector.js';
 import { renderHtmlReport } from '../html/render-report.js';
-import { formatJson, toJson } from '../output/json.js';
+import { formatJson, toJsonAll } from '../output/json.js';
 import { formatJunit } from '../output/junit.js';
 import { formatTable } from '../output/table.js';
 import type { VerifyReport } from '../verify/report.js';
@@ -38,7 +38,7 @@ export async function writeVerdict(verdict: {
   paths: Paths;
   output: NodeJS.WriteStream;
   say: (line: string) => void;
-  verify: VerifyReport;
+  verify: readonly VerifyReport[];
   sim: SimReport;
   faults: readonly FaultRecord[];
   postgres: pg.Client;
@@ -54,7 +54,7 @@ export async function writeVerdict(verdict: {
     output.write(`${formatChaosTable(faults)}\n`);
   }
   output.write(`${formatTable(verify)}\n`);
-  await writeFile(paths.html, renderHtmlReport({ sim, verify: toJson(verify), title }));
+  await writeFile(paths.html, renderHtmlReport({ sim, verify: toJsonAll(verify), title }));
   say(`report: ${paths.html}`);
 
   const missed = checkThresholds(sim, verdict.thresholds).filter((r) => !r.isPassed);

@@ -6,6 +6,7 @@ import type { SimReport } from '@flashsale/sim';
 import type pg from 'pg';
 import type { FaultRecord } from '../chaos/injector.js';
 import { CliError, ExitCode } from '../exit-codes.js';
+import { findLedgerSales } from '../verify/ledger-sales.js';
 import type { VerifyReport } from '../verify/report.js';
 import { pickSalePeriod } from './fresh-sale.js';
 import { RunAborted, watchInterrupts } from './interruption.js';
@@ -16,7 +17,7 @@ import { prepareStores } from './prepare-stores.js';
 import type { RunContext } from './run-context.js';
 import type { RunOptions, RunResult } from './run-options.js';
 import { readTargetSale, startTarget } from './run-service.js';
-import { settleSale } from './settle.js';
+import { settleSales } from './settle.js';
 import { Started } from './started.js';
 import { verifyRun } from './verify-run.js';
 
@@ -32,8 +33,11 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
     const sale = await readTargetSale(run, target);
     const { sim, faults } = await loadWithFaults(run, { stores, target, sale });
     const { redis, postgres } = stores.connections;
-    await settleSale(run, { config: configs.direct, redis, target, saleId: sale.saleId });
-    const verify = await verifyRun(run, { config: configs.direct, saleId: sale.saleId, sim });
+    const touched = await findLedgerSales([run.paths.ledger]);
+    const saleIds = touched.length === 0 ? [sale.saleId] : touched;
+    if (saleIds.length > 1) run.say(`the load touched ${saleIds.length} sales: ${saleIds.join(', ')}`);
+    await settleSales(run, { config: configs.direct, redis, target, saleIds });
+    const verify = await verifyRun(run, { config: configs.direct, saleIds, sim });
     return await writeOutputs(run, { verify, sim, faults, postgres });
   } catch (error) {
     if (!(error instanceof RunAborted)) throw error;
@@ -69,7 +73,12 @@ async function beginRun(options: RunOptions): Promise<RunContext> {
 
 async function writeOutputs(
   run: RunContext,
-  outcome: { verify: VerifyReport; sim: SimReport; faults: readonly FaultRecord[]; postgres: pg.Client },
+  outcome: {
+    verify: readonly VerifyReport[];
+    sim: SimReport;
+    faults: readonly FaultRecord[];
+    postgres: pg.Client;
+  },
 ): Promise<RunResult> {
   const { options, paths, say, interruption } = run;
   const { verify, sim } = outcome;
@@ -83,14 +92,13 @@ async function writeOutputs(
     postgres: outcome.postgres,
     thresholds: run.loadOptions.thresholds,
   });
-  const exitCode =
-    verify.verdict === 'fail'
-      ? ExitCode.invariantViolated
-      : interruption.isInterrupted
-        ? ExitCode.interrupted
-        : missed > 0
-          ? ExitCode.thresholdMissed
-          : ExitCode.ok;
+  const exitCode = verify.some((each) => each.verdict === 'fail')
+    ? ExitCode.invariantViolated
+    : interruption.isInterrupted
+      ? ExitCode.interrupted
+      : missed > 0
+        ? ExitCode.thresholdMissed
+        : ExitCode.ok;
   say(`outputs in ${options.outDir}`);
   return { exitCode, outDir: options.outDir, verify, sim, faults };
 }

@@ -24,7 +24,8 @@ export type RunResult = {
   exitCode: ExitCode;
   outDir: string;
   /** undefined when the run was aborted before verifying. */
-  verify: VerifyReport | undefined;
+  /** One report per sale the load touched, oldest first. */
+  verify: readonly VerifyReport[] | undefined;
   /** undefined when the run was aborted before the load ended. */
   sim: SimReport | undefined;
   faults: FaultImpact[];

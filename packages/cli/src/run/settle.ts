@@ -13,29 +13,36 @@ const RECONCILE_ROUNDS = 3;
 const PENDING_WAIT_MARGIN_MS = 5000;
 const HOLD_WAIT_MARGIN_MS = 15_000;
 
-export type SettlingSale = {
+export type SettlingSales = {
   config: Readonly<ServerConfig>;
   redis: RedisClient;
   target: RunTarget;
-  saleId: number;
+  /** Every sale the load touched, oldest first: their pending purchases settle; the current sale's holds lapse. */
+  saleIds: readonly number[];
 };
 
-/** The run's step after the load: waits, within deadlines from the config, for the sale to come to rest. */
-export async function settleSale(
+/** The run's step after the load: waits, within deadlines from the config, for the sales to come to rest. */
+export async function settleSales(
   { say, interruption }: RunContext,
-  { config, redis, target, saleId }: SettlingSale,
+  { config, redis, target, saleIds }: SettlingSales,
 ): Promise<void> {
+  const pendingDeadlineMs =
+    Date.now() + PENDING_GRACE_MS + RECONCILE_ROUNDS * config.reconcileIntervalMs + PENDING_WAIT_MARGIN_MS;
+  // Earlier sales are over: only their purchases in flight can still move.
+  for (const saleId of saleIds.slice(0, -1)) {
+    const pending = await interruption.unlessAborted(
+      waitForPendingPurchases(redis, saleId, pendingDeadlineMs, interruption.signal),
+    );
+    if (pending !== 0) say(`sale ${saleId}: ${pending} purchases still pending in Redis at the deadline`);
+  }
+  const saleId = saleIds.at(-1) as number;
   const rest = await interruption.unlessAborted(
     waitForRest(
       {
         redis,
         target: target.url,
         saleId,
-        pendingDeadlineMs:
-          Date.now() +
-          PENDING_GRACE_MS +
-          RECONCILE_ROUNDS * config.reconcileIntervalMs +
-          PENDING_WAIT_MARGIN_MS,
+        pendingDeadlineMs,
         holdsDeadlineMs: Date.now() + PENDING_GRACE_MS + config.holdTtlMs + HOLD_WAIT_MARGIN_MS,
         signal: interruption.signal,
       },

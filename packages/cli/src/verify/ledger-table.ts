@@ -11,6 +11,7 @@ import type { LedgerRequest } from '@flashsale/protocol';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { readLedger } from './ledger.js';
+import { saleOfRequest } from './ledger-sales.js';
 import type { LedgerSummary } from './report.js';
 
 const createTable = readFileSync(new URL('./ledger-table.sql', import.meta.url), 'utf8');
@@ -19,7 +20,6 @@ const COPY_SQL =
   'COPY verify_ledger (line_id, file_index, line_number, request_id, attempt_id, endpoint, sale_id, user_id,' +
   ' item_id, code, purchase_id, status, error, outcome) FROM STDIN';
 const CHUNK_ROWS = 2000;
-const codeSale = /^(\d{1,15})\./;
 
 export async function loadLedger(
   client: pg.ClientBase,
@@ -69,8 +69,8 @@ async function* copyRows(paths: readonly string[], saleId: number, summary: Ledg
 }
 
 function isKept(request: LedgerRequest, saleId: number, summary: LedgerSummary): boolean {
-  const saleOfRequest = request.saleId ?? saleOfCode(request.code);
-  if (saleOfRequest !== null && saleOfRequest !== saleId) {
+  const saleOfLine = saleOfRequest(request);
+  if (saleOfLine !== null && saleOfLine !== saleId) {
     summary.otherSales += 1;
     return false;
   }
@@ -85,11 +85,6 @@ function isKept(request: LedgerRequest, saleId: number, summary: LedgerSummary):
   }
   summary.checkoutsLoaded += 1;
   return true;
-}
-
-function saleOfCode(code: string | null): number | null {
-  const match = code === null ? null : codeSale.exec(code);
-  return match === null ? null : Number(match[1]);
 }
 
 function copyRow(lineId: number, fileIndex: number, lineNumber: number, r: LedgerRequest): string {

@@ -19,8 +19,16 @@ import { invariants } from './invariants/all.js';
 import type { CheckContext, Invariant } from './invariants/invariant.js';
 import { loadLedger } from './ledger-table.js';
 import { createRedisTables, loadRedisSnapshot } from './redis-snapshot.js';
-import { type InvariantResult, invariantIds, MAX_EXAMPLES, type VerifyReport } from './report.js';
+import {
+  type InvariantResult,
+  invariantIds,
+  type LedgerSummary,
+  MAX_EXAMPLES,
+  type SaleFacts,
+  type VerifyReport,
+} from './report.js';
 import { findSale, type SaleChoice } from './sale.js';
+import { judgeSelloutFromLedger, type SelloutExpectation } from './sellout-expectation.js';
 import { refreshStatistics } from './statistics.js';
 
 export type VerifyOptions = {
@@ -33,8 +41,11 @@ export type VerifyOptions = {
   sale: SaleChoice;
   /** Simulator ledgers (JSONL); shard ledgers are checked together. Empty: ledger invariants SKIP. */
   ledgerPaths: readonly string[];
-  /** Check sell-out (the simulator's demand exceeded supply). */
-  isSelloutExpected: boolean;
+  /**
+   * Check sell-out: true when asked (the simulator's demand exceeded supply), 'from-ledger' to
+   * expect it only of a sale the ledger saw sold out (see sellout-expectation.ts).
+   */
+  isSelloutExpected: boolean | 'from-ledger';
   /** The run that made the sale was cut short (Ctrl-C): sell-out is not applicable, the report says so. */
   isRunInterrupted?: boolean;
   /** How long past its deadline a hold may linger, and a write may lag, before it is a violation. */
@@ -82,6 +93,7 @@ async function check(
   await refreshStatistics(client);
   const ledger =
     options.ledgerPaths.length > 0 ? await loadLedger(client, options.ledgerPaths, sale.saleId) : null;
+  const sellout = await selloutExpectation(client, sale, ledger, options);
   await createRedisTables(client);
 
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
@@ -98,7 +110,7 @@ async function check(
     ledger,
   };
   const results: InvariantResult[] = [];
-  for (const id of invariantIds) results.push(await runInvariant(invariants[id], context, options));
+  for (const id of invariantIds) results.push(await runInvariant(invariants[id], context, options, sellout));
   await client.query('COMMIT');
   // With ledgers, what they prove alone too: the same checks a service we cannot query gets.
   const blackBox =
@@ -109,7 +121,7 @@ async function check(
           saleSize: sale.size,
           userLimit: sale.userLimit,
           firstItemId: 0,
-          isSelloutExpected: options.isSelloutExpected,
+          isSelloutExpected: sellout.isExpected,
           isRunInterrupted: options.isRunInterrupted === true,
           graceMs: options.graceMs,
           saleId: sale.saleId,
@@ -132,10 +144,23 @@ async function check(
   };
 }
 
+async function selloutExpectation(
+  client: pg.Client,
+  sale: SaleFacts,
+  ledger: LedgerSummary | null,
+  options: VerifyOptions,
+): Promise<SelloutExpectation> {
+  if (options.isSelloutExpected === true) return { isExpected: true, reason: 'asked (--expect-sellout)' };
+  if (options.isSelloutExpected === false || ledger === null)
+    return { isExpected: false, reason: 'not asked (--expect-sellout)' };
+  return judgeSelloutFromLedger(client, sale);
+}
+
 async function runInvariant(
   invariant: Invariant,
   context: CheckContext,
   options: VerifyOptions,
+  sellout: SelloutExpectation,
 ): Promise<InvariantResult> {
   const base = { id: invariant.id, title: invariant.title };
   if (invariant.requires === 'ledger' && context.ledger === null) {
@@ -148,13 +173,13 @@ async function runInvariant(
       elapsedMs: 0,
     };
   }
-  if (invariant.requires === 'expect-sellout' && (options.isRunInterrupted || !options.isSelloutExpected)) {
+  if (invariant.requires === 'expect-sellout' && (options.isRunInterrupted || !sellout.isExpected)) {
     return {
       ...base,
       status: 'SKIP',
       counted: options.isRunInterrupted
         ? 'not applicable: the run was interrupted before it could sell out'
-        : 'not asked (--expect-sellout)',
+        : sellout.reason,
       violations: 0,
       examples: [],
       elapsedMs: 0,

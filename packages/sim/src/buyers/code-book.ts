@@ -16,6 +16,13 @@ export class CodeBook {
   readonly #used: IssuedCode[] = [];
   #usedNext = 0;
 
+  /** Forgets every code (a new sale opened: the old sale's codes say nothing about it). */
+  reset(): void {
+    this.#abandoned.length = 0;
+    this.#used.length = 0;
+    this.#usedNext = 0;
+  }
+
   addAbandoned(issued: IssuedCode, expiresAtMs: number): void {
     if (this.#abandoned.length < capacity) this.#abandoned.push({ ...issued, expiresAtMs });
   }

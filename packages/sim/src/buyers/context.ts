@@ -1,7 +1,9 @@
 // What all buyer sessions of one process share: the sale's item picker, what is known sold or held, the
-// codes others left behind, and the demand figures the report gives.
+// codes others left behind, which sale is on, and the demand figures the report gives (per sale:
+// a session's demand counts for the sale that was on when it started).
 import type { Scenario } from '../config/scenario.js';
 import { CodeBook } from './code-book.js';
+import { CurrentSale } from './current-sale.js';
 import { HeldItems } from './held-items.js';
 import { ItemPicker } from './popularity.js';
 import { SoldItems } from './sold-items.js';
@@ -22,7 +24,11 @@ export type BuyerContext = Readonly<{
   heldItems: HeldItems;
   picker: ItemPicker;
   codes: CodeBook;
-  stats: BuyerStats;
+  sale: CurrentSale;
+  /** The current sale's demand figures. */
+  readonly stats: BuyerStats;
+  /** Demand figures per sale id (null: before any sale was known). */
+  statsBySale: ReadonlyMap<number | null, BuyerStats>;
 }>;
 
 export function createBuyerContext(
@@ -30,9 +36,25 @@ export function createBuyerContext(
   saleSize: number,
   userLimit: number,
   firstItemId = 0,
+  saleId: number | null = null,
 ): BuyerContext {
   const soldItems = new SoldItems(saleSize);
   const heldItems = new HeldItems(saleSize);
+  const codes = new CodeBook();
+  const statsBySale = new Map<number | null, BuyerStats>();
+  const statsOf = (id: number | null): BuyerStats => {
+    let stats = statsBySale.get(id);
+    if (stats === undefined) {
+      stats = { itemsWanted: 0, holdsAbandoned: 0 };
+      statsBySale.set(id, stats);
+    }
+    return stats;
+  };
+  const sale = new CurrentSale(saleId, () => {
+    soldItems.reset();
+    heldItems.reset();
+    codes.reset();
+  });
   return {
     scenario,
     saleSize,
@@ -41,7 +63,21 @@ export function createBuyerContext(
     soldItems,
     heldItems,
     picker: new ItemPicker(saleSize, scenario.popularity, soldItems, heldItems),
-    codes: new CodeBook(),
-    stats: { itemsWanted: 0, holdsAbandoned: 0 },
+    codes,
+    sale,
+    get stats() {
+      return statsOf(sale.saleId);
+    },
+    statsBySale,
   };
+}
+
+/** Demand figures of every sale added up. */
+export function totalStats(context: BuyerContext): BuyerStats {
+  const total: BuyerStats = { itemsWanted: 0, holdsAbandoned: 0 };
+  for (const stats of context.statsBySale.values()) {
+    total.itemsWanted += stats.itemsWanted;
+    total.holdsAbandoned += stats.holdsAbandoned;
+  }
+  return total;
 }

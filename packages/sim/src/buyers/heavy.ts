@@ -17,6 +17,8 @@ export class HeavySession implements Session {
   readonly #context: BuyerContext;
   #state: 'shopping' | 'rechecking' | 'buying' | 'done' = 'shopping';
   #itemId = -1;
+  /** The sale generation the item was chosen in (see CurrentSale). */
+  #generation = 0;
   #code: string | null = null;
   #checkouts = 0;
   #limitHits = 0;
@@ -41,6 +43,7 @@ export class HeavySession implements Session {
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.heavy.maxAttempts)
       return null;
     this.#itemId = this.#context.picker.pick(this.#random, nowMs);
+    this.#generation = this.#context.sale.generation;
     this.#checkouts += 1;
     return checkoutStep(this.userId, this.#wireItemId());
   }
@@ -52,9 +55,10 @@ export class HeavySession implements Session {
   }
 
   #onCheckoutAnswer(answer: Answer, nowMs: number): void {
+    const isCurrent = this.#context.sale.isCurrent(answer.saleId, this.#generation);
     const heavy = this.#context.scenario.heavy;
     if (answer.isOk && answer.code !== null) {
-      this.#context.heldItems.markHeld(this.#itemId, nowMs);
+      if (isCurrent) this.#context.heldItems.markHeld(this.#itemId, nowMs);
       this.#code = answer.code;
       this.#retries = 0;
       const isRecheck = this.#state === 'rechecking';
@@ -63,9 +67,9 @@ export class HeavySession implements Session {
     }
     this.#state = 'shopping';
     if (answer.error === 'sold_out') {
-      this.#context.soldItems.markSold(this.#itemId);
+      if (isCurrent) this.#context.soldItems.markSold(this.#itemId);
     } else if (answer.error === 'item_held') {
-      this.#context.heldItems.markHeld(this.#itemId, nowMs);
+      if (isCurrent) this.#context.heldItems.markHeld(this.#itemId, nowMs);
     } else if (answer.error === 'user_limit') {
       this.#limitHits += 1;
       if (this.#limitHits > heavy.limitRetries) this.#state = 'done';
@@ -84,10 +88,11 @@ export class HeavySession implements Session {
   }
 
   #onPurchaseAnswer(answer: Answer): void {
+    const isCurrent = this.#context.sale.isCurrent(answer.saleId, this.#generation);
     if (answer.isOk) {
       this.itemsBought += 1;
-      this.#context.soldItems.markSold(this.#itemId);
-      if (this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
+      if (isCurrent) this.#context.soldItems.markSold(this.#itemId);
+      if (isCurrent && this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
       this.#code = null;
       this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
     } else if (isUncertain(answer) && this.#retries < this.#context.scenario.heavy.purchaseRetries) {

@@ -18,6 +18,11 @@ export class HeldItems {
     if (itemId >= 0 && itemId < this.#skipUntilMs.length) this.#skipUntilMs[itemId] = nowMs + heldItemSkipMs;
   }
 
+  /** Forgets every hold heard of (a new sale opened). */
+  reset(): void {
+    this.#skipUntilMs.fill(0);
+  }
+
   isHeld(itemId: number, nowMs: number): boolean {
     return (this.#skipUntilMs[itemId] ?? 0) > nowMs;
   }

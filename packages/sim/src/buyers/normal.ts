@@ -17,6 +17,8 @@ export class NormalSession implements Session {
   readonly #context: BuyerContext;
   #state: 'shopping' | 'buying' | 'done' = 'shopping';
   #itemId = -1;
+  /** The sale generation the item was chosen in (see CurrentSale). */
+  #generation = 0;
   #code: string | null = null;
   #checkouts = 0;
   #retries = 0;
@@ -39,6 +41,7 @@ export class NormalSession implements Session {
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.normal.maxAttempts)
       return null;
     this.#itemId = this.#context.picker.pick(this.#random, nowMs);
+    this.#generation = this.#context.sale.generation;
     this.#checkouts += 1;
     return checkoutStep(this.userId, this.#wireItemId());
   }
@@ -50,23 +53,25 @@ export class NormalSession implements Session {
   }
 
   #onCheckoutAnswer(answer: Answer, nowMs: number): void {
+    const isCurrent = this.#context.sale.isCurrent(answer.saleId, this.#generation);
     if (answer.isOk && answer.code !== null) {
-      this.#context.heldItems.markHeld(this.#itemId, nowMs);
+      if (isCurrent) this.#context.heldItems.markHeld(this.#itemId, nowMs);
       if (randomChance(this.#random, this.#context.scenario.normal.abandonRate)) {
         this.#context.stats.holdsAbandoned += 1;
-        this.#context.codes.addAbandoned(
-          this.#issued(answer.code),
-          answer.expiresAtMs ?? Number.POSITIVE_INFINITY,
-        );
+        if (isCurrent)
+          this.#context.codes.addAbandoned(
+            this.#issued(answer.code),
+            answer.expiresAtMs ?? Number.POSITIVE_INFINITY,
+          );
         return;
       }
       this.#code = answer.code;
       this.#retries = 0;
       this.#state = 'buying';
     } else if (answer.error === 'sold_out') {
-      this.#context.soldItems.markSold(this.#itemId);
+      if (isCurrent) this.#context.soldItems.markSold(this.#itemId);
     } else if (answer.error === 'item_held') {
-      this.#context.heldItems.markHeld(this.#itemId, nowMs);
+      if (isCurrent) this.#context.heldItems.markHeld(this.#itemId, nowMs);
     } else if (answer.error === 'user_limit' || answer.error === 'invalid_request') {
       this.#state = 'done';
     }
@@ -82,10 +87,11 @@ export class NormalSession implements Session {
   }
 
   #onPurchaseAnswer(answer: Answer): void {
+    const isCurrent = this.#context.sale.isCurrent(answer.saleId, this.#generation);
     if (answer.isOk) {
       this.itemsBought += 1;
-      this.#context.soldItems.markSold(this.#itemId);
-      if (this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
+      if (isCurrent) this.#context.soldItems.markSold(this.#itemId);
+      if (isCurrent && this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
       this.#code = null;
       this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
     } else if (isUncertain(answer) && this.#retries < this.#context.scenario.normal.purchaseRetries) {

@@ -32,6 +32,8 @@ export type Answer = Readonly<{
   expiresAtMs: number | null;
   purchaseId: string | null;
   isReplayed: boolean;
+  /** The sale the answer names (checkouts and purchases answered 200); null when it names none. */
+  saleId: number | null;
 }>;
 
 export interface Session {

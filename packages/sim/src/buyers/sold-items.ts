@@ -18,13 +18,20 @@ export class SoldItems {
   constructor(saleSize: number) {
     this.saleSize = saleSize;
     this.#tree = new Int32Array(saleSize + 1);
-    // Every flag starts at 1, so each node sums exactly lowbit(i) items.
-    for (let i = 1; i <= saleSize; i++) this.#tree[i] = i & -i;
     this.#isSold = new Uint8Array(saleSize);
     this.#unsoldCount = saleSize;
+    this.reset();
     let step = 1;
     while (step * 2 <= saleSize) step *= 2;
     this.#highestStep = step;
+  }
+
+  /** Forgets every item seen sold (a new sale opened). */
+  reset(): void {
+    // Every flag starts at 1, so each node sums exactly lowbit(i) items.
+    for (let i = 1; i <= this.saleSize; i++) this.#tree[i] = i & -i;
+    this.#isSold.fill(0);
+    this.#unsoldCount = this.saleSize;
   }
 
   get unsoldCount(): number {

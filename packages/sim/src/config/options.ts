@@ -10,6 +10,7 @@ import { type Environment, flagsWithEnv } from './env.js';
 import { defaultMix, type Mix, parseMix } from './mix.js';
 import { defaultScenario, loadScenario, type Scenario } from './scenario.js';
 import { parseShard, type Shard } from './shard.js';
+import { parseStartAt, type StartAt } from './start-at.js';
 
 export type ProgressMode = 'live' | 'plain' | 'none';
 
@@ -43,6 +44,8 @@ export type SimOptions = Readonly<{
   workers: number;
   progress: ProgressMode;
   runId: string;
+  /** When the schedule starts; null: as soon as every part is ready. */
+  startAt: StartAt | null;
 }>;
 
 /** Raw flag values as commander gives them (strings, booleans, string arrays), or typed values. */
@@ -55,6 +58,8 @@ export type OptionSpec = Readonly<{
   /** Shown in --help and parsed like a given value; undefined: no default. */
   defaultValue?: string;
   isRepeatable?: boolean;
+  /** An environment variable read when the flag is not given (a Job's pods share one setting). */
+  env?: string;
 }>;
 
 /** The flags, keyed by the attribute name commander gives each (camelCase of the flag). */
@@ -156,6 +161,13 @@ export const simOptionTable = {
   },
   progress: { flags: '--progress <mode>', description: 'auto, live, plain or none', defaultValue: 'auto' },
   runId: { flags: '--run-id <id>', description: 'prefix of every x-request-id (default: random)' },
+  startAt: {
+    flags: '--start-at <when>',
+    description:
+      'start sending at this moment: epoch ms, an ISO time, next-sale or next-sale-5s (before the next ' +
+      "sale opens, from GET /sale's period); shards given one moment start together",
+    env: 'SIM_START_AT',
+  },
 } as const satisfies Record<string, OptionSpec>;
 
 export type SimOptionName = keyof typeof simOptionTable;
@@ -239,6 +251,7 @@ function parseGivenOptions(flags: SimFlags, surroundings: Surroundings | undefin
     workers,
     progress: progressOf(read('progress'), surroundings),
     runId: flags.runId === undefined ? randomBytes(4).toString('hex') : runIdOf(flags.runId),
+    startAt: startAtOf(flags.startAt ?? surroundings?.env[simOptionTable.startAt.env]),
   };
   return Object.freeze(options);
 }
@@ -362,6 +375,15 @@ function progressOf(value: unknown, surroundings: Surroundings | undefined): Pro
   if (mode !== 'auto') fail('progress', `accepts auto, live, plain or none, got '${mode}'`);
   if (surroundings === undefined) return 'none';
   return surroundings.isTty && surroundings.env.CI !== 'true' ? 'live' : 'plain';
+}
+
+function startAtOf(value: unknown): StartAt | null {
+  if (value === undefined || value === '') return null;
+  if (typeof value === 'object' && value !== null && 'kind' in value) return value as StartAt;
+  const startAt = parseStartAt(textOf('startAt', value));
+  if (typeof startAt === 'string')
+    fail('startAt', `accepts epoch ms, an ISO time, next-sale or next-sale-<duration> (${startAt})`);
+  return startAt;
 }
 
 function runIdOf(value: unknown): string {

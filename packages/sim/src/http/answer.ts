@@ -14,7 +14,6 @@ import type { OutcomeCode } from '../record/outcomes.js';
 
 export type ReadAnswer = Answer &
   Readonly<{
-    saleId: number | null;
     /** The item id a purchase's answer reported. */
     reportedItemId: number | null;
     /** How the report files it. */
@@ -54,13 +53,15 @@ export class AnswerReader {
     const document = parseObject(body);
     const error = document !== null && typeof document.error === 'string' ? document.error : null;
     if (this.#success[endpoint].has(status)) return this.#readSuccess(endpoint, status, body, document);
+    // A refusal still says which sale it is about when its body does (buyers follow rollovers by it).
+    const saleId = document !== null && typeof document.sale_id === 'number' ? document.sale_id : null;
     if (status >= 500) {
-      return emptyAnswer(status, error, error === 'unavailable' ? 'unavailable' : 'server_error');
+      return emptyAnswer(status, error, error === 'unavailable' ? 'unavailable' : 'server_error', saleId);
     }
     const text = this.#readsRefusalText && body !== null ? body.toString('utf8') : '';
     const rule = this.#rules.find((candidate) => matches(candidate, endpoint, status, document, text));
     // Unexplained: `error` keeps what the answer said, for the ledger; the report says unexpected.
-    return emptyAnswer(status, rule?.outcome ?? error, rule?.outcome ?? 'unexpected');
+    return emptyAnswer(status, rule?.outcome ?? error, rule?.outcome ?? 'unexpected', saleId);
   }
 
   #readSuccess(
@@ -116,7 +117,12 @@ export function noAnswer(error: 'timeout' | 'connection'): ReadAnswer {
   return emptyAnswer(null, error, error);
 }
 
-function emptyAnswer(status: number | null, error: string | null, outcome: OutcomeCode): ReadAnswer {
+function emptyAnswer(
+  status: number | null,
+  error: string | null,
+  outcome: OutcomeCode,
+  saleId: number | null = null,
+): ReadAnswer {
   return {
     status,
     isOk: false,
@@ -125,7 +131,7 @@ function emptyAnswer(status: number | null, error: string | null, outcome: Outco
     expiresAtMs: null,
     purchaseId: null,
     isReplayed: false,
-    saleId: null,
+    saleId,
     reportedItemId: null,
     outcome,
   };

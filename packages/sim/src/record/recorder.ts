@@ -23,6 +23,14 @@ export type SaleTally = {
   lastSaleAtMs: number | null;
 };
 
+/** One sale's share of the run: its tally, and (when the sale period is known) its timings. */
+export type SalePeriodTally = SaleTally & {
+  /** When each new purchase was acknowledged, µs after the sale opened (period known), else empty. */
+  readonly purchaseAtUs: Histogram;
+  /** Response times of the requests intended in the sale's first second, when the run saw it open. */
+  readonly firstSecondUs: Histogram;
+};
+
 export class Recorder {
   readonly outcomes: Record<Endpoint, Map<OutcomeCode, OutcomeStats>> = {
     checkout: new Map(),
@@ -33,6 +41,12 @@ export class Recorder {
   /** Write time minus intended time: adds the wait for a free connection. */
   readonly sendLagUs = createHistogram();
   readonly sale: SaleTally = { holds: 0, purchases: 0, firstSaleAtMs: null, lastSaleAtMs: null };
+  /** Per sale id the answers named (null: answers that name none, from other implementations). */
+  readonly sales = new Map<number | null, SalePeriodTally>();
+  /** The sale period (GET /sale's start to end), or null when the service did not say; set before the start. */
+  salePeriodMs: number | null = null;
+  /** Epoch ms the schedule started: sales opening from then on have a measured first second. */
+  startedAtEpochMs = Number.POSITIVE_INFINITY;
   readonly #lateAfterUs: number;
   readonly #window = new SecondWindow();
   scheduled = 0;
@@ -82,7 +96,10 @@ export class Recorder {
     }
   }
 
-  /** `sentMs` is null when the request failed before it was written; `doneEpochMs` dates sales. */
+  /**
+   * `sentMs` is null when the request failed before it was written; `doneEpochMs` dates sales,
+   * `intendedEpochMs` places the request in a sale's first second; `saleId` is the answer's.
+   */
   onDone(
     endpoint: Endpoint,
     outcome: OutcomeCode,
@@ -90,6 +107,8 @@ export class Recorder {
     sentMs: number | null,
     doneMs: number,
     doneEpochMs: number,
+    intendedEpochMs: number,
+    saleId: number | null,
   ): void {
     this.inFlight -= 1;
     this.done += 1;
@@ -105,7 +124,8 @@ export class Recorder {
     recordUs(stats.responseUs, responseUs);
     if (sentMs !== null) recordUs(stats.serviceUs, (doneMs - sentMs) * 1000);
     this.#window.recordDone(outcome, responseUs, isError);
-    if (outcome === 'success') this.#tallySale(endpoint, doneEpochMs);
+    if (this.salePeriodMs !== null) this.#recordFirstSecond(intendedEpochMs, responseUs);
+    if (outcome === 'success') this.#tallySale(endpoint, doneEpochMs, saleId);
   }
 
   onFault(kind: string): void {
@@ -124,13 +144,43 @@ export class Recorder {
     });
   }
 
-  #tallySale(endpoint: Endpoint, doneEpochMs: number): void {
-    if (endpoint === 'checkout') {
-      this.sale.holds += 1;
-      return;
+  #tallySale(endpoint: Endpoint, doneEpochMs: number, saleId: number | null): void {
+    const period = this.#saleTally(saleId);
+    for (const tally of [this.sale, period]) {
+      if (endpoint === 'checkout') {
+        tally.holds += 1;
+        continue;
+      }
+      tally.purchases += 1;
+      tally.firstSaleAtMs ??= doneEpochMs;
+      tally.lastSaleAtMs = doneEpochMs;
     }
-    this.sale.purchases += 1;
-    this.sale.firstSaleAtMs ??= doneEpochMs;
-    this.sale.lastSaleAtMs = doneEpochMs;
+    if (endpoint === 'purchase' && saleId !== null && this.salePeriodMs !== null)
+      recordUs(period.purchaseAtUs, (doneEpochMs - saleId * this.salePeriodMs) * 1000);
+  }
+
+  /** A request intended in the first second of a sale that opened during the run. */
+  #recordFirstSecond(intendedEpochMs: number, responseUs: number): void {
+    const periodMs = this.salePeriodMs as number;
+    const saleId = Math.floor(intendedEpochMs / periodMs);
+    const opensAtMs = saleId * periodMs;
+    if (intendedEpochMs - opensAtMs >= 1000 || opensAtMs < this.startedAtEpochMs) return;
+    recordUs(this.#saleTally(saleId).firstSecondUs, responseUs);
+  }
+
+  #saleTally(saleId: number | null): SalePeriodTally {
+    let tally = this.sales.get(saleId);
+    if (tally === undefined) {
+      tally = {
+        holds: 0,
+        purchases: 0,
+        firstSaleAtMs: null,
+        lastSaleAtMs: null,
+        purchaseAtUs: createHistogram(),
+        firstSecondUs: createHistogram(),
+      };
+      this.sales.set(saleId, tally);
+    }
+    return tally;
   }
 }

@@ -7,6 +7,7 @@ import { createHistogram, decodeHistogram, encodeHistogram, summarizeMs } from '
 import { isErrorOutcome, type OutcomeCode } from '../record/outcomes.js';
 import type { OutcomeCounts, SecondFigures } from '../record/timeline.js';
 import type { OutcomeHistograms, ReportParts, SaleParts } from './parts.js';
+import { salePeriodFromReport, salePeriodReport } from './sale-periods.js';
 import {
   type EndpointReport,
   type OutcomeReport,
@@ -55,6 +56,7 @@ export function assembleReport(parts: ReportParts): SimReport {
     histograms: histogramsReport(parts),
     generator: generatorReport(parts),
     sale: saleReport(sale, parts.startedAtMs),
+    sales: parts.sales.map((each) => salePeriodReport(each, parts.startedAtMs)),
     faults: [...parts.faults].sort((a, b) => a.at_ms - b.at_ms),
     // The brief's rule: demand above supply, or the sale seen sold out (see SaleReport.items_wanted).
     // Demand a run did not get to play out (it was interrupted) is no promise of a sell-out.
@@ -149,6 +151,7 @@ export function partsFromReport(report: SimReport): ReportParts {
       soldOutAtMs: atMs(sale.sold_out_ms),
       itemsPerBuyer: new Map(Object.entries(sale.items_per_buyer).map(([k, v]) => [Number(k), v])),
     },
+    sales: (report.sales ?? []).map(salePeriodFromReport),
     faults: report.faults,
     monitorRequests: report.monitor_requests,
     interrupted: report.interrupted === true,

@@ -11,6 +11,7 @@ import {
 import type { OutcomeCounts, SecondFigures } from '../record/timeline.js';
 import { assembleReport, partsFromReport } from './json.js';
 import type { OutcomeHistograms, ReportParts, SaleParts } from './parts.js';
+import { mergeSalePeriods } from './sale-periods.js';
 import type { SimReport } from './types.js';
 
 export function mergeReports(reports: readonly SimReport[]): SimReport {
@@ -57,6 +58,7 @@ export function mergeParts(all: readonly ReportParts[]): ReportParts {
       startedAtMs,
     ),
     sale: mergeSales(all.map((parts) => parts.sale)),
+    sales: mergeSalePeriods(all.map((parts) => parts.sales)),
     faults: all.flatMap((parts) => parts.faults),
     monitorRequests: sum(all, (parts) => parts.monitorRequests),
     interrupted: all.some((parts) => parts.interrupted),

@@ -24,6 +24,31 @@ export type SaleParts = Readonly<{
   itemsPerBuyer: ReadonlyMap<number, number>;
 }>;
 
+/**
+ * One sale the run met (its answers named it, GET /sale showed it, or a request fell in its first
+ * second). Times are epoch ms; the period is null when the service did not say.
+ */
+export type SalePeriodParts = Readonly<{
+  saleId: number | null;
+  startsAtMs: number | null;
+  endsAtMs: number | null;
+  size: number;
+  /** Items sold per the last GET /sale reading of this sale; null when never read. */
+  sold: number | null;
+  /** When GET /sale first said this sale was sold out. */
+  soldOutAtMs: number | null;
+  purchases: number;
+  holds: number;
+  holdsAbandoned: number;
+  itemsWanted: number;
+  firstSaleAtMs: number | null;
+  lastSaleAtMs: number | null;
+  /** New purchases, µs after the sale opened (empty when the period is unknown). */
+  purchaseAtUs: Histogram;
+  /** Response times of requests intended in the sale's first second (when the run saw it open). */
+  firstSecondUs: Histogram;
+}>;
+
 export type ReportParts = Readonly<{
   runId: string;
   shard: Shard | null;
@@ -43,6 +68,8 @@ export type ReportParts = Readonly<{
   eventLoopLagMs: LoopLagSummary;
   timeline: readonly SecondFigures[];
   sale: SaleParts;
+  /** Every sale the run met, oldest first. */
+  sales: readonly SalePeriodParts[];
   faults: readonly FaultReport[];
   monitorRequests: number;
   /** Cut short by a person (Ctrl-C). */

@@ -23,6 +23,10 @@ export function formatSummary(report: SimReport, thresholdResults: readonly Thre
     generatorTable(report),
     saleTable(report).toString(),
   ];
+  if ((report.sales ?? []).some((sale) => sale.sale_id !== null))
+    sections.push(
+      'Sales: times from each opening (UTC); * opened during the run, its first second measured (1st s p99)',
+    );
   if (thresholdResults.length > 0) sections.push(thresholdTable(thresholdResults).toString());
   return `${sections.join('\n')}\n`;
 }
@@ -93,7 +97,50 @@ function generatorTable(report: SimReport): string {
   return [table.toString(), ...warnings].join('\n');
 }
 
+/** One row per sale the run met (times from each sale's opening), then the run's totals. */
 function saleTable(report: SimReport): Table.Table {
+  const sales = (report.sales ?? []).filter((sale) => sale.sale_id !== null);
+  if (sales.length === 0) return runSaleTable(report);
+  const table = createTable([
+    'sale',
+    'opened',
+    'size',
+    'sold',
+    'purchases',
+    'holds',
+    'abandoned',
+    'first sale',
+    '50% sold',
+    'sold out',
+    '1st s p99',
+    'demand/supply',
+  ]);
+  for (const sale of sales) {
+    table.push([
+      sale.sale_id ?? '-',
+      sale.starts_at === null ? '-' : `${sale.starts_at.slice(11, 19)}${sale.opened_during_run ? ' *' : ''}`,
+      sale.size,
+      sale.sold ?? '-',
+      sale.purchases,
+      sale.holds,
+      sale.holds_abandoned,
+      msText(sale.first_purchase_ms),
+      msText(sale.half_sold_ms),
+      msText(sale.sold_out_ms),
+      sale.first_second_latency_ms === null ? '-' : `${sale.first_second_latency_ms.p99}ms`,
+      sale.demand_supply_ratio,
+    ]);
+  }
+  const all = report.sale;
+  table.push(['all', '', '', '', all.purchases, all.holds, all.holds_abandoned, '', '', '', '', '']);
+  return table;
+}
+
+function msText(valueMs: number | null): string {
+  return valueMs === null ? '-' : `${valueMs}ms`;
+}
+
+function runSaleTable(report: SimReport): Table.Table {
   const sale = report.sale;
   const table = createTable([
     'sale',

@@ -92,6 +92,45 @@ export type SaleReport = Readonly<{
   items_per_buyer: Readonly<Record<string, number>>;
 }>;
 
+/**
+ * One sale the run met: the answers that named it, GET /sale's readings of it, and how fast it
+ * went. Times `*_ms` are since the sale opened (`starts_at`); null when unknown or never reached.
+ */
+export type SalePeriodReport = Readonly<{
+  /** null: answers that named no sale (another implementation). */
+  sale_id: number | null;
+  /** The sale's period (ISO), or null when GET /sale did not give it. */
+  starts_at: string | null;
+  ends_at: string | null;
+  /** The sale opened while the run was sending: its first second was measured. */
+  opened_during_run: boolean;
+  size: number;
+  /** Items sold per the last GET /sale reading of this sale; null when never read. */
+  sold: number | null;
+  /** New purchases acknowledged to the simulator, answered with this sale's id. */
+  purchases: number;
+  holds: number;
+  holds_abandoned: number;
+  /** Items wanted by the normal and heavy buyers whose session started while this sale was on. */
+  items_wanted: number;
+  demand_supply_ratio: number;
+  /** From the opening to the first acknowledged purchase. */
+  first_purchase_ms: Milliseconds | null;
+  /** From the opening until this simulator's purchases reached half the sale size. */
+  half_sold_ms: Milliseconds | null;
+  /** From the opening until sold out: GET /sale said so, or this simulator bought every item. */
+  sold_out_ms: Milliseconds | null;
+  /** Response times of the requests intended in the sale's first second (when it opened during the run). */
+  first_second_latency_ms: LatencySummaryMs | null;
+  /** Seen sold out: verify may expect sell-out of this sale. */
+  sellout_expected: boolean;
+  histograms: Readonly<{
+    /** Encoded HdrHistogram of when each new purchase was acknowledged, µs after the opening. */
+    purchase_at_us: string;
+    first_second_us: string;
+  }>;
+}>;
+
 export type GeneratorReport = Readonly<{
   /** Dispatch minus intended time: the generator's own lag (timers, CPU). */
   schedule_lag_ms: LatencySummaryMs;
@@ -171,7 +210,10 @@ export type SimReport = Readonly<{
   timeline: readonly TimelineSecondReport[];
   histograms: HistogramsReport;
   generator: GeneratorReport;
+  /** The whole run's sale figures: every sale it met added up (sale_id: the one on at the start). */
   sale: SaleReport;
+  /** Each sale the run met, oldest first; absent in reports of older versions. */
+  sales?: readonly SalePeriodReport[];
   faults: readonly FaultReport[];
   /** Demand exceeded supply (or the sale was seen sold out): verify may --expect-sellout. */
   sellout_expected: boolean;

@@ -3,22 +3,31 @@
 // processes) at one moment, watches the sale, passes their ticks on second by second, and writes
 // the report from their figures. Progress goes out as events; nothing here knows about terminals.
 import { EventEmitter } from 'node:events';
+import type { SaleSnapshot } from '@flashsale/protocol';
 import type { SimOptions } from '../config/options.js';
 import { shareOfStages, splitShard } from '../config/shard.js';
+import { resolveStartAtMs } from '../config/start-at.js';
+import { SimError } from '../errors.js';
+import { createHistogram } from '../record/histograms.js';
 import { truncateLedger } from '../record/ledger.js';
 import { checkReportPath, writeReportFile } from '../report/file.js';
 import { assembleReport, reportConfigOf } from '../report/json.js';
 import { mergeParts } from '../report/merge.js';
-import type { ReportParts } from '../report/parts.js';
+import type { ReportParts, SalePeriodParts } from '../report/parts.js';
 import type { FaultReport, SimReport } from '../report/types.js';
 import { SaleWatch } from '../sale/sale-watch.js';
 import { plannedDurationMs, plannedRequests } from '../schedule/stages.js';
 import type { SimTick, Simulation, SimulationEvents, StopReason } from '../simulation.js';
 import { epochNowMs } from './epoch-clock.js';
 import { LocalPart } from './local-part.js';
-import type { SchedulePart } from './part.js';
+import type { PartSale, SchedulePart } from './part.js';
 import { TickGather } from './tick-gather.js';
 import { WorkerPart } from './worker-part.js';
+
+/** How long before a --start-at the parts get ready (connections open, ledger open). */
+const connectBeforeStartMs = 10_000;
+/** A --start-at nearer than this moves on to the following sale (the parts must get ready first). */
+const startLeadMs = 2_000;
 
 export class Engine extends EventEmitter<SimulationEvents> implements Simulation {
   readonly done: Promise<SimReport>;
@@ -33,6 +42,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   #soldOutSeenAtMs: number | null = null;
   #isStopped = false;
   #isInterrupted = false;
+  #onStopped: () => void = () => undefined;
 
   constructor(options: SimOptions) {
     super();
@@ -51,28 +61,32 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   stop(reason?: StopReason): void {
     if (reason === 'interrupted') this.#isInterrupted = true;
     this.#isStopped = true;
+    this.#onStopped();
     for (const part of this.#parts) part.stop();
   }
 
   async #run(): Promise<SimReport> {
     const options = this.#options;
     const hasSaleEndpoint = options.profile.hasSaleEndpoint;
-    // Only shard 0 watches GET /sale: N shards would ask N times for the same answer. The other
-    // shards learn a sell-out from the item list (GET /sale/items) their buyers read.
-    const isWatchingSale =
-      hasSaleEndpoint && options.shard.index === 0 && (options.stopsAtSellout || options.progress === 'live');
-    let onSaleSize: (size: number) => void = () => undefined;
+    // Only shard 0 watches GET /sale: N shards would ask N times for the same answer (the others
+    // learn a sell-out from GET /sale/items, a new sale from the answers' sale_id). A service that
+    // gives sale periods is watched anyway: the run may cross into the next sale.
+    const isWatchingSale = (snapshot: SaleSnapshot | null) =>
+      hasSaleEndpoint &&
+      options.shard.index === 0 &&
+      (options.stopsAtSellout || options.progress === 'live' || snapshot?.endsAtMs != null);
+    let onSale: (sale: PartSale) => void = () => undefined;
     let onNoSale: (error: unknown) => void = () => undefined;
-    const saleSizeRead = new Promise<number>((resolve, reject) => {
-      onSaleSize = resolve;
+    const saleRead = new Promise<PartSale>((resolve, reject) => {
+      onSale = resolve;
       onNoSale = reject;
     });
-    saleSizeRead.catch(() => undefined);
+    saleRead.catch(() => undefined);
     try {
       if (options.reportPath !== null) await checkReportPath(options.reportPath);
       // The parts warm up while the sale is read: concurrent runs (shards started together) then
       // start as close together as their warm-ups end, not as their first GET /sale answers.
-      this.#parts = this.#createParts(saleSizeRead);
+      this.#parts = this.#createParts(saleRead);
       for (const fault of this.#pendingFaults.splice(0)) this.#parts[0]?.markFault(fault);
       if (this.#isStopped) this.stop();
       const watch = await SaleWatch.open(
@@ -83,12 +97,15 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       );
       this.#watch = watch;
       if (options.ledgerPath !== null) await truncateLedger(options.ledgerPath);
+      const startAtMs = this.#resolveStartAt(watch);
+      await this.#waitToConnect(startAtMs);
       // Without GET /sale the one reading above only showed that something listens there.
-      const saleSize = (hasSaleEndpoint ? watch.snapshot?.size : undefined) ?? options.saleSize;
+      const snapshot = hasSaleEndpoint ? watch.snapshot : null;
+      const saleSize = snapshot?.size ?? options.saleSize;
       this.#saleSize = saleSize;
-      onSaleSize(saleSize);
+      onSale({ size: saleSize, saleId: snapshot?.saleId ?? null, periodMs: watch.periodMs });
       await Promise.all(this.#parts.map((part) => part.ready));
-      this.#start(saleSize, watch);
+      this.#start(saleSize, watch, startAtMs);
       const figures = await Promise.all(this.#parts.map((part) => part.done));
       await watch.finish();
       const report = assembleReport(this.#reportParts(figures, watch, saleSize));
@@ -105,9 +122,10 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   }
 
   /** Starts every part at one whole millisecond, so each part's start (and the report's) is that number. */
-  #start(saleSize: number, watch: SaleWatch): void {
+  #start(saleSize: number, watch: SaleWatch, requestedAtMs: number | null): void {
     const options = this.#options;
-    const startAtMs = Math.ceil(epochNowMs() + Math.max(...this.#parts.map((part) => part.startLeadMs)));
+    const soonestMs = Math.ceil(epochNowMs() + Math.max(...this.#parts.map((part) => part.startLeadMs)));
+    const startAtMs = Math.max(soonestMs, Math.ceil(requestedAtMs ?? 0));
     for (const part of this.#parts) part.start(startAtMs);
     this.emit('start', {
       runId: options.runId,
@@ -123,12 +141,44 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
     });
   }
 
+  /** --start-at as an epoch ms (null: start when ready); `next-sale` from GET /sale's period. */
+  #resolveStartAt(watch: SaleWatch): number | null {
+    const startAt = this.#options.startAt;
+    if (startAt === null) return null;
+    const endsAtMs = watch.snapshot?.endsAtMs ?? null;
+    const periodMs = watch.periodMs;
+    const resolved = resolveStartAtMs(
+      startAt,
+      epochNowMs(),
+      startLeadMs,
+      endsAtMs === null || periodMs === null ? null : { endsAtMs, periodMs },
+    );
+    if (typeof resolved === 'string') throw new SimError('invalid_option', `--start-at: ${resolved}`);
+    return resolved;
+  }
+
+  /**
+   * Waits until shortly before a distant start, so the parts open their connections (and the
+   * server's keep-alive clock starts) close to it; stop() ends the wait.
+   */
+  async #waitToConnect(startAtMs: number | null): Promise<void> {
+    const waitMs = startAtMs === null ? 0 : startAtMs - connectBeforeStartMs - epochNowMs();
+    if (waitMs <= 0 || this.#isStopped) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      this.#onStopped = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   /**
    * One part in this process, or one per worker process, each with its share of buyers and of the
    * rate: --rps is the total over every shard and worker, and each part's slots are shifted by its
    * place among them (its phase), so parts started together interleave into one even stream.
    */
-  #createParts(saleSize: Promise<number>): SchedulePart[] {
+  #createParts(sale: Promise<PartSale>): SchedulePart[] {
     const options = this.#options;
     const count = options.workers;
     const ticks = new TickGather(count, (tick) => this.#emitTick(tick));
@@ -143,7 +193,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
         reportPath: null,
         thresholds: [],
       };
-      const setup = { phase: shard.index / shard.count, saleSize };
+      const setup = { phase: shard.index / shard.count, sale };
       const onTick = (tick: SimTick) => ticks.add(tick);
       const part =
         count === 1 ? new LocalPart(share, setup, onTick) : new WorkerPart(index, share, setup, onTick);
@@ -178,6 +228,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
   #reportParts(figures: readonly ReportParts[], watch: SaleWatch, saleSize: number): ReportParts {
     const options = this.#options;
     const merged = figures.length === 1 ? figures[0]! : mergeParts(figures);
+    const firstWatched = watch.sales.find((sale) => sale.saleId === watch.snapshot?.saleId);
     return {
       ...merged,
       runId: options.runId,
@@ -192,11 +243,59 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
         saleId: watch.snapshot?.saleId ?? null,
         size: saleSize,
         sizeSource: watch.snapshot === null || !options.profile.hasSaleEndpoint ? 'option' : 'service',
-        sold: watch.itemsSold(),
+        sold: firstWatched?.sold ?? watch.itemsSold(),
         soldOutAtMs: watch.soldOutAtMs ?? this.#soldOutSeenAtMs,
       },
+      sales: salesSeen(merged.sales, watch, saleSize),
       monitorRequests: merged.monitorRequests + watch.requests,
       interrupted: merged.interrupted || this.#isInterrupted,
     };
   }
+}
+
+/**
+ * The sales the parts met, with what GET /sale said of each (period, size, sold, when sold out),
+ * and the sales only GET /sale showed. A sale's period follows from its id when the service gave
+ * the period length (sale ids are period indexes).
+ */
+function salesSeen(
+  fromParts: readonly SalePeriodParts[],
+  watch: SaleWatch,
+  saleSize: number,
+): SalePeriodParts[] {
+  const periodMs = watch.periodMs;
+  const byId = new Map<number | null, SalePeriodParts>(fromParts.map((sale) => [sale.saleId, sale]));
+  for (const watched of watch.sales) {
+    if (byId.has(watched.saleId)) continue;
+    byId.set(watched.saleId, {
+      saleId: watched.saleId,
+      startsAtMs: null,
+      endsAtMs: null,
+      size: watched.size,
+      sold: null,
+      soldOutAtMs: null,
+      purchases: 0,
+      holds: 0,
+      holdsAbandoned: 0,
+      itemsWanted: 0,
+      firstSaleAtMs: null,
+      lastSaleAtMs: null,
+      purchaseAtUs: createHistogram(),
+      firstSecondUs: createHistogram(),
+    });
+  }
+  return [...byId.values()]
+    .sort((a, b) => (a.saleId ?? -1) - (b.saleId ?? -1))
+    .map((sale) => {
+      const watched = watch.sales.find((each) => each.saleId === sale.saleId);
+      const isKnown = sale.saleId !== null && periodMs !== null;
+      return {
+        ...sale,
+        startsAtMs: watched?.startsAtMs ?? (isKnown ? (sale.saleId as number) * periodMs : null),
+        endsAtMs: watched?.endsAtMs ?? (isKnown ? ((sale.saleId as number) + 1) * periodMs : null),
+        size: watched?.size ?? saleSize,
+        sold: watched?.sold ?? null,
+        soldOutAtMs: watched?.soldOutAtMs ?? null,
+      };
+    });
 }

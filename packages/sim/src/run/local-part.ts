@@ -1,17 +1,18 @@
 // The schedule run in this process: warms up, opens the ledger and the connections, then runs
 // the open loop from the start moment until the schedule ends (or stop()), waits for what is in
 // flight, and hands over its figures. Each closed second goes out as a tick.
-import { type BuyerContext, createBuyerContext } from '../buyers/context.js';
+import { type BuyerContext, createBuyerContext, totalStats } from '../buyers/context.js';
 import { SessionFactory } from '../buyers/mix.js';
 import type { SimOptions } from '../config/options.js';
 import { AnswerReader } from '../http/answer.js';
 import { Sender } from '../http/sender.js';
+import { createHistogram } from '../record/histograms.js';
 import { LedgerWriter } from '../record/ledger.js';
 import { LoopLagSampler } from '../record/loop-lag.js';
 import { Recorder } from '../record/recorder.js';
 import type { SecondFigures } from '../record/timeline.js';
 import { reportConfigOf } from '../report/json.js';
-import type { OutcomeHistograms, ReportParts } from '../report/parts.js';
+import type { OutcomeHistograms, ReportParts, SalePeriodParts } from '../report/parts.js';
 import type { FaultReport } from '../report/types.js';
 import { ItemsFeed } from '../sale/items-feed.js';
 import { OpenLoop } from '../schedule/open-loop.js';
@@ -94,15 +95,17 @@ export class LocalPart implements SchedulePart {
     let feed: ItemsFeed | null = null;
     try {
       if (options.warmUpMs > 0) await warmUp(options, runAlone);
-      const saleSize = await this.#setup.saleSize;
+      const sale = await this.#setup.sale;
+      this.#recorder.salePeriodMs = sale.periodMs;
       await this.#openLedger();
       sender = new Sender(options.targets, options.connections, options.timeoutMs);
       await sender.warmUp();
       const context = createBuyerContext(
         options.scenario,
-        saleSize,
+        sale.size,
         options.userLimit,
         options.profile.firstItemId,
+        sale.saleId,
       );
       this.#context = context;
       feed = this.#createFeed(context);
@@ -119,18 +122,22 @@ export class LocalPart implements SchedulePart {
         requestIdPrefix: `${options.runId}-${options.shard.index}-`,
       });
       this.#onReady();
-      this.#startMs = performanceMsOf(await this.#startAt);
+      const startAtEpochMs = await this.#startAt;
+      this.#startMs = performanceMsOf(startAtEpochMs);
+      this.#recorder.startedAtEpochMs = startAtEpochMs;
       feed?.start();
       await this.#drive(traffic, sender);
       await feed?.close();
       const scheduleEndMs = Math.min(this.#stoppedAtMs ?? Number.POSITIVE_INFINITY, this.#plannedEndMs());
       await this.#ledger?.close();
       this.#ledger = null;
-      return this.#parts(traffic, Math.max(scheduleEndMs, this.#startMs), {
-        ...context.stats,
-        saleSize,
-        feedRequests: feed?.requests ?? 0,
-      });
+      return this.#parts(
+        traffic,
+        Math.max(scheduleEndMs, this.#startMs),
+        context,
+        sale.size,
+        feed?.requests ?? 0,
+      );
     } finally {
       this.#isFinished = true;
       await feed?.close();
@@ -241,9 +248,12 @@ export class LocalPart implements SchedulePart {
   #parts(
     traffic: Traffic,
     scheduleEndMs: number,
-    stats: { itemsWanted: number; holdsAbandoned: number; saleSize: number; feedRequests: number },
+    context: BuyerContext,
+    saleSize: number,
+    feedRequests: number,
   ): ReportParts {
     const recorder = this.#recorder;
+    const stats = totalStats(context);
     const options = this.#options;
     const outcomes = new Map<string, OutcomeHistograms>();
     for (const endpoint of ['checkout', 'purchase'] as const) {
@@ -270,7 +280,7 @@ export class LocalPart implements SchedulePart {
       sale: {
         // What the sale looked like is the engine's to say; this part knows what it bought.
         saleId: null,
-        size: stats.saleSize,
+        size: saleSize,
         sizeSource: 'option',
         sold: null,
         purchases: recorder.sale.purchases,
@@ -282,8 +292,9 @@ export class LocalPart implements SchedulePart {
         soldOutAtMs: null,
         itemsPerBuyer: traffic.itemsPerBuyer,
       },
+      sales: salePeriodsOf(recorder, context, saleSize),
       faults: this.#faults,
-      monitorRequests: stats.feedRequests,
+      monitorRequests: feedRequests,
       interrupted: false, // a person interrupts the engine, which says so in the report
     };
   }
@@ -293,12 +304,42 @@ export class LocalPart implements SchedulePart {
 async function runAlone(options: SimOptions): Promise<ReportParts> {
   const part = new LocalPart(
     options,
-    { phase: 0, saleSize: Promise.resolve(options.saleSize) },
+    { phase: 0, sale: Promise.resolve({ size: options.saleSize, saleId: null, periodMs: null }) },
     () => undefined,
   );
   await part.ready;
   part.start(epochNowMs());
   return part.done;
+}
+
+/**
+ * What this part saw of each sale: its answers' tallies and the demand of the sessions started in
+ * it. The sale's period, size and GET /sale readings are the engine's to fill in.
+ */
+function salePeriodsOf(recorder: Recorder, context: BuyerContext, saleSize: number): SalePeriodParts[] {
+  const ids = new Set<number | null>([...recorder.sales.keys(), ...context.statsBySale.keys()]);
+  return [...ids]
+    .sort((a, b) => (a ?? -1) - (b ?? -1))
+    .map((saleId) => {
+      const tally = recorder.sales.get(saleId);
+      const stats = context.statsBySale.get(saleId);
+      return {
+        saleId,
+        startsAtMs: null,
+        endsAtMs: null,
+        size: saleSize,
+        sold: null,
+        soldOutAtMs: null,
+        purchases: tally?.purchases ?? 0,
+        holds: tally?.holds ?? 0,
+        holdsAbandoned: stats?.holdsAbandoned ?? 0,
+        itemsWanted: stats?.itemsWanted ?? 0,
+        firstSaleAtMs: tally?.firstSaleAtMs ?? null,
+        lastSaleAtMs: tally?.lastSaleAtMs ?? null,
+        purchaseAtUs: tally?.purchaseAtUs ?? createHistogram(),
+        firstSecondUs: tally?.firstSecondUs ?? createHistogram(),
+      };
+    });
 }
 
 function sleep(durationMs: number): Promise<void> {

@@ -30,10 +30,19 @@ export type PartSetup = Readonly<{
   /** Offset of this part's slots, as a share of its slot interval (part w of W: w / W). */
   phase: number;
   /**
-   * Items in the sale, once the engine has read it (and emptied the ledger): what buyers choose
+   * The sale, once the engine has read it (and emptied the ledger): its size is what buyers choose
    * from. A part warms up meanwhile; it opens the ledger and its connections after.
    */
-  saleSize: Promise<number>;
+  sale: Promise<PartSale>;
+}>;
+
+/** What a part is told of the sale before the start. */
+export type PartSale = Readonly<{
+  size: number;
+  /** The sale on at the start, or null when GET /sale did not say. */
+  saleId: number | null;
+  /** The sale period (each sale's length), or null when GET /sale did not say. */
+  periodMs: number | null;
 }>;
 
 export type TickListener = (tick: SimTick) => void;

@@ -131,6 +131,8 @@ export class Traffic implements RequestSink {
       wasSent ? request.sentMs : null,
       doneMs,
       doneEpochMs,
+      this.#epochOffsetMs + request.intendedMs,
+      answer.saleId,
     );
     this.#parts.ledger?.writeRequest({
       requestId: request.requestId,
@@ -154,6 +156,8 @@ export class Traffic implements RequestSink {
       error: answer.error,
       outcome: ledgerOutcomeOf(answer.status, wasSent),
     });
+    // A newer sale id means the sale rolled over: buyers forget the old one before reacting.
+    this.#parts.context.sale.observe(answer.saleId);
     const thinkMs = session.onAnswer(answer, doneEpochMs);
     (session.isHolding ? this.#readyToBuy : this.#ready).push(doneMs + thinkMs, session);
     this.#checkDrained();

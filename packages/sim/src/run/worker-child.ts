@@ -31,7 +31,7 @@ process.on('message', (message: ParentMessage) => {
     case 'run':
       part = new LocalPart(
         message.options,
-        { phase: message.phase, saleSize: Promise.resolve(message.saleSize) },
+        { phase: message.phase, sale: Promise.resolve(message.sale) },
         (tick) => send({ type: 'tick', tick }),
       );
       // A part that fails before it is ready says so through `done`.

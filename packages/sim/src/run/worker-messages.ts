@@ -3,9 +3,10 @@ import type { SimOptions } from '../config/options.js';
 import type { SimErrorCode } from '../errors.js';
 import type { FaultReport, SimReport } from '../report/types.js';
 import type { SimTick } from '../simulation.js';
+import type { PartSale } from './part.js';
 
 export type ParentMessage =
-  | Readonly<{ type: 'run'; options: SimOptions; phase: number; saleSize: number }>
+  | Readonly<{ type: 'run'; options: SimOptions; phase: number; sale: PartSale }>
   | Readonly<{ type: 'start'; startAtEpochMs: number }>
   | Readonly<{ type: 'stop' }>
   | Readonly<{ type: 'fault'; fault: FaultReport }>;

@@ -50,8 +50,8 @@ export class WorkerPart implements SchedulePart {
     this.ready.catch(() => undefined);
     this.done.catch(() => undefined);
     // The child boots while the engine reads the sale; it warms up once told what to run.
-    setup.saleSize.then(
-      (saleSize) => this.#send({ type: 'run', options, phase: setup.phase, saleSize }),
+    setup.sale.then(
+      (sale) => this.#send({ type: 'run', options, phase: setup.phase, sale }),
       () => this.abort(),
     );
   }

@@ -1,18 +1,33 @@
-// A run's view of the sale through GET /sale: read once before the start (its size for the
-// buyers; and if nothing listens there, the run stops before it starts), then, when the live
-// view or --until-sellout needs it, read about once a second from the start on, noting when it
-// sold out. A slow or broken /sale falls back to --sale-size, and the load shows the rest.
+// A run's view of the sale through GET /sale: read once before the start (its size and period for
+// the buyers; and if nothing listens there, the run stops before it starts), then, when the live
+// view or --until-sellout needs it or the service gives sale periods, read about once a second
+// from the start on, noting per sale when it sold out: a run may cross a rollover into the next
+// sale. A slow or broken /sale falls back to --sale-size, and the load shows the rest.
 import { isSoldOut, type SaleSnapshot } from '@flashsale/protocol';
 import { SimError } from '../errors.js';
 import { SaleMonitor } from './monitor.js';
 
 const watchIntervalMs = 1000;
 
+/** What GET /sale said of one sale over the run. */
+export type WatchedSale = {
+  readonly saleId: number;
+  startsAtMs: number | null;
+  endsAtMs: number | null;
+  size: number;
+  /** The last reading's sold count. */
+  sold: number;
+  /** Epoch ms of the first reading that said sold out. */
+  soldOutAtMs: number | null;
+};
+
 export class SaleWatch {
   /** The reading before the start; null when the answer was no sale. */
   readonly snapshot: SaleSnapshot | null;
   readonly #monitor: SaleMonitor;
   readonly #isWatching: boolean;
+  /** Per sale id, what the readings from the start on said. */
+  readonly #sales = new Map<number, WatchedSale>();
   readonly #nowMs: () => number;
   #soldOutAtMs: number | null = null;
   #isClosed = false;
@@ -29,15 +44,19 @@ export class SaleWatch {
     this.#nowMs = nowMs;
   }
 
-  /** Reads the sale once; `isWatching` keeps the connection for watching it from the start. */
+  /**
+   * Reads the sale once; `isWatching` (asked with that reading) keeps the connection for watching
+   * it from the start.
+   */
   static async open(
     target: string,
     timeoutMs: number,
-    isWatching: boolean,
+    isWatchingWith: (snapshot: SaleSnapshot | null) => boolean,
     nowMs: () => number,
   ): Promise<SaleWatch> {
     const monitor = new SaleMonitor(target, timeoutMs);
     const reading = await monitor.read();
+    const isWatching = isWatchingWith(reading.snapshot);
     const watch = new SaleWatch(monitor, reading.snapshot, isWatching, nowMs);
     if (!reading.isReachable || !isWatching) await watch.close();
     if (!reading.isReachable)
@@ -55,19 +74,55 @@ export class SaleWatch {
     return this.#monitor.requests;
   }
 
+  /** The sale's period (end minus start) per the first reading; null when it did not say. */
+  get periodMs(): number | null {
+    const { startsAtMs, endsAtMs } = this.snapshot ?? { startsAtMs: null, endsAtMs: null };
+    return startsAtMs === null || endsAtMs === null || endsAtMs <= startsAtMs ? null : endsAtMs - startsAtMs;
+  }
+
+  /** Every sale the readings from the start on showed, oldest first. */
+  get sales(): readonly WatchedSale[] {
+    return [...this.#sales.values()].sort((a, b) => a.saleId - b.saleId);
+  }
+
   /**
    * Watches from the schedule's start: a sale already sold out then sold out at the start, a
-   * later reading when it comes in. `onSoldOut` is called on every sold-out reading.
+   * later reading when it comes in. `onSoldOut` is called on every sold-out reading of the sale
+   * on at the start (a later sale opening is not the end of the run's).
    */
   begin(startAtMs: number, onSoldOut: () => void): void {
     if (!this.#isWatching) return;
     const onSnapshot = (snapshot: SaleSnapshot, atMs: number) => {
-      if (!isSoldOut(snapshot)) return;
+      const isFirstSale = snapshot.saleId === (this.snapshot?.saleId ?? null);
+      const soldOut = isSoldOut(snapshot);
+      this.#note(snapshot, soldOut ? atMs : null);
+      if (!soldOut || !isFirstSale) return;
       this.#soldOutAtMs ??= atMs;
       onSoldOut();
     };
     if (this.snapshot !== null) onSnapshot(this.snapshot, startAtMs);
     this.#monitor.watch(watchIntervalMs, (snapshot) => onSnapshot(snapshot, this.#nowMs()));
+  }
+
+  #note(snapshot: SaleSnapshot, soldOutAtMs: number | null): void {
+    if (snapshot.saleId === null) return;
+    let sale = this.#sales.get(snapshot.saleId);
+    if (sale === undefined) {
+      sale = {
+        saleId: snapshot.saleId,
+        startsAtMs: null,
+        endsAtMs: null,
+        size: 0,
+        sold: 0,
+        soldOutAtMs: null,
+      };
+      this.#sales.set(snapshot.saleId, sale);
+    }
+    sale.startsAtMs = snapshot.startsAtMs;
+    sale.endsAtMs = snapshot.endsAtMs;
+    sale.size = snapshot.size;
+    sale.sold = snapshot.sold;
+    sale.soldOutAtMs ??= soldOutAtMs;
   }
 
   /** Items sold per the latest reading while the sale is watched; null when it is not. */
@@ -77,7 +132,11 @@ export class SaleWatch {
 
   /** After the load: one last reading (when watching), then the connection closes. */
   async finish(): Promise<void> {
-    if (this.#isWatching && !this.#isClosed) await this.#monitor.read();
+    if (this.#isWatching && !this.#isClosed) {
+      const reading = await this.#monitor.read();
+      if (reading.snapshot !== null)
+        this.#note(reading.snapshot, isSoldOut(reading.snapshot) ? this.#nowMs() : null);
+    }
     await this.close();
   }
 

@@ -8,6 +8,8 @@ export type ShopOptions = Readonly<{
   userLimit?: number;
   holdTtlMs?: number;
   saleId?: number;
+  /** The sale period: GET /sale then gives the sale's own window (saleId * periodMs ...). */
+  periodMs?: number;
   nowMs?: () => number;
 }>;
 
@@ -24,6 +26,7 @@ export class Shop {
   readonly userLimit: number;
   readonly #holdTtlMs: number;
   readonly #saleId: number;
+  readonly #periodMs: number | null;
   readonly #nowMs: () => number;
   /** Live (or lapsed but not yet swept) hold per item. */
   readonly #holds = new Map<number, Hold>();
@@ -38,6 +41,7 @@ export class Shop {
     this.userLimit = options.userLimit ?? 10;
     this.#holdTtlMs = options.holdTtlMs ?? 300_000;
     this.#saleId = options.saleId ?? 1;
+    this.#periodMs = options.periodMs ?? null;
     this.#nowMs = options.nowMs ?? Date.now;
   }
 
@@ -111,8 +115,10 @@ export class Shop {
       status: 200,
       body: {
         sale_id: this.#saleId,
-        starts_at: new Date(0).toISOString(),
-        ends_at: new Date(3_600_000).toISOString(),
+        starts_at: new Date(this.#periodMs === null ? 0 : this.#saleId * this.#periodMs).toISOString(),
+        ends_at: new Date(
+          this.#periodMs === null ? 3_600_000 : (this.#saleId + 1) * this.#periodMs,
+        ).toISOString(),
         size: this.saleSize,
         sold: this.sold,
         held,

@@ -3,7 +3,7 @@
 import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
 import { bucketEnds, type TimeBuckets, timeAxisLabel } from './time-buckets.js';
-import { faultMarkers, selloutMarker } from './time-markers.js';
+import { faultMarkers, saleOpeningMarkers, selloutMarker } from './time-markers.js';
 
 export function itemsSoldChart(sim: SimReport, time: TimeBuckets): ChartSpec {
   const buckets = time.buckets;
@@ -52,6 +52,6 @@ export function itemsSoldChart(sim: SimReport, time: TimeBuckets): ChartSpec {
     isStacked: false,
     xs: withStart(bucketEnds(time), 0),
     series,
-    markers: [...faultMarkers(sim), ...selloutMarker(sim)],
+    markers: [...faultMarkers(sim), ...saleOpeningMarkers(sim), ...selloutMarker(sim)],
   };
 }

@@ -4,7 +4,7 @@
 import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec } from '../chart-spec.js';
 import { bucketMiddles, type TimeBuckets, timeAxisLabel } from './time-buckets.js';
-import { faultMarkers } from './time-markers.js';
+import { faultMarkers, saleOpeningMarkers } from './time-markers.js';
 
 export function latencyOverTimeChart(sim: SimReport, time: TimeBuckets): ChartSpec {
   const buckets = time.buckets;
@@ -22,6 +22,6 @@ export function latencyOverTimeChart(sim: SimReport, time: TimeBuckets): ChartSp
       { label: 'p99', color: '#e8590c', values: buckets.map((bucket) => bucket.p99Ms), widthPx: 2 },
       { label: 'max', color: '#c92a2a', values: buckets.map((bucket) => bucket.maxMs), dashPx: [3, 3] },
     ],
-    markers: faultMarkers(sim),
+    markers: [...faultMarkers(sim), ...saleOpeningMarkers(sim)],
   };
 }

@@ -4,7 +4,7 @@ import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
 import { orderCodes, styleOf } from './outcome-styles.js';
 import { bucketMiddles, type TimeBuckets, timeAxisLabel } from './time-buckets.js';
-import { faultMarkers, selloutMarker } from './time-markers.js';
+import { faultMarkers, saleOpeningMarkers, selloutMarker } from './time-markers.js';
 
 export function outcomesOverTimeChart(sim: SimReport, time: TimeBuckets): ChartSpec {
   const buckets = time.buckets;
@@ -35,6 +35,6 @@ export function outcomesOverTimeChart(sim: SimReport, time: TimeBuckets): ChartS
     isStacked: true,
     xs: bucketMiddles(time),
     series,
-    markers: [...faultMarkers(sim), ...selloutMarker(sim)],
+    markers: [...faultMarkers(sim), ...saleOpeningMarkers(sim), ...selloutMarker(sim)],
   };
 }

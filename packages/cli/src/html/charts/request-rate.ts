@@ -3,7 +3,7 @@
 import type { SimReport } from '@flashsale/sim';
 import type { ChartSpec, SeriesSpec } from '../chart-spec.js';
 import { bucketMiddles, type TimeBuckets, timeAxisLabel } from './time-buckets.js';
-import { faultMarkers } from './time-markers.js';
+import { faultMarkers, saleOpeningMarkers } from './time-markers.js';
 
 export function requestRateChart(sim: SimReport, time: TimeBuckets): ChartSpec {
   const buckets = time.buckets;
@@ -33,6 +33,6 @@ export function requestRateChart(sim: SimReport, time: TimeBuckets): ChartSpec {
     isStacked: false,
     xs: bucketMiddles(time),
     series,
-    markers: faultMarkers(sim),
+    markers: [...faultMarkers(sim), ...saleOpeningMarkers(sim)],
   };
 }

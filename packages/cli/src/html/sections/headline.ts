@@ -125,7 +125,7 @@ function verdictCard(verify: AnyVerifyJson | undefined, isCutShort: boolean): Ca
     value: verify.verdict === 'pass' ? 'PASS' : 'FAIL',
     detail:
       failed.length > 0
-        ? `failed: ${failed.map((invariant) => invariant.id).join(', ')}`
+        ? `failed: ${failed.map((invariant) => (invariant.sale_id === undefined ? '' : `${invariant.sale_id} `) + invariant.id).join(', ')}`
         : `${passed.length} of ${invariants.length} pass, ${verdictScope(verify)}`,
     tone: verify.verdict === 'pass' ? 'good' : 'bad',
   };

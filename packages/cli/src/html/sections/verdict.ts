@@ -16,20 +16,28 @@ export function renderVerdict(verify: AnyVerifyJson | undefined): string {
     return '<p class="muted">No verify report was given (<code>--verify verify.json</code>): the invariants were not checked here.</p>';
   if (isBlackBoxJson(verify)) return renderBlackBox(verify, 'verdict');
   const ledger = verify.ledger;
+  // A verification of several sales is one combined table with a sale column.
+  const sales = verify.sales ?? [];
+  const isSeveral = sales.length > 1;
   const context = [
-    `sale ${verify.sale_id}`,
-    `${verify.sale.starts_at} – ${verify.sale.ends_at}`,
+    isSeveral
+      ? `sales ${sales.map((sale) => sale.sale_id).join(', ')} (each verified; the verdict fails if any fails)`
+      : `sale ${verify.sale_id}`,
+    `${isSeveral ? sales[0]?.sale.starts_at : verify.sale.starts_at} – ${verify.sale.ends_at}`,
     `checked ${verify.checked_at}`,
     ledger === null
       ? 'no ledger'
       : `ledger: ${formatCount(ledger.requests)} requests, ${formatCount(ledger.checkouts_matched)} checkouts and ${formatCount(ledger.purchases_matched)} purchases matched`,
   ];
-  const blackBox =
-    verify.black_box === undefined || verify.black_box === null
-      ? ''
-      : `\n<h3>From the ledgers alone (black-box)</h3>\n${renderBlackBox(verify.black_box, 'verdict-black-box')}`;
+  const blackBoxes = (isSeveral ? sales : [verify]).flatMap((sale) =>
+    sale.black_box === undefined || sale.black_box === null
+      ? []
+      : [
+          `\n<h3>From the ledgers alone (black-box${isSeveral ? `, sale ${sale.sale_id}` : ''})</h3>\n${renderBlackBox(sale.black_box, `verdict-black-box-${sale.sale_id}`)}`,
+        ],
+  );
   return `<p class="muted">${context.map(escapeHtml).join(' · ')}</p>
-${invariantTable(verify.invariants, 'verdict')}${blackBox}`;
+${invariantTable(verify.invariants, 'verdict', isSeveral)}${blackBoxes.join('')}`;
 }
 
 function renderBlackBox(report: BlackBoxReportJson, id: string): string {
@@ -41,11 +49,17 @@ function renderBlackBox(report: BlackBoxReportJson, id: string): string {
     `${ledger.files.length} ledger(s): ${formatCount(ledger.requests)} requests, ${formatCount(ledger.checkouts_ok)} checkouts and ${formatCount(ledger.purchases_ok)} purchases acknowledged, ${formatCount(ledger.indeterminate)} indeterminate`,
   ];
   return `<p class="muted">${context.map(escapeHtml).join(' · ')}</p>
-${invariantTable(report.invariants, id)}`;
+${invariantTable(report.invariants, id, false)}`;
 }
 
-function invariantTable(invariants: VerifyReportJson['invariants'], id: string): string {
+/** One table of invariants; with several sales, a sale column first. */
+function invariantTable(
+  invariants: VerifyReportJson['invariants'],
+  id: string,
+  hasSaleColumn: boolean,
+): string {
   const rows = invariants.map((invariant): Cell[] => [
+    ...(hasSaleColumn ? [String(invariant.sale_id ?? '')] : []),
     {
       html: `<code>${escapeHtml(invariant.id)}</code><div class="muted">${escapeHtml(invariant.title)}</div>`,
     },
@@ -61,6 +75,7 @@ function invariantTable(invariants: VerifyReportJson['invariants'], id: string):
   ]);
   return renderTable(
     [
+      ...(hasSaleColumn ? [{ title: 'sale' }] : []),
       { title: 'invariant' },
       { title: 'status' },
       { title: 'counted' },

@@ -25,8 +25,8 @@ candidates AS (
 matched AS MATERIALIZED (
   SELECT l.line_id,
     l.attempt_id IS NOT NULL AS is_by_attempt,
-    l.sale_id = $1 OR count(c.attempt_id) = 0 OR count(c.attempt_id) FILTER (WHERE c.sale_id = $1) > 0
-      AS is_in_scope,
+    coalesce(l.sale_id = $1, false) OR count(c.attempt_id) = 0
+      OR count(c.attempt_id) FILTER (WHERE c.sale_id = $1) > 0 AS is_in_scope,
     count(c.attempt_id) FILTER (WHERE c.sale_id = $1) = 0 AS is_missing,
     l.attempt_id IS NULL
       AND (count(c.attempt_id) FILTER (WHERE c.sale_id = $1) > 1 OR max(s.lines) > 1) AS is_ambiguous,
