@@ -14,18 +14,22 @@ export function formatTable(report: VerifyReport, terminalColumns = DEFAULT_COLU
     (report.ledger === null
       ? ''
       : `; ledger: ${report.ledger.requests} requests, ${report.ledger.faults} faults in ${report.ledger.files.length} file(s)`);
-  const blackBox = report.blackBox === null ? '' : formatBlackBoxTable(report.blackBox, terminalColumns);
-  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${verdictLine(report)}\n${blackBox}`;
+  const blackBox = report.blackBox === null ? '' : `${blackBoxSection(report.blackBox, terminalColumns)}\n`;
+  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${blackBox}${verdictLine(report)}\n`;
 }
 
 /** The black-box verification: what the ledgers alone prove, in the same table. */
 export function formatBlackBoxTable(report: BlackBoxReport, terminalColumns = DEFAULT_COLUMNS): string {
+  return `${blackBoxSection(report, terminalColumns)}\n${blackBoxVerdictLine(report)}\n`;
+}
+
+function blackBoxSection(report: BlackBoxReport, terminalColumns: number): string {
   const { ledger } = report;
   const header =
     `black-box (profile ${report.profile}): ${ledger.requests} requests in ${ledger.files.length} ledger(s),` +
     ` ${ledger.checkoutsOk} checkouts and ${ledger.purchasesOk} purchases acknowledged, ${ledger.indeterminate} indeterminate;` +
     ` sale size ${report.saleSize ?? 'unknown'}, limit ${report.userLimit ?? 'unknown'} per buyer`;
-  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${blackBoxVerdictLine(report)}\n`;
+  return `${header}\n${resultsTable(report.invariants, terminalColumns)}`;
 }
 
 function resultsTable(results: readonly InvariantResult<string>[], terminalColumns: number): string {
@@ -57,8 +61,14 @@ export function blackBoxVerdictLine(report: BlackBoxReport): string {
   return `PASS: black-box: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`;
 }
 
-/** The one verdict line every verify output ends with (on stderr with --json). */
+/** The one verdict line every verify output ends with (on stderr with --json); the black-box checks' after a `;`. */
 export function verdictLine(report: VerifyReport): string {
+  const blackBox =
+    report.blackBox === null ? '' : `; ${blackBoxVerdictLine(report.blackBox).replace(/^(PASS|FAIL): /, '')}`;
+  return databaseVerdictLine(report) + blackBox;
+}
+
+function databaseVerdictLine(report: VerifyReport): string {
   const failed = report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id);
   const skipped = report.invariants.filter((r) => r.status === 'SKIP').length;
   const checked = report.invariants.length - skipped;
@@ -66,6 +76,8 @@ export function verdictLine(report: VerifyReport): string {
   const interrupted = report.isRunInterrupted ? ' in an interrupted run' : '';
   if (failed.length > 0)
     return `FAIL: sale ${report.saleId}: ${failed.join(', ')} violated${interrupted} (${failed.length} of ${checked} checked invariants${skippedText})`;
+  if (report.verdict === 'fail')
+    return `FAIL: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText}${interrupted}`;
   return report.isRunInterrupted
     ? `INTERRUPTED: sale ${report.saleId}: the run was cut short; all ${checked} checked invariants hold${skippedText}, sell-out not applicable (${report.elapsedMs} ms)`
     : `PASS: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`;

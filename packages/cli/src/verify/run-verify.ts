@@ -108,6 +108,7 @@ async function check(
           userLimit: sale.userLimit,
           firstItemId: 0,
           isSelloutExpected: options.isSelloutExpected,
+          isSelloutFromDatabase: true,
           isRunInterrupted: options.isRunInterrupted === true,
           graceMs: options.graceMs,
           saleId: sale.saleId,
