@@ -166,6 +166,16 @@ describe('black-box checks', () => {
   });
 });
 
+it('a ledger older than the code book fields: purchases are attributed by the checkout that returned their code', async () => {
+  const legacy = [...cleanSale(), checkout('ann', 4, 'c4'), purchase('c4', 'ann', 4)].map((l) =>
+    l.endpoint === 'purchase' ? { ...l, issuedUserId: null, issuedItemId: null } : l,
+  );
+  const { status, result } = await check(legacy, { saleSize: 10 });
+  expect(status['user-limit']).toBe('FAIL');
+  expect(result('user-limit').examples[0]).toMatch(/^ann bought 3 items/);
+  expect(status['issued-codes']).toBe('PASS');
+});
+
 describe('indeterminate answers widen the bounds and fail nothing by themselves', () => {
   it('a timed-out purchase may have completed the sale: sell-out passes, the slack shown', async () => {
     const lines = cleanSale().map((l) =>
