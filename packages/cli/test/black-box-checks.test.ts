@@ -154,6 +154,17 @@ describe('black-box checks', () => {
     expect(result('no-oversell').counted).toContain('4 purchases acknowledged of 3 items; 1 too many');
   });
 
+  it('one code acknowledged to two buyers is two sales, a retry by the same buyer one', async () => {
+    const { status, result } = await check([
+      ...cleanSale(),
+      checkout('dan', 4, 'c1'),
+      purchase('c1', 'dan', 4),
+      purchase('c1', 'dan', 4),
+    ]);
+    expect(status['unique-codes']).toBe('FAIL');
+    expect(result('no-oversell').counted).toContain('4 purchases acknowledged of 3 items; 1 too many');
+  });
+
   it('an unsold item, and sold_out said of an item nobody bought, fail sell-out', async () => {
     const lines = cleanSale().filter((l) => l.code !== 'c3');
     lines.push(line({ userId: 'cat', itemId: 3, status: 409, error: 'sold_out', outcome: 'fail' }));
