@@ -176,3 +176,65 @@ describe('verify --black-box usage', () => {
     }
   });
 });
+
+describe('flashsale run --target URL --profile contest', () => {
+  async function runAgainst(fault: StandInFault, name: string) {
+    const standIn = await startStandIn({ saleSize, userLimit, holdTtlMs: 2000, fault });
+    const out = dir.path(`run-${name}`);
+    try {
+      const finished = await runCli([
+        'run',
+        '--target',
+        standIn.url,
+        '--profile',
+        'contest',
+        '--sale-size',
+        String(saleSize),
+        '--user-limit',
+        String(userLimit),
+        '--rps',
+        '300',
+        '--duration',
+        '30s',
+        '--seed',
+        '16',
+        '--progress',
+        'none',
+        '--out',
+        out,
+      ]);
+      return { ...finished, out };
+    } finally {
+      await standIn.close();
+    }
+  }
+
+  it('starts nothing, sells a correct service out and passes from the ledger alone, with the report filled', async () => {
+    const { code, stdout, stderr, out } = await runAgainst('none', 'good');
+    expect(stderr).toBe('');
+    expect(code, stdout).toBe(0);
+    expect(stdout).toContain('run starts nothing and checks the ledger alone');
+    expect(stdout).toMatch(/^PASS: black-box: all 6 checked invariants hold/m);
+    const verify = JSON.parse(readFileSync(`${out}/verify.json`, 'utf8')) as BlackBoxJson & { mode: string };
+    expect(verify.mode).toBe('black-box');
+    expect(verify.invariants.every((r) => r.status === 'PASS')).toBe(true);
+    expect(readFileSync(`${out}/junit.xml`, 'utf8').match(/<testcase /g)).toHaveLength(6);
+    const html = readFileSync(`${out}/report.html`, 'utf8');
+    for (const id of ['unique-codes', 'single-sale', 'issued-codes', 'sell-out']) expect(html).toContain(id);
+    expect(html).toContain('profile contest');
+  });
+
+  it('exits 1 naming what a faulty one broke', async () => {
+    const { code, stdout } = await runAgainst('sell-twice', 'bad');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL: black-box: .*single-sale.* violated/m);
+  });
+
+  it('--profile without --target is a usage error: run would start our own service', async () => {
+    const finished = await runCli(['run', '--profile', 'contest']);
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toContain(
+      '--profile describes a service run does not start: give its --target too',
+    );
+  });
+});

@@ -65,8 +65,15 @@ describe('flashsale verify', () => {
     ]) {
       expect(result.stdout).toMatch(new RegExp(`│ ${id} +│ PASS +│`));
     }
+    // The ledger's own proof follows, the black-box checks any service gets.
+    expect(result.stdout).toContain('black-box (profile default): 60 requests in 1 ledger(s)');
+    for (const id of ['unique-codes', 'single-sale', 'issued-codes']) {
+      expect(result.stdout).toMatch(new RegExp(`│ ${id} +│ PASS +│`));
+    }
     expect(lines.at(-1)).toMatch(
-      new RegExp(`^PASS: sale ${sale.saleId}: all 8 checked invariants hold \\(\\d+ ms\\)$`),
+      new RegExp(
+        `^PASS: sale ${sale.saleId}: all 8 checked invariants hold \\(\\d+ ms\\); black-box: all 5 checked invariants hold, 1 skipped \\(\\d+ ms\\)$`,
+      ),
     );
   });
 

@@ -231,3 +231,13 @@ describe('readTargetProfile', () => {
     expect(pattern.exec('checkout ok, code is q1w2e3r4')?.[1]).toBe('q1w2e3r4');
   });
 });
+
+it("the README's example profile is valid by the schema and the checks", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Pointing it at another service'));
+  const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+  expect(block).toBeDefined();
+  const document = JSON.parse(block ?? '') as unknown;
+  expect(validate(document)).toBe(true);
+  expect(parseTargetProfile(document).name).toBe('shop-go');
+});

@@ -40,7 +40,8 @@ export function register(program: Command): void {
       'serve + simulate + verify in one command: starts the service (or loads --target), sells the sale out, ' +
         'waits for holds to lapse and verifies every invariant with the ledger; exits 0 pass, 1 violation, ' +
         '2 could not check, 99 threshold missed, 130 interrupted (Ctrl-C: the first ends the load early and ' +
-        'still verifies, a second stops at once)',
+        'still verifies, a second stops at once). With --target and --profile (a service that is not ours) it ' +
+        'starts nothing and verifies from the ledger alone (the black-box checks of verify --black-box)',
     );
   const serverAttributes = addServerFlags(command, undefined, runDefaultsShown);
   for (const [name, spec] of Object.entries(simOptionTable) as [string, OptionSpec][]) {
@@ -83,15 +84,27 @@ export function register(program: Command): void {
       simFlags.duration ??= runDefaults.duration;
     }
     if (given('simWorkers')) simFlags.workers = options.simWorkers;
+    if (given('profile') && !given('target')) {
+      throw new CliError('--profile describes a service run does not start: give its --target too');
+    }
+    const isBlackBox = given('target') && given('profile');
+    if (isBlackBox) {
+      // Not our service: no settings of ours apply, but these two say what the sale is.
+      if (given('saleSize')) simFlags.saleSize = options.saleSize;
+      if (given('userLimit')) simFlags.userLimit = options.userLimit;
+    }
     const graceMs = given('grace') ? parseDurationMs(String(options.grace)) : 5000;
     if (graceMs === null)
       throw new CliError(`--grace: ${JSON.stringify(options.grace)} is not a duration such as 5s`);
 
-    const { runAll } = await import('../run/run-flow.js');
+    const { runAll } = isBlackBox
+      ? { runAll: (await import('../run/black-box-run.js')).runBlackBox }
+      : await import('../run/run-flow.js');
     const result = await runAll({
       server,
       isSaleDurationGiven: given('saleDuration'),
       target: given('target') ? String(options.target) : undefined,
+      isBlackBox,
       simFlags,
       chaos: given('chaos') ? parseChaos(String(options.chaos)) : [],
       outDir: given('out') ? String(options.out) : defaultOutDir(),

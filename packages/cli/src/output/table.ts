@@ -17,21 +17,26 @@ export function formatTable(
 }
 
 function formatSaleTable(report: VerifyReport, terminalColumns: number): string {
-  return `${saleHeader(report)}\n${resultsTable(report.invariants, terminalColumns)}\n${verdictLine(report)}\n${blackBoxOf(report, terminalColumns)}`;
+  return `${saleHeader(report)}\n${resultsTable(report.invariants, terminalColumns)}\n${blackBoxOf(report, terminalColumns)}${verdictLine(report)}\n`;
 }
 
+/** A sale's black-box section (before its verdict line), or nothing. */
 function blackBoxOf(report: VerifyReport, terminalColumns: number): string {
-  return report.blackBox === null ? '' : formatBlackBoxTable(report.blackBox, terminalColumns);
+  return report.blackBox === null ? '' : `${blackBoxSection(report.blackBox, terminalColumns)}\n`;
 }
 
 /** The black-box verification: what the ledgers alone prove, in the same table. */
 export function formatBlackBoxTable(report: BlackBoxReport, terminalColumns = DEFAULT_COLUMNS): string {
+  return `${blackBoxSection(report, terminalColumns)}\n${blackBoxVerdictLine(report)}\n`;
+}
+
+function blackBoxSection(report: BlackBoxReport, terminalColumns: number): string {
   const { ledger } = report;
   const header =
     `black-box (profile ${report.profile}): ${ledger.requests} requests in ${ledger.files.length} ledger(s),` +
     ` ${ledger.checkoutsOk} checkouts and ${ledger.purchasesOk} purchases acknowledged, ${ledger.indeterminate} indeterminate;` +
     ` sale size ${report.saleSize ?? 'unknown'}, limit ${report.userLimit ?? 'unknown'} per buyer`;
-  return `${header}\n${resultsTable(report.invariants, terminalColumns)}\n${blackBoxVerdictLine(report)}\n`;
+  return `${header}\n${resultsTable(report.invariants, terminalColumns)}`;
 }
 
 function resultsTable(results: readonly InvariantResult<string>[], terminalColumns: number): string {
@@ -87,7 +92,7 @@ function formatSalesTable(reports: readonly VerifyReport[], terminalColumns: num
   }
   const headers = reports.map(saleHeader).join('\n');
   const blackBoxes = reports.map((each) => blackBoxOf(each, terminalColumns)).join('');
-  return `${headers}\n${table.toString()}\n${reports.map(verdictLine).join('\n')}\n${salesVerdictLine(reports)}\n${blackBoxes}`;
+  return `${headers}\n${table.toString()}\n${blackBoxes}${reports.map(verdictLine).join('\n')}\n${salesVerdictLine(reports)}\n`;
 }
 
 function saleHeader(report: VerifyReport): string {
@@ -110,8 +115,14 @@ export function salesVerdictLine(reports: readonly VerifyReport[]): string {
   return `PASS: all ${reports.length} sales the ledger touched hold every checked invariant (${ids})`;
 }
 
-/** The one verdict line every verify output ends with (on stderr with --json). */
+/** The one verdict line every verify output ends with (on stderr with --json); the black-box checks' after a `;`. */
 export function verdictLine(report: VerifyReport): string {
+  const blackBox =
+    report.blackBox === null ? '' : `; ${blackBoxVerdictLine(report.blackBox).replace(/^(PASS|FAIL): /, '')}`;
+  return databaseVerdictLine(report) + blackBox;
+}
+
+function databaseVerdictLine(report: VerifyReport): string {
   const failed = report.invariants.filter((r) => r.status === 'FAIL').map((r) => r.id);
   const skipped = report.invariants.filter((r) => r.status === 'SKIP').length;
   const checked = report.invariants.length - skipped;
@@ -119,6 +130,8 @@ export function verdictLine(report: VerifyReport): string {
   const interrupted = report.isRunInterrupted ? ' in an interrupted run' : '';
   if (failed.length > 0)
     return `FAIL: sale ${report.saleId}: ${failed.join(', ')} violated${interrupted} (${failed.length} of ${checked} checked invariants${skippedText})`;
+  if (report.verdict === 'fail')
+    return `FAIL: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText}${interrupted}`;
   return report.isRunInterrupted
     ? `INTERRUPTED: sale ${report.saleId}: the run was cut short; all ${checked} checked invariants hold${skippedText}, sell-out not applicable (${report.elapsedMs} ms)`
     : `PASS: sale ${report.saleId}: all ${checked} checked invariants hold${skippedText} (${report.elapsedMs} ms)`;

@@ -18,8 +18,11 @@ export function parseLoadOptions(options: RunOptions, paths: Paths): UnaimedLoad
         target: options.target,
         ledger: paths.ledger,
         report: paths.report,
-        saleSize: String(options.server.saleSize),
-        userLimit: String(options.server.userLimit),
+        // A service that is not ours: its size and limit come from --sale-size/--user-limit when
+        // given (in simFlags then), else from its profile.
+        ...(options.isBlackBox
+          ? {}
+          : { saleSize: String(options.server.saleSize), userLimit: String(options.server.userLimit) }),
       },
       {
         isTty: options.output.isTTY === true,

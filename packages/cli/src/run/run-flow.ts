@@ -49,7 +49,7 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
 }
 
 /** Checks what can be checked before anything starts: the simulator's flags, --chaos with --target. */
-async function beginRun(options: RunOptions): Promise<RunContext> {
+export async function beginRun(options: RunOptions): Promise<RunContext> {
   const say = (line: string) => options.output.write(`run: ${line}\n`);
   await mkdir(options.outDir, { recursive: true });
   const paths = pathsIn(options.outDir);
@@ -104,7 +104,7 @@ async function writeOutputs(
 }
 
 /** A second Ctrl-C (or SIGTERM): stop everything now; keep what the load wrote, marked interrupted. */
-async function endAborted(run: RunContext): Promise<RunResult> {
+export async function endAborted(run: RunContext): Promise<RunResult> {
   run.load?.simulation.stop('interrupted');
   // With the service gone, requests still in flight fail at once and the load can finish.
   await run.started.stopAll();

@@ -122,6 +122,7 @@ async function check(
           userLimit: sale.userLimit,
           firstItemId: 0,
           isSelloutExpected: sellout.isExpected,
+          isSelloutFromDatabase: true,
           isRunInterrupted: options.isRunInterrupted === true,
           graceMs: options.graceMs,
           saleId: sale.saleId,

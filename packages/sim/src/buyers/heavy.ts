@@ -37,7 +37,7 @@ export class HeavySession implements Session {
   }
 
   nextStep(nowMs: number): Step | null {
-    if (this.#state === 'rechecking') return checkoutStep(this.userId, this.#itemId);
+    if (this.#state === 'rechecking') return checkoutStep(this.userId, this.#wireItemId());
     if (this.#state === 'buying' && this.#code !== null)
       return purchaseStep(this.#code, this.userId, this.#wireItemId());
     if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.heavy.maxAttempts)

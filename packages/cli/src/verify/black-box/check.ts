@@ -34,35 +34,35 @@ export type BlackBoxCheck = {
 };
 
 /**
- * The sales the client saw acknowledged: one per code and purchase id (a replayed answer repeats
- * a sale, it is not another; the same code acknowledged under two purchase ids is two).
+ * The sales the client saw acknowledged: one per code and purchase id, or, when the answers carry
+ * no purchase id, per code, buyer and item (a replayed or retried answer repeats a sale, it is not
+ * another; one code acknowledged to two buyers, or under two purchase ids, is two).
  */
 export function acknowledgedSales(facts: LedgerFacts): Purchase[] {
   const seen = new Set<string>();
-  const sales: Purchase[] = [];
-  for (const purchase of facts.purchases) {
-    const key = `${purchase.code}\u0000${purchase.purchaseId ?? ''}`;
-    if (seen.has(key)) continue;
+  return facts.purchases.filter((purchase) => {
+    const key = saleKey(purchase);
+    if (seen.has(key)) return false;
     seen.add(key);
-    sales.push(purchase);
-  }
-  // A replay of a code whose first answer also came repeats nothing new; without a purchase id
-  // to tell, a code counts once.
-  const byCode = new Map<string, Purchase[]>();
-  for (const sale of sales) byCode.set(sale.code, [...(byCode.get(sale.code) ?? []), sale]);
-  return [...byCode.values()].flatMap((group) => {
-    const withIds = group.filter((sale) => sale.purchaseId !== null);
-    return withIds.length > 0 ? withIds : group.slice(0, 1);
+    return true;
   });
+}
+
+function saleKey(purchase: Purchase): string {
+  return purchase.purchaseId !== null
+    ? `${purchase.code}\u0000id\u0000${purchase.purchaseId}`
+    : `${purchase.code}\u0000${purchase.buyer ?? ''}\u0000${purchase.itemId ?? ''}`;
 }
 
 /** Purchases that may have bought (no answer, or 5xx) with a code no acknowledged purchase used. */
 export function possibleSales(facts: LedgerFacts, sales: readonly Purchase[]): Purchase[] {
-  const sold = new Set(sales.map((sale) => sale.code));
-  const seen = new Set<string>();
+  const attempt = (purchase: Purchase) =>
+    `${purchase.code}\u0000${purchase.buyer ?? ''}\u0000${purchase.itemId ?? ''}`;
+  const seen = new Set(sales.map(attempt));
   return facts.uncertainPurchases.filter((purchase) => {
-    if (sold.has(purchase.code) || seen.has(purchase.code)) return false;
-    seen.add(purchase.code);
+    const key = attempt(purchase);
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }

@@ -69,6 +69,21 @@ export class LedgerFacts {
     else this.#addPurchase(request);
   }
 
+  /**
+   * Purchases whose line does not say whom and what its code was issued for (ledgers older than
+   * the code book's fields) are attributed by the one checkout that returned their code, if one did.
+   */
+  attributeFromCheckouts(): void {
+    for (const purchase of [...this.purchases, ...this.uncertainPurchases]) {
+      if (purchase.buyer !== null) continue;
+      const owners = this.codes.get(purchase.code)?.owners;
+      if (owners?.size !== 1) continue;
+      const [owner] = owners.values();
+      purchase.buyer = owner?.userId ?? null;
+      purchase.itemId ??= owner?.itemId ?? null;
+    }
+  }
+
   #addCheckout(request: LedgerRequest): void {
     if (request.outcome === 'fail' && request.error === 'sold_out' && isItemId(request.itemId)) {
       this.soldOutAnswers.push({
@@ -153,5 +168,6 @@ export async function gatherFacts(paths: readonly string[], saleId: number | nul
       }
     }
   }
+  facts.attributeFromCheckouts();
   return facts;
 }

@@ -15,6 +15,11 @@ export type BlackBoxOptions = {
   userLimit: number | null;
   firstItemId: number;
   isSelloutExpected: boolean;
+  /**
+   * A database was queried too: its sell-out, which sees every purchase, decides, rather than
+   * ledgers that may hold only some of the clients (one shard of several, a test's own requests).
+   */
+  isSelloutFromDatabase?: boolean;
   /** The run was cut short (Ctrl-C): sell-out is not applicable. */
   isRunInterrupted?: boolean;
   graceMs: Milliseconds;
@@ -77,6 +82,9 @@ function skipReason(check: BlackBoxCheck, options: BlackBoxOptions): string | nu
   }
   if (check.requires === 'expect-sellout' && !options.isSelloutExpected)
     return 'not asked (--expect-sellout)';
+  if (check.requires === 'expect-sellout' && options.isSelloutFromDatabase) {
+    return "the database's sell-out decides (it sees every client's purchases)";
+  }
   if (needsSize && options.saleSize === null)
     return 'sale size unknown (--sale-size, or a profile with sale_size)';
   if (check.requires === 'user-limit' && options.userLimit === null)
