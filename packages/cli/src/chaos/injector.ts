@@ -33,6 +33,8 @@ export type ChaosPlan = {
   mark: (kind: string, detail: string) => void;
   serviceUrl: () => string;
   isLoadRunning: () => boolean;
+  /** The load's schedule started: the first fault's delay counts from here, not from the launch. */
+  loadStarted: Promise<void>;
   log: (line: string) => void;
   /** The run was aborted: no more faults, no more waiting for recovery. */
   signal?: AbortSignal;
@@ -46,6 +48,9 @@ export async function injectFaults(plan: ChaosPlan): Promise<FaultRecord[]> {
   const random = xoroshiro128plus(plan.seed >>> 0);
   const records: FaultRecord[] = [];
   let waitMs = uniformInt(random, ...FIRST_FAULT_AFTER_MS);
+  // A slow start (warm-up, connections, the item list read first) must not let a fault land
+  // before any buyer has sent a request.
+  await plan.loadStarted;
   for (const { kind, inject } of plan.faults) {
     await sleep(waitMs);
     if (!plan.isLoadRunning() || plan.signal?.aborted) {

@@ -32,6 +32,7 @@ export async function loadWithFaults(
     mark: (kind, detail) => load.simulation.markFault(kind, detail),
     serviceUrl: target.url,
     isLoadRunning: load.isRunning,
+    loadStarted: load.started,
     log: say,
     signal: interruption.signal,
   });

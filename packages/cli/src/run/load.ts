@@ -11,10 +11,23 @@ import {
 } from '@flashsale/sim';
 import { CliError, ExitCode } from '../exit-codes.js';
 
-export type Load = { simulation: Simulation; isRunning: () => boolean; finished: Promise<SimReport> };
+export type Load = {
+  simulation: Simulation;
+  isRunning: () => boolean;
+  /** Settles when the schedule starts (or the load ends without starting). */
+  started: Promise<void>;
+  finished: Promise<SimReport>;
+};
 
 export async function startLoad(options: SimOptions, output: NodeJS.WriteStream): Promise<Load> {
   const simulation = simulate(options);
+  const started = new Promise<void>((resolve) => {
+    simulation.once('start', () => resolve());
+    simulation.done.then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
   const progress = await startProgress(simulation, options.progress, output);
   let isRunning = true;
   const finished = (async () => {
@@ -32,5 +45,5 @@ export async function startLoad(options: SimOptions, output: NodeJS.WriteStream)
     }
   })();
   finished.catch(() => undefined); // an aborted run may never await it
-  return { simulation, isRunning: () => isRunning, finished };
+  return { simulation, isRunning: () => isRunning, started, finished };
 }
