@@ -1,5 +1,5 @@
-# The flashsale service on Node 24 LTS.
-FROM node:24-bookworm-slim AS build
+# The flashsale service on Node 20 LTS, the version CI tests (.github/workflows/ci.yml).
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN npm i -g pnpm@10
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json tsconfig.base.json tsconfig.json ./
@@ -8,11 +8,15 @@ COPY packages ./packages
 COPY bench ./bench
 RUN pnpm install --frozen-lockfile && pnpm build && pnpm prune --prod --config.ignore-scripts=true
 
-FROM node:24-bookworm-slim
+FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 WORKDIR /app
 COPY --from=build /app /app
 USER node
 EXPOSE 8080
+# Live means the process answers; readiness (Postgres, the sale's Redis slot) is for balancers:
+# a container is not restarted because Redis is briefly away. The slim image has no curl.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "packages/cli/dist/main.js"]
 CMD ["serve"]

@@ -165,14 +165,14 @@ describe('the monitoring profile', () => {
       expect(compose.services[name]?.profiles).toBeUndefined();
   });
 
-  it('scrapes the compose service, and the dashboard reads the provisioned datasource', () => {
+  it('scrapes every replica of the compose service, and the dashboard reads the provisioned datasource', () => {
     const prometheus = parseYaml(readRepoFile('deploy/prometheus/prometheus.yml')) as {
-      scrape_configs: { metrics_path: string; static_configs: { targets: string[] }[] }[];
+      scrape_configs: { metrics_path: string; dns_sd_configs: { names: string[]; port: number }[] }[];
     };
     const scrape = prometheus.scrape_configs[0];
     expect(scrape?.metrics_path).toBe('/metrics');
-    expect(scrape?.static_configs[0]?.targets).toEqual(['flashsale:8080']);
-    expect(compose.services.flashsale?.ports).toContain('8080:8080');
+    expect(scrape?.dns_sd_configs[0]).toMatchObject({ names: ['flashsale'], port: 8080 });
+    expect(compose.services.flashsale).toBeDefined();
     const datasources = parseYaml(readRepoFile('deploy/grafana/provisioning/datasources/prometheus.yml')) as {
       datasources: { uid: string; type: string; url: string }[];
     };

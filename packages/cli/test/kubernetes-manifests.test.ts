@@ -173,6 +173,8 @@ describe('the Kubernetes manifests', () => {
     expect(job.spec?.parallelism).toBe(shards);
     const [container] = podSpecOf(job).containers;
     expect(container?.args).toEqual(['simulate']);
+    // Applied together with the service, the shards wait for it to be ready.
+    expect(JSON.stringify(podSpecOf(job).initContainers)).toContain('http://flashsale/health/ready');
     const env = envOf(container as Container);
     expect(env.get('SIM_SHARD')).toBe(`$(JOB_COMPLETION_INDEX)/${shards}`);
     expect(env.get('SIM_REPORT')).toMatch(/^\/reports\/shard-\$\(JOB_COMPLETION_INDEX\)\.json$/);

@@ -94,6 +94,38 @@ describe('flashsale simulate', () => {
     expect(shop.requestIds.length).toBe(before);
   });
 
+  it('takes its options from SIM_ variables, a given flag winning, as a Kubernetes Job passes them', async () => {
+    const report = dir.path('env-report.json');
+    const finished = await runCli(['simulate', '--duration', '1s'], {
+      SIM_TARGET: shop.url,
+      SIM_RPS: '120',
+      SIM_DURATION: '30s',
+      SIM_SHARD: '1/3',
+      SIM_REPORT: report,
+      SIM_WARM_UP: '0',
+    });
+    expect([finished.code, finished.stderr]).toEqual([0, '']);
+    const written = JSON.parse(readFileSync(report, 'utf8')) as {
+      scheduled: number;
+      shard: unknown;
+      config: { stages: unknown; shards: number; target: string };
+    };
+    expect(written.config).toMatchObject({
+      stages: [{ duration_ms: 1000, rps: 120 }],
+      shards: 3,
+      target: shop.url,
+    });
+    expect(written.shard).toEqual({ index: 1, count: 3 });
+    // Shard 1 of 3 sends a third of the 120/s for its 1 s.
+    expect(written.scheduled).toBe(40);
+  });
+
+  it('exits 2 naming the SIM_ variable whose value is refused', async () => {
+    const finished = await runCli(['simulate'], { SIM_TARGET: shop.url, SIM_RPS: 'fast' });
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toMatch(/^flashsale: SIM_RPS \(--rps: accepts a number above 0, got 'fast'\)/);
+  });
+
   it('exits 2 when the target cannot be reached', async () => {
     const finished = await runCli(['simulate', '--target', 'http://127.0.0.1:9', '--duration', '1s']);
     expect(finished.code).toBe(2);

@@ -13,6 +13,10 @@ describe('usage errors', () => {
     [['report', 'frob'], "flashsale: unknown command 'frob'; see flashsale report --help"],
     [['simulate', '--rps'], "flashsale: option '--rps <n>' argument missing; see flashsale simulate --help"],
     [['report', 'merge'], "flashsale: missing required argument 'files'; see flashsale report merge --help"],
+    [
+      ['run', '--target', 'http://127.0.0.1:1,http://127.0.0.1:2'],
+      'flashsale: --target: run loads one service; give one URL (simulate --target takes several)',
+    ],
   ])('flashsale %j prints one line and exits 2', async (args, line) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

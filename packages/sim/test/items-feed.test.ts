@@ -76,6 +76,36 @@ describe('the item feed', () => {
     expect(soldOutCalls).toBe(1);
   });
 
+  it('starts at the first item not known sold and reads at most 3 pages a sweep', async () => {
+    const big = await startShopServer({ saleSize: 25_000 });
+    try {
+      sellItems(big, [2500, 4999, 5000]);
+      const soldItems = new SoldItems(25_000);
+      for (let itemId = 0; itemId < 2100; itemId++) soldItems.markSold(itemId);
+      const feed = new ItemsFeed({
+        target: big.url,
+        timeoutMs: 5000,
+        refreshMs: 60_000,
+        soldItems,
+        heldItems: new HeldItems(25_000),
+        nowMs: () => 1_000,
+        onSoldOut: () => undefined,
+      });
+      feeds.push(feed);
+      await feed.sweep();
+      // Pages from offset 2000 (where item 2100 is) to 4999: three requests.
+      expect(feed.requests).toBe(3);
+      expect(big.received.get('/sale/items')).toBe(3);
+      expect([soldItems.isSold(2500), soldItems.isSold(4999), soldItems.isSold(5000)]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('stops asking a target that has no item list', async () => {
     const trivial: TrivialServer = await startTrivialServer();
     try {

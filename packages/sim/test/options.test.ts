@@ -8,7 +8,7 @@ describe('parsing simulator options', () => {
     const options = parseSimOptions({});
     expect(options).toMatchObject({
       targets: ['http://127.0.0.1:8080'],
-      itemsRefreshMs: 1000,
+      itemsRefreshMs: 0,
       stages: [{ durationMs: 10_000, rps: 100 }],
       mix: { normal: 70, heavy: 20, invalid: 10 },
       users: 1_000_000,
@@ -55,6 +55,14 @@ describe('parsing simulator options', () => {
     });
     expect(options.targets).toEqual(['http://127.0.0.1:8080', 'http://10.0.0.2:9000']);
     expect(options.itemsRefreshMs).toBe(0);
+  });
+
+  it('reads the item list every second by default only when the run is split over processes', () => {
+    expect(parseSimOptions({}).itemsRefreshMs).toBe(0);
+    expect(parseSimOptions({ shard: '1/2' }).itemsRefreshMs).toBe(1000);
+    expect(parseSimOptions({ workers: '2' }).itemsRefreshMs).toBe(1000);
+    expect(parseSimOptions({ workers: '2', itemsRefresh: '0' }).itemsRefreshMs).toBe(0);
+    expect(parseSimOptions({ itemsRefresh: '250ms' }).itemsRefreshMs).toBe(250);
   });
 
   it('reads every option from its SIM_ variable; a given flag wins', () => {
@@ -127,7 +135,7 @@ describe('parsing simulator options', () => {
     [{ target: 'http://127.0.0.1:8080,' }, '--target: expects a non-empty text'],
     [
       { itemsRefresh: 'often' },
-      "--items-refresh: accepts a duration such as 500ms, 10s, 5m or 1h, got 'often'",
+      "--items-refresh: accepts auto, 0 or a duration such as 500ms or 1s, got 'often'",
     ],
     [{ connections: '0' }, '--connections: accepts a whole number >= 1'],
     [{ progress: 'fancy' }, "--progress: accepts auto, live, plain or none, got 'fancy'"],

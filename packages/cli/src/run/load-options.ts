@@ -32,6 +32,12 @@ export function parseLoadOptions(options: RunOptions, paths: Paths): UnaimedLoad
   } catch (error) {
     throw new CliError((error as Error).message, ExitCode.usageOrUnchecked, { cause: error });
   }
+  if (parsed.targets.length > 1) {
+    throw new CliError(
+      '--target: run loads one service; give one URL (simulate --target takes several)',
+      ExitCode.usageOrUnchecked,
+    );
+  }
   const { targets: _unaimed, ...unaimed } = parsed;
   return Object.freeze(unaimed);
 }

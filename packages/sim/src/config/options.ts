@@ -116,8 +116,9 @@ export const simOptionTable = {
   },
   itemsRefresh: {
     flags: '--items-refresh <d>',
-    description: 'how often buyers re-read what is sold from GET /sale/items (as shoppers do); 0: never',
-    defaultValue: '1s',
+    description:
+      'how often buyers re-read what is sold from GET /sale/items (as shoppers do); 0: never; auto: 1s when the run is split over shards or workers',
+    defaultValue: 'auto',
   },
   connections: {
     flags: '--connections <n>',
@@ -176,6 +177,7 @@ export type SimOptionName = keyof typeof simOptionTable;
 export type Surroundings = Readonly<{ isTty: boolean; env: Readonly<Record<string, string | undefined>> }>;
 
 const runIdPattern = /^[A-Za-z0-9_-]{1,32}$/;
+const autoItemsRefreshMs = 1000;
 const maxWorkers = 64;
 
 /**
@@ -240,7 +242,7 @@ function parseGivenOptions(flags: SimFlags, surroundings: Surroundings | undefin
     stopsAtSellout: switchOf('untilSellout', flags.untilSellout),
     reportPath: flags.report === undefined ? null : textOf('report', flags.report),
     ledgerPath: flags.ledger === undefined ? null : textOf('ledger', flags.ledger),
-    itemsRefreshMs: zeroOrDurationOf('itemsRefresh', read('itemsRefresh')),
+    itemsRefreshMs: itemsRefreshOf(read('itemsRefresh'), shard.count * workers > 1),
     connections: positiveIntegerOf('connections', read('connections')),
     maxInFlight: positiveIntegerOf('maxInFlight', read('maxInFlight')),
     timeoutMs: durationOf('timeout', read('timeout')),
@@ -297,6 +299,20 @@ function durationOf(name: SimOptionName, value: unknown, { mayBeZero = false } =
   if (durationMs === null || !(durationMs > 0 || (mayBeZero && durationMs === 0))) {
     fail(name, `accepts a duration such as 500ms, 10s, 5m or 1h, got '${String(value)}'`);
   }
+  return durationMs;
+}
+
+/**
+ * `auto`: the item list is read only by a run split over processes (shards, workers), whose
+ * processes know nothing of each other's sales; one process knows its own, and each read costs
+ * the service a 1,000-item page.
+ */
+function itemsRefreshOf(value: unknown, isSplit: boolean): number {
+  if (value === 'auto') return isSplit ? autoItemsRefreshMs : 0;
+  if (value === '0' || value === 0) return 0;
+  const durationMs = typeof value === 'number' ? value : parseDurationMs(textOf('itemsRefresh', value));
+  if (durationMs === null || !(durationMs > 0))
+    fail('itemsRefresh', `accepts auto, 0 or a duration such as 500ms or 1s, got '${String(value)}'`);
   return durationMs;
 }
 
