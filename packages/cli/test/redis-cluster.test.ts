@@ -171,4 +171,33 @@ describe('two instances on a Redis Cluster', () => {
       await Promise.all(instances.map((instance) => instance.finished));
     }
   }, 400_000);
+
+  it('serve refuses a --redis-url that is one node of the cluster, in one line saying to give the cluster', async () => {
+    const serve = await runCli([
+      'serve',
+      '--port',
+      '0',
+      '--database-url',
+      db.url,
+      '--redis-url',
+      `redis://${cluster.nodes[0]}`,
+    ]);
+    expect(serve.code).toBe(2);
+    expect(serve.stderr.trim().split('\n')).toHaveLength(1);
+    expect(serve.stderr).toMatch(/it is a node of a Redis Cluster.*--redis-cluster-nodes/);
+  });
+
+  it('verify names the cluster and its flag when no seed node answers', async () => {
+    const verified = await runCli([
+      'verify',
+      '--database-url',
+      db.url,
+      '--redis-cluster-nodes',
+      '127.0.0.1:1',
+    ]);
+    expect(verified.code).toBe(2);
+    expect(verified.stderr).toMatch(
+      /could not connect to Redis at the Redis Cluster seeded by 127\.0\.0\.1:1: .*\(check --redis-cluster-nodes \/ REDIS_CLUSTER_NODES\)/,
+    );
+  });
 });
