@@ -46,6 +46,21 @@ describe('three instances on one Redis and one Postgres', () => {
       expect(odd.code).toBe(2);
       expect(odd.stderr.trim().split('\n')).toHaveLength(1);
       expect(odd.stderr).toMatch(/--sale-size is 31 here, but .* 30/);
+      // So is one with workers: its primary checks once, instead of forking workers that die.
+      const oddWorkers = await runCli([
+        'serve',
+        '--port',
+        '0',
+        ...storeFlags(stores),
+        ...settings,
+        '--user-limit',
+        '3',
+        '--workers',
+        '2',
+      ]);
+      expect(oddWorkers.code).toBe(2);
+      expect(oddWorkers.stderr.trim().split('\n')).toHaveLength(1);
+      expect(oddWorkers.stderr).toMatch(/--user-limit is 3 here, but .* 10/);
 
       // One simulator per instance, each playing its third of the buyers.
       const ledgers = urls.map((_, i) => join(dir, `shard-${i}.jsonl`));
