@@ -200,4 +200,20 @@ describe('two instances on a Redis Cluster', () => {
       /could not connect to Redis at the Redis Cluster seeded by 127\.0\.0\.1:1: .*\(check --redis-cluster-nodes \/ REDIS_CLUSTER_NODES\)/,
     );
   });
+
+  it('run refuses --chaos restart-redis with a cluster, saying why and what to use instead', async () => {
+    const out = join(dir, 'refused-run');
+    const run = await runCli([
+      'run',
+      ...storeFlags(),
+      '--chaos',
+      'restart-redis',
+      '--progress',
+      'none',
+      '--out',
+      out,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--chaos restart-redis: not with --redis-cluster-nodes.*flush-redis/);
+  });
 });
