@@ -3,11 +3,10 @@
 // SIGTERM lets every worker shut down gracefully.
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
-import { connectRedis } from './admission/connect.js';
 import type { ServerConfig } from './config/settings.js';
 import { redactUrl, redisTargetText, workerEnv } from './config/settings.js';
 import { createLogger, type Logger } from './observe/log.js';
-import { type RunningServer, startServer } from './start.js';
+import { checkCanJoin, type RunningServer, startServer } from './start.js';
 import { migrate } from './store/pg/migrate.js';
 
 export type ServeHandle = {
@@ -45,8 +44,9 @@ async function serveInProcess(config: Readonly<ServerConfig>, log: Logger): Prom
 }
 
 async function superviseWorkers(config: Readonly<ServerConfig>, log: Logger): Promise<ServeHandle> {
-  // A worker that cannot reach Redis dies and would be replaced forever: the primary checks once.
-  (await connectRedis(config, log)).disconnect();
+  // A worker that cannot reach Redis or Postgres, or whose settings disagree with the sale or the
+  // other instances, dies and would be replaced forever: the primary checks once.
+  await checkCanJoin(config, log);
   cluster.setupPrimary({ exec: new URL('./worker.js', import.meta.url).pathname, silent: false });
   const aggregator = new AggregatorRegistry();
   let isStopping = false;

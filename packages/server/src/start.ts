@@ -4,7 +4,7 @@
 import { saleIdAt } from '@flashsale/protocol';
 import type { Registry } from 'prom-client';
 import type { ServerConfig } from './config/settings.js';
-import { openDoors } from './doors.js';
+import { type Doors, openDoors } from './doors.js';
 import type { MetricsSource } from './http/routes.js';
 import { buildRoutes } from './http/routes.js';
 import { createHttpServer } from './http/server.js';
@@ -39,16 +39,22 @@ export type RunningServer = {
   close: () => Promise<void>;
 };
 
-export async function startServer(
+type Joined = { clock: Clock; shared: SharedClock | undefined; registration: InstanceRegistration };
+
+/**
+ * What every instance does before it serves: aligns its clock to Redis TIME (unless given one),
+ * refuses settings that disagree with the current sale as stored, and registers its settings
+ * (refused when a live instance runs with others). On failure the doors are closed.
+ */
+async function joinInstances(
   config: Readonly<ServerConfig>,
-  options: StartOptions = {},
-): Promise<RunningServer> {
-  const log = options.log ?? createLogger(config.logLevel, { service: 'flashsale', pid: process.pid });
-  const { admission, store } = await openDoors(config, log);
+  { admission, store }: Doors,
+  options: StartOptions,
+  log: Logger,
+): Promise<Joined> {
   let shared: SharedClock | undefined;
-  let registration: InstanceRegistration | undefined;
-  let clock: Clock;
   try {
+    let clock: Clock;
     if (options.clock !== undefined) {
       clock = options.clock;
     } else {
@@ -60,17 +66,38 @@ export async function startServer(
       const { offsetMs, roundTripMs } = shared.offset();
       log[Math.abs(offsetMs) > 1000 ? 'warn' : 'debug']('clock_aligned', { offsetMs, roundTripMs });
     }
-    // Settings that disagree with the sale as stored, or with a live instance's, are refused
-    // before listening.
     const mismatch = await findDisagreement(store, saleIdAt(clock(), config.saleDurationMs), config);
     if (mismatch !== undefined) throw mismatch;
-    registration = await registerInstance({ admission, settings: config, clock, log });
+    const registration = await registerInstance({ admission, settings: config, clock, log });
+    return { clock, shared, registration };
   } catch (error) {
     shared?.stop();
     await store.close();
     await admission.close();
     throw error;
   }
+}
+
+/**
+ * The checks of joinInstances, once, without serving: the primary of `--workers N` runs them so
+ * that a refusal stops `serve` instead of failing every worker it would fork again and again.
+ */
+export async function checkCanJoin(config: Readonly<ServerConfig>, log: Logger): Promise<void> {
+  const doors = await openDoors(config, log);
+  const { shared, registration } = await joinInstances(config, doors, {}, log);
+  shared?.stop();
+  await registration.stop();
+  await doors.store.close();
+  await doors.admission.close();
+}
+
+export async function startServer(
+  config: Readonly<ServerConfig>,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logLevel, { service: 'flashsale', pid: process.pid });
+  const { admission, store } = await openDoors(config, log);
+  const { clock, shared, registration } = await joinInstances(config, { admission, store }, options, log);
   const metrics = createMetrics();
   const writes = createWrites({ config, store, admission, metrics, log });
   const rebuilder = createRebuilder({
@@ -119,7 +146,7 @@ export async function startServer(
         await http.close(config.shutdownGraceMs);
         await reconciler.stop();
         shared?.stop();
-        await registration?.stop();
+        await registration.stop();
         await writes.drain();
         await store.close();
         await admission.close();

@@ -122,4 +122,28 @@ describe('on a Redis Cluster', () => {
     expect(error).toBeInstanceOf(UnavailableError);
     expect(String((error as Error).cause)).toMatch(/--redis-cluster-nodes/);
   });
+
+  // Last: it leaves the cluster without one of its nodes.
+  it('/health and /health/ready answer 503 naming redis when the node serving the current sale is down', async () => {
+    const saleId = saleIdAt(Date.now(), DAY_MS) + 10;
+    const clock = manualClock(saleId * DAY_MS + 1000);
+    const server = await startServer(configWith({}), { clock: clock.now, log: createLogger('silent') });
+    try {
+      expect((await call(server.url, 'GET', '/health')).status).toBe(200);
+      await cluster.killNode(await cluster.ownerOf(PREFIX + saleKeys(saleId).meta));
+      const health = await call(server.url, 'GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({
+        status: 'unavailable',
+        postgres: { status: 'ok' },
+        redis: { status: 'down' },
+      });
+      const ready = await call(server.url, 'GET', '/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body).toMatchObject({ status: 'not_ready', redis: { status: 'down' } });
+      expect((await call(server.url, 'GET', '/health/live')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
 });

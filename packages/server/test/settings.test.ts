@@ -25,6 +25,14 @@ describe('loadServerConfig', () => {
     expect(config).toMatchObject({ port: 9100, holdTtlMs: 10_000, saleSize: 5 });
   });
 
+  it('reads Redis Cluster seed nodes as a list, none by default', () => {
+    expect(loadServerConfig({ env: {} }).redisClusterNodes).toBeNull();
+    expect(
+      loadServerConfig({ env: { REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-1.local:7001,[::1]:7002' } })
+        .redisClusterNodes,
+    ).toEqual(['10.0.0.1:7000', 'redis-1.local:7001', '[::1]:7002']);
+  });
+
   it('is frozen', () => {
     expect(Object.isFrozen(loadServerConfig({ env: {} }))).toBe(true);
   });
@@ -39,6 +47,14 @@ describe('loadServerConfig', () => {
     ],
     [{ flags: { saleDurationMs: '1500ms' } }, '--sale-duration: sale ids are whole seconds'],
     [{ flags: { redisKeyPrefix: '{x}' } }, '--redis-key-prefix'],
+    [
+      { env: { REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000' } },
+      'REDIS_CLUSTER_NODES: "redis://10.0.0.1:7000" is not valid; expected none or a comma-separated list of host:port',
+    ],
+    [
+      { flags: { redisClusterNodes: '10.0.0.1:7000,10.0.0.2' } },
+      '--redis-cluster-nodes: "10.0.0.1:7000,10.0.0.2"',
+    ],
     [
       { env: { TEST_CRASH_ITEM: 'soon' } },
       'TEST_CRASH_ITEM: "soon" is not valid; expected none or an item id',

@@ -20,6 +20,8 @@ export type TestRedisCluster = {
   ownerOf: (key: string) => Promise<string>;
   /** A client to one node (no cluster routing), for reading a node's own keys. */
   node: (address: string) => Redis;
+  /** Kills one node (SIGKILL): the slots it served have no node until the cluster is restarted. */
+  killNode: (address: string) => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -88,7 +90,8 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
       if (range === undefined) throw new Error(`no node serves slot ${slot}`);
       return `127.0.0.1:${range[2][1]}`;
     };
-    return { nodes, nodesFlag: nodes.join(','), ownerOf, node, stop };
+    const killNode = (address: string) => terminate(children[nodes.indexOf(address)]!);
+    return { nodes, nodesFlag: nodes.join(','), ownerOf, node, killNode, stop };
   } catch (error) {
     await stop();
     throw error;
