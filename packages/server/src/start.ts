@@ -12,6 +12,7 @@ import { createMetrics } from './observe/metrics.js';
 import { createSaleBook } from './sale/book.js';
 import { type Clock, systemClock } from './sale/clock.js';
 import type { SaleDeps } from './sale/deps.js';
+import { startPreparer } from './sale/prepare.js';
 import { createRebuilder } from './sale/rebuild.js';
 import { type ReconcileReport, startReconciler } from './sale/reconcile.js';
 import { createWrites } from './sale/writes.js';
@@ -27,6 +28,8 @@ export type RunningServer = {
   url: string;
   port: number;
   metricsRegistry: Registry;
+  /** Opens the current sale, and the next when its start is near (tests). */
+  prepareNow: () => Promise<void>;
   /** Runs one reconciliation pass now (tests, and start-up). */
   reconcileNow: () => Promise<ReconcileReport[]>;
   /** Graceful: stop accepting, finish in-flight requests, flush writes, close pools. */
@@ -71,6 +74,8 @@ export async function startServer(
     queuedRows: writes.queuedRows,
     inFlightRequests: http.inFlight,
   });
+  // Opens the current sale, and each next one ahead of its start, without holding up the start.
+  const preparer = startPreparer(deps);
   const { url, port } = await http.listen(config.port, config.host);
   const reconciler = startReconciler(deps, {
     intervalMs: config.reconcileIntervalMs,
@@ -82,10 +87,12 @@ export async function startServer(
     url,
     port,
     metricsRegistry: metrics.registry,
+    prepareNow: () => preparer.prepareNow(),
     reconcileNow: () => reconciler.runOnce(),
     close() {
       closing ??= (async () => {
         await http.close(config.shutdownGraceMs);
+        preparer.stop();
         await reconciler.stop();
         await writes.drain();
         await store.close();

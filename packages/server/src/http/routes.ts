@@ -5,6 +5,7 @@ import { refuse } from '../errors.js';
 import type { Route } from '../observe/metrics.js';
 import { checkout } from '../sale/checkout.js';
 import type { SaleDeps } from '../sale/deps.js';
+import { saleReadiness } from '../sale/prepare.js';
 import { purchase } from '../sale/purchase.js';
 import { saleItems, saleStatus } from '../sale/status.js';
 import { healthReply } from './health.js';
@@ -57,7 +58,14 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
         },
       },
     ],
-    ['/health', { method: 'GET', route: 'health', handler: () => healthReply(deps.store, deps.admission) }],
+    [
+      '/health',
+      {
+        method: 'GET',
+        route: 'health',
+        handler: () => healthReply(deps.store, deps.admission, () => saleReadiness(deps)),
+      },
+    ],
     ['/sale', { method: 'GET', route: 'sale', handler: async () => saleReply(await saleStatus(deps)) }],
     [
       '/sale/items',
