@@ -102,7 +102,7 @@ export type SalePeriodReport = Readonly<{
   /** The sale's period (ISO), or null when GET /sale did not give it. */
   starts_at: string | null;
   ends_at: string | null;
-  /** The sale opened while the run was sending: its first second was measured. */
+  /** The sale opened while the schedule was sending: its first second was measured. */
   opened_during_run: boolean;
   size: number;
   /** Items sold per the last GET /sale reading of this sale; null when never read. */

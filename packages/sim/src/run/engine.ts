@@ -87,7 +87,7 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       const startAtMs = this.#resolveStartAt(watch);
       await this.#waitToConnect(startAtMs);
       const saleSize = watch.snapshot?.size ?? options.saleSize;
-      onSale({ size: saleSize, saleId: watch.snapshot?.saleId ?? null, periodMs: watch.periodMs });
+      onSale({ size: saleSize, saleId: saleOnAt(watch, startAtMs), periodMs: watch.periodMs });
       await Promise.all(this.#parts.map((part) => part.ready));
       this.#start(saleSize, watch, startAtMs);
       const figures = await Promise.all(this.#parts.map((part) => part.done));
@@ -217,6 +217,13 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       interrupted: merged.interrupted || this.#isInterrupted,
     };
   }
+}
+
+/** The sale on at a --start-at (the one read may have ended while the run waited), else the one read. */
+function saleOnAt(watch: SaleWatch, startAtMs: number | null): number | null {
+  const periodMs = watch.periodMs;
+  if (startAtMs === null || periodMs === null) return watch.snapshot?.saleId ?? null;
+  return Math.floor(startAtMs / periodMs);
 }
 
 /**

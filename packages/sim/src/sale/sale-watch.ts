@@ -100,7 +100,9 @@ export class SaleWatch {
       this.#soldOutAtMs ??= atMs;
       onSoldOut();
     };
-    if (this.snapshot !== null) onSnapshot(this.snapshot, startAtMs);
+    // A reading of a sale that ended while the run waited for its --start-at says nothing of the run.
+    const isStale = (this.snapshot?.endsAtMs ?? Number.POSITIVE_INFINITY) <= startAtMs;
+    if (this.snapshot !== null && !isStale) onSnapshot(this.snapshot, startAtMs);
     this.#monitor.watch(watchIntervalMs, (snapshot) => onSnapshot(snapshot, this.#nowMs()));
   }
 
