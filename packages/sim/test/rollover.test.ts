@@ -203,8 +203,19 @@ describe('buyers at a rollover', () => {
     session.onAnswer(answer({ status: 200, saleId: 7, purchaseId: 'p1' }), 10);
     expect(session.itemsBought).toBe(1);
     expect(context.soldItems.isSold(itemId)).toBe(false);
-    expect(context.stats.itemsWanted).toBe(0);
     expect(context.statsBySale.get(7)?.itemsWanted).toBeGreaterThan(0);
+  });
+
+  it('carry what they still want into the new sale: its demand, beside the sessions started in it', () => {
+    const context = createBuyerContext(defaultScenario, 10, 10, 7);
+    const session = new NormalSession('u1', createRandom(1, 0), context);
+    const wanted = Math.min(session.itemsWanted, 10);
+    expect(context.statsBySale.get(7)?.itemsWanted).toBe(wanted);
+    context.sale.observe(8);
+    expect(context.statsBySale.get(8)?.itemsWanted).toBe(wanted);
+    new NormalSession('u2', createRandom(2, 0), context);
+    expect(context.statsBySale.get(8)?.itemsWanted).toBeGreaterThan(wanted);
+    expect(context.statsBySale.get(7)?.itemsWanted).toBe(wanted);
   });
 });
 

@@ -111,7 +111,10 @@ export type SalePeriodReport = Readonly<{
   purchases: number;
   holds: number;
   holds_abandoned: number;
-  /** Items wanted by the normal and heavy buyers whose session started while this sale was on. */
+  /**
+   * Items wanted by the normal and heavy buyers whose session started while this sale was on, plus
+   * what the buyers still shopping when it opened had yet to buy (each capped at the user limit).
+   */
   items_wanted: number;
   demand_supply_ratio: number;
   /** From the opening to the first acknowledged purchase. */
