@@ -120,9 +120,13 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       workers: options.workers,
       stopsAtSellout: options.stopsAtSellout,
     });
-    watch.begin(startAtMs, () => {
-      if (options.stopsAtSellout) this.stop();
-    });
+    watch.begin(
+      startAtMs,
+      () => {
+        if (options.stopsAtSellout) this.stop();
+      },
+      requestedAtMs !== null,
+    );
   }
 
   /** --start-at as an epoch ms (null: start when ready); `next-sale` from GET /sale's period. */
