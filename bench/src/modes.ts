@@ -16,6 +16,8 @@ export type BenchSettings = Readonly<{
   simulatorStartRps: number;
   memoryRps: number;
   memoryS: number;
+  /** The rate of the rollover benchmark's load across a sale's opening. */
+  rolloverRps: number;
 }>;
 
 /** The context every benchmark of `pnpm bench` runs in. */
@@ -34,6 +36,7 @@ export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
     simulatorStartRps: 4000,
     memoryRps: 4000,
     memoryS: 15,
+    rolloverRps: 800,
   },
   quick: {
     rounds: 1,
@@ -47,6 +50,7 @@ export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
     simulatorStartRps: 4000,
     memoryRps: 3000,
     memoryS: 3,
+    rolloverRps: 400,
   },
 };
 

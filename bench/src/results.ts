@@ -9,6 +9,7 @@ import type { GroupCommitResult } from './group-commit.js';
 import type { MachineFacts } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { BenchMode, BenchSettings } from './modes.js';
+import type { RolloverResult } from './rollover.js';
 import type { SimulatorResult } from './simulator.js';
 
 export const resultsFormat = 'flashsale-bench@1';
@@ -34,7 +35,8 @@ export type AnyBenchResult =
   | GroupCommitResult
   | FullFlowResult
   | SimulatorResult
-  | MemoryResult;
+  | MemoryResult
+  | RolloverResult;
 
 export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Readonly<{
   format: typeof resultsFormat;

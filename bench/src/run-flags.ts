@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { BenchMode } from './modes.js';
 
-export const benchmarkNames = ['checkout', 'full-flow', 'simulator', 'memory'] as const;
+export const benchmarkNames = ['checkout', 'full-flow', 'simulator', 'memory', 'rollover'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 export type RunFlags = Readonly<{

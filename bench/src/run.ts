@@ -11,6 +11,7 @@ import { benchMemory } from './memory.js';
 import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
 import { repoRoot } from './repo-paths.js';
 import { type AnyBenchResult, type ResultsDocument, resultsFormat } from './results.js';
+import { benchRollover } from './rollover.js';
 import { parseRunFlags, type RunFlags } from './run-flags.js';
 import { benchServerCheckout } from './server-checkout.js';
 import { openBenchSale } from './service.js';
@@ -28,9 +29,12 @@ function defaultOutPath(flags: RunFlags): string {
 
 async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBenchResult[]> {
   const results: AnyBenchResult[] = [];
-  ctx.step(`opening the sale: ${ctx.saleSize.toLocaleString('en-US')} items`);
-  ctx.sale = await openBenchSale(ctx);
-  ctx.step(`sale ${ctx.sale.saleId} open in ${ctx.sale.openS} s`);
+  // The rollover benchmark runs a service of its own, with short sales: it needs no bench sale.
+  if (only.some((name) => name !== 'rollover')) {
+    ctx.step(`opening the sale: ${ctx.saleSize.toLocaleString('en-US')} items`);
+    ctx.sale = await openBenchSale(ctx);
+    ctx.step(`sale ${ctx.sale.saleId} open in ${ctx.sale.openS} s`);
+  }
   const checkout = only.includes('checkout') ? await benchServerCheckout(ctx) : undefined;
   if (checkout !== undefined) results.push(...checkout.results, groupCommitResult(checkout.measurements));
   if (only.includes('full-flow')) {
@@ -41,6 +45,7 @@ async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBe
   // parseRunFlags refuses memory without checkout: server memory is sampled under its load.
   if (only.includes('memory') && checkout !== undefined)
     results.push(await benchMemory(ctx, checkout.measurements));
+  if (only.includes('rollover')) results.push(await benchRollover(ctx));
   return results;
 }
 

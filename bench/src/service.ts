@@ -6,7 +6,7 @@ import { readSaleAnswer } from '@flashsale/protocol';
 import { readRssBytes } from './proc-stats.js';
 import { trackForCleanup } from './processes.js';
 import { repoRelative } from './repo-paths.js';
-import { serveFlags } from './serve-flags.js';
+import { type ServeValues, serveFlags } from './serve-flags.js';
 
 import type { BenchContext } from './session.js';
 
@@ -28,9 +28,16 @@ export type BenchSale = Readonly<{ saleId: number; openS: number; openerRssBytes
 
 let launches = 0;
 
+export type ServiceOptions = {
+  workers: number;
+  nodeArgs?: readonly string[];
+  /** Settings other than the bench's sale (another size, a short sale period). */
+  overrides?: ServeValues;
+};
+
 async function startService(
   ctx: BenchContext,
-  { workers, nodeArgs = [] }: { workers: number; nodeArgs?: readonly string[] },
+  { workers, nodeArgs = [], overrides = {} }: ServiceOptions,
 ): Promise<{ service: Service; stop: () => Promise<void> }> {
   const { world } = ctx;
   const serveArgs = serveFlags({
@@ -42,6 +49,7 @@ async function startService(
     saleDurationMs: world.saleDurationMs,
     workers,
     logLevel: 'info',
+    ...overrides,
   });
   launches += 1;
   const started = await startServiceProcess({
@@ -93,7 +101,7 @@ export async function openBenchSale(ctx: BenchContext): Promise<BenchSale> {
 /** Starts the service on the bench's world, runs `use(service)`, stops it whatever happened. */
 export async function withService<T>(
   ctx: BenchContext,
-  options: { workers: number; nodeArgs?: readonly string[] },
+  options: ServiceOptions,
   use: (service: Service) => Promise<T>,
 ): Promise<T> {
   const { service, stop } = await startService(ctx, options);

@@ -15,6 +15,7 @@ import { type Clock, createSharedClock, type SharedClock, systemClock } from './
 import type { SaleDeps } from './sale/deps.js';
 import { type InstanceRegistration, registerInstance } from './sale/instances.js';
 import { findDisagreement } from './sale/open.js';
+import { startPreparer } from './sale/prepare.js';
 import { createRebuilder } from './sale/rebuild.js';
 import { type ReconcileReport, startReconciler } from './sale/reconcile.js';
 import { createWrites } from './sale/writes.js';
@@ -33,6 +34,8 @@ export type RunningServer = {
   url: string;
   port: number;
   metricsRegistry: Registry;
+  /** Opens the current sale, and the next when its start is near (tests). */
+  prepareNow: () => Promise<void>;
   /** Runs one reconciliation pass now (tests, and start-up). */
   reconcileNow: () => Promise<ReconcileReport[]>;
   /** Graceful: stop accepting, finish in-flight requests, flush writes, close pools. */
@@ -129,6 +132,8 @@ export async function startServer(
     queuedRows: writes.queuedRows,
     inFlightRequests: http.inFlight,
   });
+  // Opens the current sale, and each next one ahead of its start, without holding up the start.
+  const preparer = startPreparer(deps);
   const { url, port } = await http.listen(config.port, config.host);
   const reconciler = startReconciler(deps, {
     intervalMs: config.reconcileIntervalMs,
@@ -140,10 +145,12 @@ export async function startServer(
     url,
     port,
     metricsRegistry: metrics.registry,
+    prepareNow: () => preparer.prepareNow(),
     reconcileNow: () => reconciler.runOnce(),
     close() {
       closing ??= (async () => {
         await http.close(config.shutdownGraceMs);
+        preparer.stop();
         await reconciler.stop();
         shared?.stop();
         await registration.stop();

@@ -122,34 +122,3 @@ describe('the reconciler settles what a dead request left in Redis', () => {
     expect(await world.redis.client.hexists(keys.purchased, String(next.body.code))).toBe(0);
   });
 });
-
-describe('the reconciler opens the next sale ahead of its start', () => {
-  let world: World;
-  beforeAll(async () => {
-    world = await createWorld({ saleSize: '20' });
-  });
-  afterAll(() => world.close());
-
-  const saleIds = async () =>
-    (await query<{ sale_id: string }>(world.db.url, 'SELECT sale_id FROM sales ORDER BY sale_id')).map((r) =>
-      Number(r.sale_id),
-    );
-
-  it('a minute before the next period starts, and not two minutes before', async () => {
-    const current = saleIdAt(world.clock.now(), DAY_MS);
-    const nextStartsAtMs = (current + 1) * DAY_MS;
-
-    world.clock.set(nextStartsAtMs - 120_000);
-    await world.server.reconcileNow();
-    expect(await saleIds()).toEqual([current]);
-
-    world.clock.set(nextStartsAtMs - 30_000);
-    await world.server.reconcileNow();
-    expect(await saleIds()).toEqual([current, current + 1]);
-    // Opened in Redis too, so the first checkout at the boundary finds it ready.
-    expect(await world.redis.client.hget(saleKeys(current + 1).meta, 'size')).toBe('20');
-    expect(
-      await query(world.db.url, 'SELECT count(*)::int AS n FROM items WHERE sale_id = $1', [current + 1]),
-    ).toEqual([{ n: 20 }]);
-  });
-});

@@ -54,8 +54,8 @@ export function register(program: Command): void {
     .addOption(
       new Option(
         '--sale <id>',
-        'the sale to verify: its id, or latest (the newest that has started)',
-      ).default(undefined, 'every sale the --ledger touched, else latest'),
+        'the sale to verify: its id, or latest (the newest that has started); default: every sale the --ledger touched, else latest',
+      ),
     )
     .addOption(
       new Option('--ledger <file>', 'simulator ledger (JSONL); repeat for shard ledgers')
@@ -64,7 +64,7 @@ export function register(program: Command): void {
     )
     .option(
       '--expect-sellout',
-      'check sell-out: the demand exceeded the supply (default: for every sale the ledger saw sold out)',
+      'check sell-out: the demand exceeded the supply (without it and without --sale: of each sale the ledger saw sold out)',
       false,
     )
     .addOption(

@@ -3,8 +3,8 @@ import type { OptionSpec } from '@flashsale/sim';
 import { Option } from 'commander';
 
 export function simOption(spec: OptionSpec, flags = spec.flags): Option {
-  const description =
-    spec.defaultValue === undefined ? spec.description : `${spec.description} (default ${spec.defaultValue})`;
+  const withEnv = spec.env === undefined ? spec.description : `${spec.description} [env ${spec.env}]`;
+  const description = spec.defaultValue === undefined ? withEnv : `${withEnv} (default ${spec.defaultValue})`;
   const option = new Option(flags, description);
   // Defaults stay in the table: parseSimOptions must see which flags were actually given.
   if (spec.isRepeatable) {

@@ -33,7 +33,7 @@ export async function runAll(options: RunOptions): Promise<RunResult> {
     const sale = await readTargetSale(run, target);
     const { sim, faults } = await loadWithFaults(run, { stores, target, sale });
     const { redis, postgres } = stores.connections;
-    const touched = await findLedgerSales([run.paths.ledger]);
+    const touched = await run.interruption.unlessAborted(findLedgerSales([run.paths.ledger]));
     const saleIds = touched.length === 0 ? [sale.saleId] : touched;
     if (saleIds.length > 1) run.say(`the load touched ${saleIds.length} sales: ${saleIds.join(', ')}`);
     await settleSales(run, { config: configs.direct, redis, target, saleIds });

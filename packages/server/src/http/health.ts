@@ -12,22 +12,32 @@ type Check = { status: 'ok' | 'down'; latency_ms: number; error?: string };
 /** The two doors of the service, each of which can say whether its dependency answers. */
 export type Pingable = { ping(): Promise<void> };
 
-/** `saleSlot`: pings the node serving the current sale's keys. */
-export async function healthReply(store: Pingable, saleSlot: Pingable): Promise<Reply> {
+/**
+ * `saleSlot` pings the node serving the current sale's keys; `saleState` says whether the current
+ * period's sale is open in this process or still opening (prepared ahead, it is open before the
+ * first request); it does not change the status.
+ */
+export async function healthReply(
+  store: Pingable,
+  saleSlot: Pingable,
+  saleState: () => 'open' | 'opening',
+): Promise<Reply> {
   const [postgres, redisCheck] = await Promise.all([timed(() => store.ping()), timed(() => saleSlot.ping())]);
   const isOk = postgres.status === 'ok' && redisCheck.status === 'ok';
   const failing = [
     postgres.status === 'down' ? 'postgres' : null,
     redisCheck.status === 'down' ? 'redis' : null,
   ].filter((part) => part !== null);
+  const sale = saleState();
   const body = isOk
-    ? { status: 'ok', postgres, redis: redisCheck }
+    ? { status: 'ok', postgres, redis: redisCheck, sale }
     : {
         status: 'unavailable',
         error: 'unavailable',
         message: `${failing.join(' and ')} unavailable`,
         postgres,
         redis: redisCheck,
+        sale,
       };
   return {
     status: isOk ? 200 : 503,

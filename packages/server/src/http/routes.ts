@@ -6,6 +6,7 @@ import { refuse } from '../errors.js';
 import type { Route } from '../observe/metrics.js';
 import { checkout } from '../sale/checkout.js';
 import type { SaleDeps } from '../sale/deps.js';
+import { saleOpenState } from '../sale/prepare.js';
 import { purchase } from '../sale/purchase.js';
 import { saleReadiness } from '../sale/readiness.js';
 import { saleItems, saleStatus } from '../sale/status.js';
@@ -62,7 +63,14 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
         },
       },
     ],
-    ['/health', { method: 'GET', route: 'health', handler: () => healthReply(deps.store, saleSlot) }],
+    [
+      '/health',
+      {
+        method: 'GET',
+        route: 'health',
+        handler: () => healthReply(deps.store, saleSlot, () => saleOpenState(deps)),
+      },
+    ],
     ['/health/live', { method: 'GET', route: 'health', handler: () => liveReply }],
     [
       '/health/ready',

@@ -5,10 +5,10 @@
 //     forward (the hold came from a durable checkout) or, if Postgres refuses, undone;
 //   - shows in Redis purchases that only Postgres has (a write that landed although its request
 //     saw an error); it only ever raises what Redis counts, never lowers it from Postgres;
-//   - rebuilds a sale whose keys vanished, opens the next sale ahead of its start, and keeps the
-//     keys' expiry a day past the sale.
+//   - rebuilds a sale whose keys vanished and keeps the keys' expiry a day past the sale (the next
+//     sale is prepared ahead of its start by prepare.ts).
 // Every step is idempotent; a per-sale lock in Redis only saves duplicate work between instances.
-import { type Milliseconds, nextSaleStartMs, saleIdAt } from '@flashsale/protocol';
+import { type Milliseconds, saleIdAt } from '@flashsale/protocol';
 import { isConnectionFailure } from '../store/failures.js';
 import type { PurchaseRow, SaleInfo } from '../store/sale-store.js';
 import type { SaleDeps } from './deps.js';
@@ -41,8 +41,6 @@ export function startReconciler(
     const { saleDurationMs, holdTtlMs } = deps.config;
     const current = saleIdAt(nowMs, saleDurationMs);
     await deps.sales.open(current);
-    const leadMs = Math.min(60_000, saleDurationMs / 4);
-    if (nextSaleStartMs(nowMs, saleDurationMs) - nowMs <= leadMs) await deps.sales.open(current + 1);
     if (!options.isEnabled) return [];
 
     const oldest = Math.max(

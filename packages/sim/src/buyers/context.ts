@@ -1,6 +1,7 @@
 // What all buyer sessions of one process share: the sale's item picker, what is known sold or held, the
-// codes others left behind, which sale is on, and the demand figures the report gives (per sale:
-// a session's demand counts for the sale that was on when it started).
+// codes others left behind, which sale is on, and the demand figures the report gives, per sale:
+// the items wanted by the sessions that started while it was on, plus, when it opened, what the
+// buyers still shopping then had yet to buy (they shop on in the new sale).
 import type { Scenario } from '../config/scenario.js';
 import { CodeBook } from './code-book.js';
 import { CurrentSale } from './current-sale.js';
@@ -29,6 +30,10 @@ export type BuyerContext = Readonly<{
   readonly stats: BuyerStats;
   /** Demand figures per sale id (null: before any sale was known). */
   statsBySale: ReadonlyMap<number | null, BuyerStats>;
+  /** Items the live normal and heavy sessions still want (each capped at the user limit). */
+  demand: { outstanding: number };
+  /** A session set out to buy `items` (capped at the user limit): the current sale's demand. */
+  addWanted(items: number): void;
 }>;
 
 export function createBuyerContext(
@@ -50,10 +55,12 @@ export function createBuyerContext(
     }
     return stats;
   };
-  const sale = new CurrentSale(saleId, () => {
+  const demand = { outstanding: 0 };
+  const sale = new CurrentSale(saleId, (newSaleId) => {
     soldItems.reset();
     heldItems.reset();
     codes.reset();
+    statsOf(newSaleId).itemsWanted += demand.outstanding;
   });
   return {
     scenario,
@@ -69,6 +76,11 @@ export function createBuyerContext(
       return statsOf(sale.saleId);
     },
     statsBySale,
+    demand,
+    addWanted(items: number) {
+      statsOf(sale.saleId).itemsWanted += items;
+      demand.outstanding += items;
+    },
   };
 }
 

@@ -29,7 +29,7 @@ export class HeavySession implements Session {
     this.#random = random;
     this.#context = context;
     this.itemsWanted = randomInRange(random, context.scenario.heavy.itemsWanted);
-    context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
+    context.addWanted(Math.min(this.itemsWanted, context.userLimit));
   }
 
   get isHolding(): boolean {

@@ -28,7 +28,7 @@ export class NormalSession implements Session {
     this.#random = random;
     this.#context = context;
     this.itemsWanted = randomInRange(random, context.scenario.normal.itemsWanted);
-    context.stats.itemsWanted += Math.min(this.itemsWanted, context.userLimit);
+    context.addWanted(Math.min(this.itemsWanted, context.userLimit));
   }
 
   get isHolding(): boolean {

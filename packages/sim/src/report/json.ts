@@ -56,7 +56,9 @@ export function assembleReport(parts: ReportParts): SimReport {
     histograms: histogramsReport(parts),
     generator: generatorReport(parts),
     sale: saleReport(sale, parts.startedAtMs),
-    sales: parts.sales.map((each) => salePeriodReport(each, parts.startedAtMs)),
+    sales: parts.sales.map((each) =>
+      salePeriodReport(each, parts.startedAtMs, parts.startedAtMs + parts.durationMs),
+    ),
     faults: [...parts.faults].sort((a, b) => a.at_ms - b.at_ms),
     // The brief's rule: demand above supply, or the sale seen sold out (see SaleReport.items_wanted).
     // Demand a run did not get to play out (it was interrupted) is no promise of a sell-out.

@@ -11,7 +11,12 @@ import {
 import type { SalePeriodParts } from './parts.js';
 import type { SalePeriodReport } from './types.js';
 
-export function salePeriodReport(sale: SalePeriodParts, runStartedAtMs: number): SalePeriodReport {
+/** `runStartedAtMs` to `scheduleEndMs`: when the load was sent (a sale opening then was measured). */
+export function salePeriodReport(
+  sale: SalePeriodParts,
+  runStartedAtMs: number,
+  scheduleEndMs: number,
+): SalePeriodReport {
   const opensAtMs = sale.startsAtMs;
   const sinceOpening = (atMs: number | null) =>
     atMs === null || opensAtMs === null ? null : round3(atMs - opensAtMs);
@@ -23,7 +28,7 @@ export function salePeriodReport(sale: SalePeriodParts, runStartedAtMs: number):
       : allBoughtMs === null
         ? soldOutSeenMs
         : Math.min(soldOutSeenMs, allBoughtMs);
-  const isOpenedInRun = opensAtMs !== null && opensAtMs >= runStartedAtMs;
+  const isOpenedInRun = opensAtMs !== null && opensAtMs >= runStartedAtMs && opensAtMs < scheduleEndMs;
   return {
     sale_id: sale.saleId,
     starts_at: isoOrNull(sale.startsAtMs),

@@ -102,7 +102,7 @@ export type SalePeriodReport = Readonly<{
   /** The sale's period (ISO), or null when GET /sale did not give it. */
   starts_at: string | null;
   ends_at: string | null;
-  /** The sale opened while the run was sending: its first second was measured. */
+  /** The sale opened while the schedule was sending: its first second was measured. */
   opened_during_run: boolean;
   size: number;
   /** Items sold per the last GET /sale reading of this sale; null when never read. */
@@ -111,7 +111,10 @@ export type SalePeriodReport = Readonly<{
   purchases: number;
   holds: number;
   holds_abandoned: number;
-  /** Items wanted by the normal and heavy buyers whose session started while this sale was on. */
+  /**
+   * Items wanted by the normal and heavy buyers whose session started while this sale was on, plus
+   * what the buyers still shopping when it opened had yet to buy (each capped at the user limit).
+   */
   items_wanted: number;
   demand_supply_ratio: number;
   /** From the opening to the first acknowledged purchase. */

@@ -100,10 +100,13 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       const startAtMs = this.#resolveStartAt(watch);
       await this.#waitToConnect(startAtMs);
       // Without GET /sale the one reading above only showed that something listens there.
-      const snapshot = hasSaleEndpoint ? watch.snapshot : null;
-      const saleSize = snapshot?.size ?? options.saleSize;
+      const saleSize = (hasSaleEndpoint ? watch.snapshot?.size : undefined) ?? options.saleSize;
       this.#saleSize = saleSize;
-      onSale({ size: saleSize, saleId: snapshot?.saleId ?? null, periodMs: watch.periodMs });
+      onSale({
+        size: saleSize,
+        saleId: hasSaleEndpoint ? saleOnAt(watch, startAtMs) : null,
+        periodMs: watch.periodMs,
+      });
       await Promise.all(this.#parts.map((part) => part.ready));
       this.#start(saleSize, watch, startAtMs);
       const figures = await Promise.all(this.#parts.map((part) => part.done));
@@ -136,9 +139,13 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       workers: options.workers,
       stopsAtSellout: options.stopsAtSellout,
     });
-    watch.begin(startAtMs, () => {
-      if (options.stopsAtSellout) this.stop();
-    });
+    watch.begin(
+      startAtMs,
+      () => {
+        if (options.stopsAtSellout) this.stop();
+      },
+      requestedAtMs !== null,
+    );
   }
 
   /** --start-at as an epoch ms (null: start when ready); `next-sale` from GET /sale's period. */
@@ -251,6 +258,13 @@ export class Engine extends EventEmitter<SimulationEvents> implements Simulation
       interrupted: merged.interrupted || this.#isInterrupted,
     };
   }
+}
+
+/** The sale on at a --start-at (the one read may have ended while the run waited), else the one read. */
+function saleOnAt(watch: SaleWatch, startAtMs: number | null): number | null {
+  const periodMs = watch.periodMs;
+  if (startAtMs === null || periodMs === null) return watch.snapshot?.saleId ?? null;
+  return Math.floor(startAtMs / periodMs);
 }
 
 /**

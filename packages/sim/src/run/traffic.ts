@@ -158,14 +158,23 @@ export class Traffic implements RequestSink {
     });
     // A newer sale id means the sale rolled over: buyers forget the old one before reacting.
     this.#parts.context.sale.observe(answer.saleId);
+    const boughtBefore = session.itemsBought;
     const thinkMs = session.onAnswer(answer, doneEpochMs);
+    if (session.itemsBought > boughtBefore && session.itemsBought <= this.#wantedOf(session))
+      this.#parts.context.demand.outstanding -= 1;
     (session.isHolding ? this.#readyToBuy : this.#ready).push(doneMs + thinkMs, session);
     this.#checkDrained();
   }
 
   #endSession(session: Session): void {
     if (session.behaviour === 'invalid') return;
+    this.#parts.context.demand.outstanding -= Math.max(0, this.#wantedOf(session) - session.itemsBought);
     this.itemsPerBuyer.set(session.itemsBought, (this.itemsPerBuyer.get(session.itemsBought) ?? 0) + 1);
+  }
+
+  /** What a session's demand counted: its wants capped at the user limit. */
+  #wantedOf(session: Session): number {
+    return Math.min(session.itemsWanted, this.#parts.context.userLimit);
   }
 
   #checkDrained(): void {

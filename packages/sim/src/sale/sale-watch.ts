@@ -88,9 +88,10 @@ export class SaleWatch {
   /**
    * Watches from the schedule's start: a sale already sold out then sold out at the start, a
    * later reading when it comes in. `onSoldOut` is called on every sold-out reading of the sale
-   * on at the start (a later sale opening is not the end of the run's).
+   * on at the start (a later sale opening is not the end of the run's). `hasWaited`: the run
+   * waited for a --start-at since the reading.
    */
-  begin(startAtMs: number, onSoldOut: () => void): void {
+  begin(startAtMs: number, onSoldOut: () => void, hasWaited = false): void {
     if (!this.#isWatching) return;
     const onSnapshot = (snapshot: SaleSnapshot, atMs: number) => {
       const isFirstSale = snapshot.saleId === (this.snapshot?.saleId ?? null);
@@ -100,7 +101,9 @@ export class SaleWatch {
       this.#soldOutAtMs ??= atMs;
       onSoldOut();
     };
-    if (this.snapshot !== null) onSnapshot(this.snapshot, startAtMs);
+    // A reading of a sale that ended while the run waited for its --start-at says nothing of the run.
+    const isStale = hasWaited && (this.snapshot?.endsAtMs ?? Number.POSITIVE_INFINITY) <= startAtMs;
+    if (this.snapshot !== null && !isStale) onSnapshot(this.snapshot, startAtMs);
     this.#monitor.watch(watchIntervalMs, (snapshot) => onSnapshot(snapshot, this.#nowMs()));
   }
 
