@@ -18,8 +18,11 @@ import {
 import { restoreSale } from './restore.js';
 import { retainSale } from './retention.js';
 
-/** Expired holds a request script releases before deciding; the reconciler sweeps the rest. */
-const SWEEP_PER_REQUEST = 16;
+/**
+ * Lapsed holds a checkout sweeps before refusing a buyer at the limit who has holds (some may be
+ * lapsed and not swept yet). No other request sweeps: the reconciler does, every pass.
+ */
+const SWEEP_BEFORE_LIMIT_REFUSAL = 64;
 
 const scriptNames = {
   fsCheckout: 'checkout.lua',
@@ -31,7 +34,7 @@ const scriptNames = {
 } as const;
 
 type ScriptName = keyof typeof scriptNames;
-type ScriptReply = Array<string | number> | number;
+type ScriptReply = Array<string | number> | Array<Array<string | number>> | number;
 type ScriptCommands = Record<ScriptName, (...args: Array<string | number>) => Promise<ScriptReply>>;
 
 let scriptSources: Record<ScriptName, string> | undefined;
@@ -39,14 +42,47 @@ let scriptSources: Record<ScriptName, string> | undefined;
 function loadScripts(): Record<ScriptName, string> {
   if (scriptSources === undefined) {
     const read = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
-    const lib = read('sale-lib.lua');
+    const lib = libraryParts(read('sale-lib.lua'));
     const sources = {} as Record<ScriptName, string>;
     for (const [name, file] of Object.entries(scriptNames) as [ScriptName, string][]) {
-      sources[name] = lib + read(file);
+      const body = read(file);
+      sources[name] = lib.header + lib.functionsUsedBy(body) + body;
     }
     scriptSources = sources;
   }
   return scriptSources;
+}
+
+/**
+ * sale-lib.lua split into its header (the KEYS names) and its `local function`s, so each script
+ * carries only the helpers it calls (and the helpers those call): every call of a script runs its
+ * whole text, and a helper it never calls would still be made a closure each time.
+ */
+export function libraryParts(lib: string): { header: string; functionsUsedBy: (body: string) => string } {
+  const starts = [...lib.matchAll(/^local function (\w+)/gm)];
+  const header = lib.slice(0, starts[0]?.index ?? lib.length);
+  const functions = starts.map((match, i) => ({
+    name: match[1]!,
+    text: lib.slice(match.index, starts[i + 1]?.index ?? lib.length),
+  }));
+  const calls = (text: string, name: string) => new RegExp(`\\b${name}\\(`).test(text);
+  return {
+    header,
+    functionsUsedBy(body) {
+      const used = new Set<string>();
+      let texts = [body];
+      while (texts.length > 0) {
+        const found = functions.filter((f) => !used.has(f.name) && texts.some((text) => calls(text, f.name)));
+        for (const f of found) used.add(f.name);
+        texts = found.map((f) => f.text);
+      }
+      // In the library's order, so a helper is defined before the helpers that call it.
+      return functions
+        .filter((f) => used.has(f.name))
+        .map((f) => f.text)
+        .join('');
+    },
+  };
 }
 
 export type CheckoutDecision =
@@ -81,6 +117,33 @@ const lockKeyOf: Record<LockPurpose, keyof SaleKeys> = { rebuild: 'rebuildLock',
 
 export type Admission = ReturnType<typeof createAdmission>;
 
+export type CheckoutInput = {
+  saleId: number;
+  userId: string;
+  itemId: number;
+  newCode: string;
+  nowMs: Milliseconds;
+};
+
+type PendingCheckout = {
+  input: CheckoutInput;
+  resolve: (decision: CheckoutDecision) => void;
+  reject: (error: unknown) => void;
+};
+
+function checkoutDecisionOf(reply: Array<string | number> | undefined): CheckoutDecision {
+  if (reply === undefined) throw new Error('checkout.lua answered fewer replies than checkouts');
+  const status = reply[0];
+  if (status === 'ok') {
+    return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
+  }
+  if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
+    return { kind: 'refused', reason: status };
+  }
+  if (status === 'no_item') return { kind: 'no_item' };
+  return { kind: 'rebuild' };
+}
+
 export function createAdmission(redis: Redis) {
   const sources = loadScripts();
   for (const name of Object.keys(sources) as ScriptName[]) {
@@ -90,32 +153,45 @@ export function createAdmission(redis: Redis) {
   const call = (name: ScriptName, keys: SaleDataKeys, ...args: Array<string | number>) =>
     scripts[name](...keys, ...args);
 
+  // Checkouts asked in this turn of the event loop, by sale, sent at its end (setImmediate).
+  const checkoutBatches = new Map<number, PendingCheckout[]>();
+  let isFlushScheduled = false;
+  const flushCheckouts = () => {
+    isFlushScheduled = false;
+    for (const [saleId, batch] of checkoutBatches) {
+      const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
+      for (const { input } of batch) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+      call('fsCheckout', saleDataKeys(saleId), ...args).then(
+        (reply) => {
+          const replies = reply as Array<Array<string | number>>;
+          for (let i = 0; i < batch.length; i++) batch[i]!.resolve(checkoutDecisionOf(replies[i]));
+        },
+        (error: unknown) => {
+          for (const pending of batch) pending.reject(error);
+        },
+      );
+    }
+    checkoutBatches.clear();
+  };
+
   return {
-    async checkout(input: {
-      saleId: number;
-      userId: string;
-      itemId: number;
-      newCode: string;
-      nowMs: Milliseconds;
-    }): Promise<CheckoutDecision> {
-      const reply = (await call(
-        'fsCheckout',
-        saleDataKeys(input.saleId),
-        input.userId,
-        input.itemId,
-        input.newCode,
-        input.nowMs,
-        SWEEP_PER_REQUEST,
-      )) as Array<string | number>;
-      const status = reply[0];
-      if (status === 'ok') {
-        return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
-      }
-      if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
-        return { kind: 'refused', reason: status };
-      }
-      if (status === 'no_item') return { kind: 'no_item' };
-      return { kind: 'rebuild' };
+    /**
+     * Checks and places a hold. The checkouts of one event-loop turn go to Redis together, per
+     * sale, as one script call (decided in the order they were asked, each as if alone).
+     */
+    checkout(input: CheckoutInput): Promise<CheckoutDecision> {
+      return new Promise((resolve, reject) => {
+        let batch = checkoutBatches.get(input.saleId);
+        if (batch === undefined) {
+          batch = [];
+          checkoutBatches.set(input.saleId, batch);
+        }
+        batch.push({ input, resolve, reject });
+        if (!isFlushScheduled) {
+          isFlushScheduled = true;
+          setImmediate(flushCheckouts);
+        }
+      });
     },
 
     async purchase(input: {
@@ -131,7 +207,6 @@ export function createAdmission(redis: Redis) {
         input.code,
         input.purchaseId,
         input.nowMs,
-        SWEEP_PER_REQUEST,
         input.requestId,
       )) as Array<string | number>;
       const status = reply[0];
