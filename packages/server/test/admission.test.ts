@@ -81,6 +81,13 @@ describe('the admission scripts', () => {
         { kind: 'held', code: `${saleId}.oli-72`, expiresAtMs: expect.any(Number), isNew: true },
         { kind: 'held', code: `${saleId}.oli-71`, expiresAtMs: expect.any(Number), isNew: false },
       ]);
+
+      // More than one call holds (256) go as several calls, still decided in the order asked.
+      sent.length = 0;
+      const many = await Promise.all(Array.from({ length: 300 }, (_, i) => ask(`many${i}`, 99)));
+      expect(sent).toEqual(['evalsha', 'evalsha']);
+      expect(many[0]).toMatchObject({ kind: 'held', code: `${saleId}.many0-99` });
+      expect(many.slice(1).every((d) => d.kind === 'refused' && d.reason === 'item_held')).toBe(true);
     } finally {
       client.disconnect();
     }

@@ -24,6 +24,9 @@ import { retainSale } from './retention.js';
  */
 const SWEEP_BEFORE_LIMIT_REFUSAL = 64;
 
+/** Most checkouts in one script call: a turn with more sends several, so no call runs long. */
+const MAX_CHECKOUTS_PER_CALL = 256;
+
 const scriptNames = {
   fsCheckout: 'checkout.lua',
   fsPurchase: 'purchase.lua',
@@ -156,20 +159,31 @@ export function createAdmission(redis: Redis) {
   // Checkouts asked in this turn of the event loop, by sale, sent at its end (setImmediate).
   const checkoutBatches = new Map<number, PendingCheckout[]>();
   let isFlushScheduled = false;
+  const sendCheckouts = (saleId: number, batch: readonly PendingCheckout[]) => {
+    const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
+    for (const { input } of batch) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+    call('fsCheckout', saleDataKeys(saleId), ...args).then(
+      (reply) => {
+        const replies = reply as Array<Array<string | number>>;
+        for (let i = 0; i < batch.length; i++) {
+          try {
+            batch[i]!.resolve(checkoutDecisionOf(replies[i]));
+          } catch (error) {
+            batch[i]!.reject(error);
+          }
+        }
+      },
+      (error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      },
+    );
+  };
   const flushCheckouts = () => {
     isFlushScheduled = false;
     for (const [saleId, batch] of checkoutBatches) {
-      const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
-      for (const { input } of batch) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
-      call('fsCheckout', saleDataKeys(saleId), ...args).then(
-        (reply) => {
-          const replies = reply as Array<Array<string | number>>;
-          for (let i = 0; i < batch.length; i++) batch[i]!.resolve(checkoutDecisionOf(replies[i]));
-        },
-        (error: unknown) => {
-          for (const pending of batch) pending.reject(error);
-        },
-      );
+      for (let from = 0; from < batch.length; from += MAX_CHECKOUTS_PER_CALL) {
+        sendCheckouts(saleId, batch.slice(from, from + MAX_CHECKOUTS_PER_CALL));
+      }
     }
     checkoutBatches.clear();
   };
