@@ -1,7 +1,8 @@
-// Admission, the one door to Redis: the atomic decisions of a sale, one script call per request,
-// and everything else the service reads or writes there (restoring a sale, its locks, the
-// reconciler's reads), as plain values. Scripts are sent once per connection and run by EVALSHA
-// after that (ioredis defineCommand). Nothing is thrown for an expected refusal.
+// Admission, the one door to Redis: the atomic decisions of a sale (a script call per purchase,
+// one per sale for the checkouts of an event-loop turn), and everything else the service reads or
+// writes there (restoring a sale, its locks, the reconciler's reads), as plain values. Scripts
+// are sent once per connection and run by EVALSHA after that (ioredis defineCommand). Nothing is
+// thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { Redis } from 'ioredis';
