@@ -65,7 +65,8 @@ function cpuPerCheckoutLines(results: readonly ResultEnvelope[]): string[] {
   if (measured.length === 0) return [];
   const us = (value: number | null | undefined) => (typeof value === 'number' ? String(value) : '-');
   return [
-    'CPU µs per checkout, by process (CPU time from /proc over the measured window / answered checkouts):',
+    'CPU µs per checkout, by process (CPU time from /proc over the measured window / answered checkouts;',
+    'the redis-server and the Postgres background processes also serve whatever else uses them on the box):',
     '',
     `| setup | ${cpuColumns.map(([, label]) => label).join(' | ')} | bare node:http: node / wrk |`,
     `|---|${cpuColumns.map(() => '---|').join('')}---|`,
