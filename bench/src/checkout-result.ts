@@ -1,7 +1,13 @@
 // The result of benchmark 1 for one service setup: the figures of its best round beside the best
 // round of its baseline, every round with its paired baseline, the service's own health over the
 // window (from /metrics), and flags for any attempt not durable before its answer.
-import { type CpuCores, cpuSplit, formatCpuSplit } from './cpu-split.js';
+import {
+  type CpuCores,
+  cpuMicrosPerRequest,
+  cpuSplit,
+  formatCpuMicros,
+  formatCpuSplit,
+} from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
 import type { BenchResult } from './results.js';
@@ -16,6 +22,8 @@ type BaselineFigures = Readonly<{
   requests: number;
   rounds_rps: readonly (number | null)[];
   cpu_cores: Readonly<{ server: number | null; wrk: number | null }>;
+  /** CPU µs per answered request: the bare server and wrk. */
+  cpu_us_per_request: Readonly<Record<string, number | null>>;
   command_lines: Readonly<{ load: string; server: string }>;
 }>;
 
@@ -36,6 +44,7 @@ type RoundFigures = Readonly<{
   paired_baseline_rps: number | null;
   paired_ratio: number | null;
   cpu_cores: CpuCores;
+  cpu_us_per_checkout: Readonly<Record<string, number | null>>;
 }>;
 
 export type CheckoutResult = BenchResult<
@@ -54,6 +63,8 @@ export type CheckoutResult = BenchResult<
     server_side_p99_ms: number | null;
     server_runtime: RuntimeFigures;
     cpu_cores: CpuCores;
+    /** CPU µs per answered checkout by process group, over the best round's window. */
+    cpu_us_per_checkout: Readonly<Record<string, number | null>>;
     workers: number;
     rounds: readonly RoundFigures[];
   }>,
@@ -145,6 +156,7 @@ function baselineFigures(b: Rounds<BareRound>): BaselineFigures {
       server: round(usage.cpuByGroup.server / usage.elapsedS),
       wrk: round(usage.cpuByGroup.load_generator / usage.elapsedS),
     },
+    cpu_us_per_request: cpuMicrosPerRequest(usage, wrk.requests),
     command_lines: { load: wrk.commandLine, server: b.best.commandLine },
   };
 }
@@ -178,6 +190,11 @@ export function checkoutResult(
   }));
   const isDurable = service.rounds.every((r) => r.rowsWritten >= r.wrk.requests);
   const runtime = runtimeFigures(measured);
+  const cpuMicros = cpuMicrosPerRequest(measured.usage, wrk.requests);
+  const baselineFigs = baselineFigures(baseline);
+  const nodeUs = cpuMicros.server;
+  const bareNodeUs = baselineFigs.cpu_us_per_request.server;
+  const nodeRatio = typeof nodeUs === 'number' && typeof bareNodeUs === 'number' ? nodeUs / bareNodeUs : null;
   return {
     id,
     title,
@@ -195,6 +212,7 @@ export function checkoutResult(
       server_side_p99_ms: round(histogramQuantile(0.99, serverSeconds) * 1000),
       server_runtime: runtime,
       cpu_cores: cpuSplit(measured.usage),
+      cpu_us_per_checkout: cpuMicros,
       workers: measured.workers,
       rounds: service.rounds.map((r, i) => {
         const pairedRound = paired.rounds[i] ?? paired.best;
@@ -208,11 +226,13 @@ export function checkoutResult(
           paired_baseline_rps: round(pairedRound.wrk.rps, 0),
           paired_ratio: round(r.wrk.rps / pairedRound.wrk.rps),
           cpu_cores: cpuSplit(r.usage),
+          cpu_us_per_checkout: cpuMicrosPerRequest(r.usage, r.wrk.requests),
         };
       }),
     },
-    baseline: baselineFigures(baseline),
+    baseline: baselineFigs,
     other_baselines: others,
+    cpu_us_per_checkout: { measured: cpuMicros, baseline: baselineFigs.cpu_us_per_request },
     ratio: round(ratio),
     ratio_of: 'flashsale req/s / bare node:http (1 process) req/s, best round of each, same wrk command',
     command_lines: {
@@ -221,10 +241,16 @@ export function checkoutResult(
       baseline: baseline.best.commandLine,
     },
     notes: [
-      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; new buyers and items every run (bench/checkout.lua). Rows: count(*) of checkout_attempts just before and after the measured run.`,
+      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; new buyers and items every run (bench/checkout.lua). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk.`,
     ],
     flags,
     rows: [
+      [
+        'CPU µs per checkout',
+        formatCpuMicros(cpuMicros),
+        formatCpuMicros(baselineFigs.cpu_us_per_request),
+        nodeRatio === null ? '' : `node ${formatRatio(nodeRatio)}`,
+      ],
       ['req/s (best round)', formatRate(wrk.rps), formatRate(baseline.best.wrk.rps), formatRatio(ratio)],
       ...others.map(
         (b) =>

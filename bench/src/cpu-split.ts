@@ -36,14 +36,22 @@ export type ServiceGroup =
 const postgresAuxiliary =
   /^postgres: [^:]+: (checkpointer|background writer|walwriter|autovacuum|logical replication|archiver|startup|walsender|stats)/;
 
+/** Whether a command line is redis-server's (`redis-server 127.0.0.1:6379`, `redis-server *:6379`) on `port`. */
+export function isRedisServerOn(commandLine: string, port: string): boolean {
+  return commandLine.startsWith('redis-server ') && commandLine.split(' ')[1]?.endsWith(`:${port}`) === true;
+}
+
 /** Process groups for sampleProcesses; `loadPid()` gives the load generator's pid, if running. */
 export function serviceProcessGroups({
   serverPid,
   databaseName,
+  redisPort,
   loadPid,
 }: {
   serverPid: number;
   databaseName: string;
+  /** The port of the redis-server the service uses: other redis-servers on the box are not its. */
+  redisPort: string;
   loadPid: () => number | undefined;
 }): Record<ServiceGroup, ListPids> {
   const isBackendOfBench = (commandLine: string) =>
@@ -52,7 +60,7 @@ export function serviceProcessGroups({
     server: () => processTree(serverPid),
     postgres_backends: () => findProcesses(isBackendOfBench),
     postgres_background: () => findProcesses((commandLine) => postgresAuxiliary.test(commandLine)),
-    redis: () => findProcesses((commandLine) => commandLine.startsWith('redis-server ')),
+    redis: () => findProcesses((commandLine) => isRedisServerOn(commandLine, redisPort)),
     load_generator: () => {
       const pid = loadPid();
       return pid === undefined ? [] : [pid];
@@ -72,6 +80,7 @@ export async function runWrkOnService(
     serviceProcessGroups({
       serverPid: service.pid,
       databaseName: ctx.world.databaseName,
+      redisPort: new URL(ctx.world.redisUrl).port || '6379',
       loadPid: () => loadPid,
     }),
   );
@@ -125,6 +134,33 @@ export function cpuSplit(usage: ProcessUsage): CpuCores {
     machine_busy: perS(usage.machineBusyS),
     machine_cores: Math.round(usage.machineTotalS / usage.elapsedS),
   };
+}
+
+/** CPU microseconds each group used per request completed in the window (null: no requests). */
+export function cpuMicrosPerRequest(usage: ProcessUsage, requests: number): Record<string, number | null> {
+  return Object.fromEntries(
+    Object.entries<number>(usage.cpuByGroup)
+      .filter(([group]) => group !== 'bench_harness')
+      .map(([group, seconds]) => [group, requests > 0 ? Math.round((seconds * 1e6) / requests) : null]),
+  );
+}
+
+const cpuLabels: Readonly<Record<string, string>> = {
+  server: 'node',
+  postgres_backends: 'pg',
+  postgres_background: 'pg bg',
+  redis: 'redis',
+  load_generator: 'wrk',
+};
+
+/** One line: µs per request by group, e.g. `node 61, pg 19, pg bg 3, redis 11, wrk 22`. */
+export function formatCpuMicros(micros: Readonly<Record<string, number | null>>): string {
+  return Object.entries(cpuLabels)
+    .flatMap(([key, label]) => {
+      const value = micros[key];
+      return value === undefined || value === null ? [] : [`${label} ${value}`];
+    })
+    .join(', ');
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;

@@ -194,6 +194,7 @@ export async function benchFullFlow(
       const { load_generator: _, ...serviceGroups } = serviceProcessGroups({
         serverPid: service.pid,
         databaseName: ctx.world.databaseName,
+        redisPort: new URL(ctx.world.redisUrl).port || '6379',
         loadPid: () => undefined,
       });
       const serviceTarget: Target = {

@@ -20,6 +20,7 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     'Every baseline ran in the same invocation on the same box with the same load generator; other',
     "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
     '',
+    ...cpuPerCheckoutLines(document.benchmarks),
     '| benchmark | figure | measured | baseline | ratio |',
     '|---|---|---|---|---|',
   ];
@@ -45,6 +46,38 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');
+}
+
+const cpuColumns = [
+  ['server', 'node'],
+  ['postgres_backends', 'Postgres backends'],
+  ['postgres_background', 'Postgres background'],
+  ['redis', 'Redis'],
+  ['load_generator', 'load generator (wrk)'],
+] as const;
+
+/**
+ * The figure that does not depend on how busy the box is, first: CPU µs per checkout by process,
+ * from the same run (nothing when the run measured none, as older results files did not).
+ */
+function cpuPerCheckoutLines(results: readonly ResultEnvelope[]): string[] {
+  const measured = results.flatMap((r) => (r.cpu_us_per_checkout === undefined ? [] : [r]));
+  if (measured.length === 0) return [];
+  const us = (value: number | null | undefined) => (typeof value === 'number' ? String(value) : '-');
+  return [
+    'CPU µs per checkout, by process (CPU time from /proc over the measured window / answered checkouts;',
+    'the redis-server and the Postgres background processes also serve whatever else uses them on the box):',
+    '',
+    `| setup | ${cpuColumns.map(([, label]) => label).join(' | ')} | bare node:http: node / wrk |`,
+    `|---|${cpuColumns.map(() => '---|').join('')}---|`,
+    ...measured.map((r) => {
+      const cpu = r.cpu_us_per_checkout!;
+      const bare =
+        cpu.baseline === null ? '-' : `${us(cpu.baseline.server)} / ${us(cpu.baseline.load_generator)}`;
+      return `| ${cell(r.title)} | ${cpuColumns.map(([key]) => us(cpu.measured[key])).join(' | ')} | ${bare} |`;
+    }),
+    '',
+  ];
 }
 
 /** The section between the markers of `readme`, or null when the markers are missing. */

@@ -17,6 +17,16 @@ export const resultsFormat = 'flashsale-bench@1';
 /** A line of the table: [figure, flashsale, baseline, ratio]. */
 export type TableRow = readonly [figure: string, measured: string, baseline: string, ratio: string];
 
+/**
+ * CPU microseconds per completed request, by process group (server, postgres_backends,
+ * postgres_background, redis, load_generator), from /proc deltas over the measured window; the
+ * baseline's for the same load, when it has one.
+ */
+export type CpuPerRequest = Readonly<{
+  measured: Readonly<Record<string, number | null>>;
+  baseline: Readonly<Record<string, number | null>> | null;
+}>;
+
 export type ResultEnvelope = Readonly<{
   id: string;
   title: string;
@@ -25,6 +35,8 @@ export type ResultEnvelope = Readonly<{
   notes: readonly string[];
   flags: readonly string[];
   rows: readonly TableRow[];
+  /** Benchmarks of checkouts say what each one cost each process (the README leads with it). */
+  cpu_us_per_checkout?: CpuPerRequest;
 }>;
 
 export type BenchResult<Figures, Baseline, CommandLines> = ResultEnvelope &

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cpuSplit, formatCpuSplit } from '../src/cpu-split.js';
+import {
+  cpuMicrosPerRequest,
+  cpuSplit,
+  formatCpuMicros,
+  formatCpuSplit,
+  isRedisServerOn,
+} from '../src/cpu-split.js';
 import type { ProcessUsage } from '../src/proc-stats.js';
 
 describe('the CPU split of a window', () => {
@@ -29,5 +35,39 @@ describe('the CPU split of a window', () => {
   it('reads as one line of the groups the table labels', () => {
     expect(formatCpuSplit(cpuSplit(usage))).toBe('server 0.90, redis 0.20, irq 0.10, other 0.35, idle 0.40');
     expect(formatCpuSplit(null)).toBe('');
+  });
+});
+
+describe('CPU per request', () => {
+  const usage: ProcessUsage = {
+    elapsedS: 10,
+    machineBusyS: 16,
+    machineTotalS: 20,
+    machineInterruptS: 1,
+    machineStealS: 0,
+    cpuByGroup: { server: 1.2, postgres_backends: 0.4, redis: 0.22, load_generator: 0.5, bench_harness: 0.1 },
+    rss: [],
+  };
+
+  it("is each group's CPU seconds over the requests, in µs, the harness left out", () => {
+    expect(cpuMicrosPerRequest(usage, 20_000)).toEqual({
+      server: 60,
+      postgres_backends: 20,
+      redis: 11,
+      load_generator: 25,
+    });
+    expect(cpuMicrosPerRequest(usage, 0)).toMatchObject({ server: null });
+  });
+
+  it('reads as one line in the order node, pg, pg bg, redis, wrk', () => {
+    expect(formatCpuMicros(cpuMicrosPerRequest(usage, 20_000))).toBe('node 60, pg 20, redis 11, wrk 25');
+  });
+
+  it("counts only the redis-server on the service's port", () => {
+    expect(isRedisServerOn('redis-server 127.0.0.1:6379', '6379')).toBe(true);
+    expect(isRedisServerOn('redis-server *:6379', '6379')).toBe(true);
+    expect(isRedisServerOn('redis-server *:16379', '6379')).toBe(false);
+    expect(isRedisServerOn('redis-server 127.0.0.1:6391', '6379')).toBe(false);
+    expect(isRedisServerOn('node redis-server 127.0.0.1:6379', '6379')).toBe(false);
   });
 });

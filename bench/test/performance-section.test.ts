@@ -27,6 +27,52 @@ describe("the README's Performance section", () => {
   });
 });
 
+describe('CPU per checkout in the Performance section', () => {
+  it('comes first, one line per checkout setup, beside the bare server and wrk', () => {
+    const result = {
+      id: 'server-checkout-1-worker',
+      title: 'Server checkout, 1 worker',
+      ratio: 0.5,
+      ratio_of: 'a / b',
+      notes: [],
+      flags: [],
+      rows: [['req/s', '1', '2', '0.50'] as const],
+      cpu_us_per_checkout: {
+        measured: {
+          server: 61,
+          postgres_backends: 19,
+          postgres_background: 3,
+          redis: 11,
+          load_generator: 22,
+        },
+        baseline: { server: 30, load_generator: 21 },
+      },
+    };
+    const machine = {
+      date: '2026-11-30T00:00:00Z',
+      cores: 2,
+      cpu_model: 'cpu',
+      memory_gb: 8,
+      os: 'linux',
+      node: '20',
+      postgres: '15',
+      redis: '7',
+      git_commit: 'abc',
+      git_dirty: false,
+      load_average_at_start: [1, 1, 1],
+    };
+    const document = { command: 'pnpm bench', duration_s: 1, machine, benchmarks: [result] };
+    const text = renderPerformanceSection(
+      document as unknown as Parameters<typeof renderPerformanceSection>[0],
+    );
+    const lines = text.split('\n');
+    const cpuHeader = lines.findIndex((line) => line.startsWith('| setup | node |'));
+    expect(cpuHeader).toBeGreaterThan(0);
+    expect(cpuHeader).toBeLessThan(lines.findIndex((line) => line.startsWith('| benchmark |')));
+    expect(lines[cpuHeader + 2]).toBe('| Server checkout, 1 worker | 61 | 19 | 3 | 11 | 22 | 30 / 21 |');
+  });
+});
+
 describe('a results file read back', () => {
   const row = ['figure', 'measured', 'baseline', 'ratio'];
   const result = { id: 'x', title: 'X', ratio: 1, ratio_of: 'a / b', notes: [], flags: [], rows: [row] };

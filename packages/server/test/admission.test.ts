@@ -1,9 +1,11 @@
 // The Lua scripts' less travelled paths, through the service and (for what only a failure
 // triggers) the admission module itself, checked in Redis.
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
 import { saleKeys } from '../src/admission/keys.js';
 import { admitPurchaseOnly } from './support/admit.js';
+import { REDIS_URL } from './support/redis.js';
 import { createWorld, type World } from './support/server.js';
 
 describe('the admission scripts', () => {
@@ -30,20 +32,65 @@ describe('the admission scripts', () => {
     expect((await post(`/purchase?code=${first.body.code}`)).status).toBe(410);
   });
 
-  it('one request releases at most 16 lapsed holds; GET /sale sweeps the rest', async () => {
+  it('a checkout sweeps no lapsed hold on its way to a hold, only before refusing a buyer at the limit', async () => {
     for (let i = 0; i < 20; i++) {
       expect((await post(`/checkout?user_id=sweep${i % 2}&id=${10 + i}`)).status).toBe(200);
     }
     const saleId = Number((await post('/checkout?user_id=jon&id=40')).body.sale_id);
     const keys = saleKeys(saleId);
-    world.clock.advance(30_000); // all 21 lapse; the next request's sweep takes 16 of them
+    expect((await post('/checkout?user_id=sweep0&id=60')).status).toBe(403); // 10 live holds: the limit
+    world.clock.advance(30_000); // all 21 lapse
     expect((await post('/checkout?user_id=kim&id=41')).status).toBe(200);
-    expect(await world.redis.client.zcard(keys.deadlines)).toBe(21 - 16 + 1);
-    expect(await world.redis.client.hlen(keys.holds)).toBe(21 - 16 + 1);
+    expect(await world.redis.client.zcard(keys.deadlines)).toBe(21 + 1);
+    expect(await world.redis.client.hlen(keys.holds)).toBe(21 + 1);
+
+    // sweep0 still counts 10 holds, all lapsed: they are swept before the limit is judged.
+    expect((await post('/checkout?user_id=sweep0&id=60')).status).toBe(200);
+    expect(await world.redis.client.hgetall(keys.held)).toEqual({ kim: '1', sweep0: '1' });
+    expect(await world.redis.client.zcard(keys.deadlines)).toBe(2);
 
     const sale = await world.call('GET', '/sale');
-    expect(sale.body).toMatchObject({ held: 1 });
-    expect(await world.redis.client.hgetall(keys.held)).toEqual({ kim: '1' });
+    expect(sale.body).toMatchObject({ held: 2 });
+  });
+
+  it('the checkouts of one event-loop turn reach Redis as one script call, decided in the order asked', async () => {
+    const saleId = Number((await post('/checkout?user_id=nia&id=70')).body.sale_id);
+    const client = new Redis(REDIS_URL, { keyPrefix: world.redis.prefix });
+    try {
+      const admission = createAdmission(client);
+      const ask = (userId: string, itemId: number) =>
+        admission.checkout({
+          saleId,
+          userId,
+          itemId,
+          newCode: `${saleId}.${userId}-${itemId}`,
+          nowMs: world.clock.now(),
+        });
+      expect(await ask('nia', 70)).toMatchObject({ kind: 'held', isNew: false }); // the script is loaded now
+      const sent: string[] = [];
+      const send = client.sendCommand.bind(client);
+      client.sendCommand = (command, stream) => {
+        sent.push(command.name);
+        return send(command, stream);
+      };
+      const decisions = await Promise.all([ask('oli', 71), ask('pat', 71), ask('oli', 72), ask('oli', 71)]);
+      expect(sent).toEqual(['evalsha']);
+      expect(decisions).toEqual([
+        { kind: 'held', code: `${saleId}.oli-71`, expiresAtMs: expect.any(Number), isNew: true },
+        { kind: 'refused', reason: 'item_held' },
+        { kind: 'held', code: `${saleId}.oli-72`, expiresAtMs: expect.any(Number), isNew: true },
+        { kind: 'held', code: `${saleId}.oli-71`, expiresAtMs: expect.any(Number), isNew: false },
+      ]);
+
+      // More than one call holds (256) go as several calls, still decided in the order asked.
+      sent.length = 0;
+      const many = await Promise.all(Array.from({ length: 300 }, (_, i) => ask(`many${i}`, 99)));
+      expect(sent).toEqual(['evalsha', 'evalsha']);
+      expect(many[0]).toMatchObject({ kind: 'held', code: `${saleId}.many0-99` });
+      expect(many.slice(1).every((d) => d.kind === 'refused' && d.reason === 'item_held')).toBe(true);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('undoing a purchase after its hold lapsed returns the item to sale, not to its buyer', async () => {

@@ -1,7 +1,8 @@
-// Admission, the one door to Redis: the atomic decisions of a sale, one script call per request,
-// and everything else the service reads or writes there (restoring a sale, its locks, the
-// reconciler's reads), as plain values. Scripts are sent once per connection and run by EVALSHA
-// after that (ioredis defineCommand). Nothing is thrown for an expected refusal.
+// Admission, the one door to Redis: the atomic decisions of a sale (a script call per purchase,
+// one per sale for the checkouts of an event-loop turn), and everything else the service reads or
+// writes there (restoring a sale, its locks, the reconciler's reads), as plain values. Scripts
+// are sent once per connection and run by EVALSHA after that (ioredis defineCommand). Nothing is
+// thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
@@ -18,8 +19,14 @@ import {
 import { restoreSale } from './restore.js';
 import { retainSale } from './retention.js';
 
-/** Expired holds a request script releases before deciding; the reconciler sweeps the rest. */
-const SWEEP_PER_REQUEST = 16;
+/**
+ * Lapsed holds a checkout sweeps before refusing a buyer at the limit who has holds (some may be
+ * lapsed and not swept yet). No other request sweeps: the reconciler does, every pass.
+ */
+const SWEEP_BEFORE_LIMIT_REFUSAL = 64;
+
+/** Most checkouts in one script call: a turn with more sends several, so no call runs long. */
+const MAX_CHECKOUTS_PER_CALL = 256;
 
 const scriptNames = {
   fsCheckout: 'checkout.lua',
@@ -31,7 +38,7 @@ const scriptNames = {
 } as const;
 
 type ScriptName = keyof typeof scriptNames;
-type ScriptReply = Array<string | number> | number;
+type ScriptReply = Array<string | number> | Array<Array<string | number>> | number;
 type ScriptCommands = Record<ScriptName, (...args: Array<string | number>) => Promise<ScriptReply>>;
 
 let scriptSources: Record<ScriptName, string> | undefined;
@@ -39,10 +46,11 @@ let scriptSources: Record<ScriptName, string> | undefined;
 function loadScripts(): Record<ScriptName, string> {
   if (scriptSources === undefined) {
     const read = (file: string) => readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
-    const lib = read('sale-lib.lua');
+    const lib = libraryParts(read('sale-lib.lua'));
     const sources = {} as Record<ScriptName, string>;
     for (const [name, file] of Object.entries(scriptNames) as [ScriptName, string][]) {
-      sources[name] = lib + read(file);
+      const body = read(file);
+      sources[name] = lib.header + lib.functionsUsedBy(body) + body;
     }
     scriptSources = sources;
   }
@@ -66,6 +74,38 @@ export type RegisteredInstance = InstanceSettings & { seenMs: Milliseconds; labe
 // TIME with a key, so that in a cluster every instance asks the same node (the key is never written).
 const TIME_SCRIPT = "return redis.call('TIME')";
 const CLOCK_KEY = '{clock}';
+
+/**
+ * sale-lib.lua split into its header (the KEYS names) and its `local function`s, so each script
+ * carries only the helpers it calls (and the helpers those call): every call of a script runs its
+ * whole text, and a helper it never calls would still be made a closure each time.
+ */
+export function libraryParts(lib: string): { header: string; functionsUsedBy: (body: string) => string } {
+  const starts = [...lib.matchAll(/^local function (\w+)/gm)];
+  const header = lib.slice(0, starts[0]?.index ?? lib.length);
+  const functions = starts.map((match, i) => ({
+    name: match[1]!,
+    text: lib.slice(match.index, starts[i + 1]?.index ?? lib.length),
+  }));
+  const calls = (text: string, name: string) => new RegExp(`\\b${name}\\(`).test(text);
+  return {
+    header,
+    functionsUsedBy(body) {
+      const used = new Set<string>();
+      let texts = [body];
+      while (texts.length > 0) {
+        const found = functions.filter((f) => !used.has(f.name) && texts.some((text) => calls(text, f.name)));
+        for (const f of found) used.add(f.name);
+        texts = found.map((f) => f.text);
+      }
+      // In the library's order, so a helper is defined before the helpers that call it.
+      return functions
+        .filter((f) => used.has(f.name))
+        .map((f) => f.text)
+        .join('');
+    },
+  };
+}
 
 export type CheckoutDecision =
   | { kind: 'held'; code: string; expiresAtMs: Milliseconds; isNew: boolean }
@@ -99,6 +139,33 @@ const lockKeyOf: Record<LockPurpose, keyof SaleKeys> = { rebuild: 'rebuildLock',
 
 export type Admission = ReturnType<typeof createAdmission>;
 
+export type CheckoutInput = {
+  saleId: number;
+  userId: string;
+  itemId: number;
+  newCode: string;
+  nowMs: Milliseconds;
+};
+
+type PendingCheckout = {
+  input: CheckoutInput;
+  resolve: (decision: CheckoutDecision) => void;
+  reject: (error: unknown) => void;
+};
+
+function checkoutDecisionOf(reply: Array<string | number> | undefined): CheckoutDecision {
+  if (reply === undefined) throw new Error('checkout.lua answered fewer replies than checkouts');
+  const status = reply[0];
+  if (status === 'ok') {
+    return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
+  }
+  if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
+    return { kind: 'refused', reason: status };
+  }
+  if (status === 'no_item') return { kind: 'no_item' };
+  return { kind: 'rebuild' };
+}
+
 export function createAdmission(redis: RedisClient) {
   const sources = loadScripts();
   for (const name of Object.keys(sources) as ScriptName[]) {
@@ -108,32 +175,56 @@ export function createAdmission(redis: RedisClient) {
   const call = (name: ScriptName, keys: SaleDataKeys, ...args: Array<string | number>) =>
     scripts[name](...keys, ...args);
 
+  // Checkouts asked in this turn of the event loop, by sale, sent at its end (setImmediate).
+  const checkoutBatches = new Map<number, PendingCheckout[]>();
+  let isFlushScheduled = false;
+  const sendCheckouts = (saleId: number, batch: readonly PendingCheckout[]) => {
+    const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
+    for (const { input } of batch) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+    call('fsCheckout', saleDataKeys(saleId), ...args).then(
+      (reply) => {
+        const replies = reply as Array<Array<string | number>>;
+        for (let i = 0; i < batch.length; i++) {
+          try {
+            batch[i]!.resolve(checkoutDecisionOf(replies[i]));
+          } catch (error) {
+            batch[i]!.reject(error);
+          }
+        }
+      },
+      (error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      },
+    );
+  };
+  const flushCheckouts = () => {
+    isFlushScheduled = false;
+    for (const [saleId, batch] of checkoutBatches) {
+      for (let from = 0; from < batch.length; from += MAX_CHECKOUTS_PER_CALL) {
+        sendCheckouts(saleId, batch.slice(from, from + MAX_CHECKOUTS_PER_CALL));
+      }
+    }
+    checkoutBatches.clear();
+  };
+
   return {
-    async checkout(input: {
-      saleId: number;
-      userId: string;
-      itemId: number;
-      newCode: string;
-      nowMs: Milliseconds;
-    }): Promise<CheckoutDecision> {
-      const reply = (await call(
-        'fsCheckout',
-        saleDataKeys(input.saleId),
-        input.userId,
-        input.itemId,
-        input.newCode,
-        input.nowMs,
-        SWEEP_PER_REQUEST,
-      )) as Array<string | number>;
-      const status = reply[0];
-      if (status === 'ok') {
-        return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
-      }
-      if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
-        return { kind: 'refused', reason: status };
-      }
-      if (status === 'no_item') return { kind: 'no_item' };
-      return { kind: 'rebuild' };
+    /**
+     * Checks and places a hold. The checkouts of one event-loop turn go to Redis together, per
+     * sale, as one script call (decided in the order they were asked, each as if alone).
+     */
+    checkout(input: CheckoutInput): Promise<CheckoutDecision> {
+      return new Promise((resolve, reject) => {
+        let batch = checkoutBatches.get(input.saleId);
+        if (batch === undefined) {
+          batch = [];
+          checkoutBatches.set(input.saleId, batch);
+        }
+        batch.push({ input, resolve, reject });
+        if (!isFlushScheduled) {
+          isFlushScheduled = true;
+          setImmediate(flushCheckouts);
+        }
+      });
     },
 
     async purchase(input: {
@@ -149,7 +240,6 @@ export function createAdmission(redis: RedisClient) {
         input.code,
         input.purchaseId,
         input.nowMs,
-        SWEEP_PER_REQUEST,
         input.requestId,
       )) as Array<string | number>;
       const status = reply[0];

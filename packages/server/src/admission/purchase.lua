@@ -1,7 +1,8 @@
 -- Purchase: validates the code and turns its hold into a sale, in one step, so a code can never
 -- be redeemed twice. The purchase stays in `pending` until Postgres has it.
 -- KEYS: the sale keys (see sale-lib.lua)
--- ARGV: 1 code, 2 purchase id, 3 now (ms), 4 most expired holds to sweep first, 5 request id
+-- ARGV: 1 code, 2 purchase id, 3 now (ms), 4 request id (no sweep here: the reconciler sweeps
+--       lapsed holds, and this code's own lapsed hold is released below)
 -- Returns: {'ok', purchase_id, item, user, slot, expires_ms, replayed (1|0), pending (1|0), admitted_ms}
 --        (admitted_ms: when the purchase was admitted; 0 for a replay Postgres already has)
 --        | {'unknown_code'} | {'code_expired'} | {'user_limit'} | {'rebuild'}
@@ -18,7 +19,6 @@ if done then
   return { 'ok', pid, item, user, slot, expires, 1, admitted and 1 or 0, admitted and tonumber(admitted) or 0 }
 end
 
-sweep(now, tonumber(ARGV[4]))
 local entry = redis.call('HGET', CODES, code)
 if not entry then
   return { 'unknown_code' }
@@ -49,6 +49,6 @@ release_hold(item, code)
 redis.call('HDEL', CODES, code)
 set_mask(user, mask + 2 ^ (slot - 1))
 redis.call('HSET', SOLD, item, user)
-redis.call('HSET', PURCHASED, code, ARGV[2] .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires .. '|' .. ARGV[5])
+redis.call('HSET', PURCHASED, code, ARGV[2] .. '|' .. item .. '|' .. user .. '|' .. slot .. '|' .. expires .. '|' .. ARGV[4])
 redis.call('ZADD', PENDING, now, code)
 return { 'ok', ARGV[2], item, user, slot, expires, 0, 1, now }

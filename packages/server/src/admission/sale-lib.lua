@@ -1,4 +1,6 @@
--- Shared by every sale script: it is prepended to each of them when they are loaded.
+-- Shared by the sale scripts: when they are loaded, this header and the functions a script calls
+-- (with those they call) are prepended to it; a function defined here must not be called before
+-- the functions it calls are defined (they are kept in this file's order).
 -- KEYS (the same order in every script):
 --   1 meta  2 sold  3 holds  4 deadlines  5 codes  6 purchased  7 owned  8 held  9 pending
 -- Formats: codes[code] = "item|user|expires_ms";

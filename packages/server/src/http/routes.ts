@@ -1,9 +1,9 @@
 // The route table, built once: "METHOD /path" → handler. Handlers turn validated parameters
 // into sale operations and their outcomes into replies; they never touch the socket.
-import { randomUUID } from 'node:crypto';
 import { saleIdAt } from '@flashsale/protocol';
 import { refuse } from '../errors.js';
 import type { Route } from '../observe/metrics.js';
+import { attemptIds } from '../sale/attempt-ids.js';
 import { checkout } from '../sale/checkout.js';
 import type { SaleDeps } from '../sale/deps.js';
 import { saleOpenState } from '../sale/prepare.js';
@@ -35,6 +35,7 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
   const saleSlot = {
     ping: () => deps.admission.pingSale(saleIdAt(deps.clock(), deps.config.saleDurationMs)),
   };
+  const nextAttemptId = attemptIds();
   return new Map<string, RouteEntry>([
     [
       '/checkout',
@@ -43,7 +44,7 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
         route: 'checkout',
         handler: async ({ query, requestId }) => {
           // The client's x-request-id need not be unique; this is, and every answer says it.
-          const attemptId = randomUUID();
+          const attemptId = nextAttemptId();
           const params = checkoutParams(query, saleSize);
           if ('ok' in params) return withAttemptId(errorReply(params), attemptId);
           const outcome = await checkout(deps, { ...params, requestId, attemptId });

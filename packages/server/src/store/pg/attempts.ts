@@ -1,11 +1,21 @@
 // Checkout attempts: every one, admitted or refused, is written by group commit before its
-// answer leaves. Rows carry their own uuid, so a batch retried after a lost connection is harmless.
+// answer leaves. A batch is one COPY (one statement, all rows or none): Postgres parses text rows
+// at about half the CPU of an INSERT over unnest of text arrays, and the client builds one string
+// instead of nine arrays that pg would encode element by element. Rows carry their own id, so a
+// batch retried after a lost connection is harmless: a COPY that lost its connection, or that met
+// rows already stored (its batch committed before), is redone as an INSERT that skips them.
 // The admitted ones are also where a rebuild finds the codes handed out and not purchased.
+import { finished } from 'node:stream/promises';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { isConnectionFailure } from '../failures.js';
 import type { AttemptRow, CodeRecord } from '../sale-store.js';
 import { queryIdempotent } from './pool.js';
 
-// One statement text for every batch size, so Postgres keeps one plan.
+const copyAttempts =
+  'COPY checkout_attempts (attempt_id, request_id, sale_id, user_id, item_id, outcome, code, expires_at, attempted_at) FROM STDIN';
+
+// The retry: one statement text for every batch size, so Postgres keeps one plan.
 const insertAttempts = `
   INSERT INTO checkout_attempts
     (attempt_id, request_id, sale_id, user_id, item_id, outcome, code, expires_at, attempted_at)
@@ -23,37 +33,76 @@ const selectUnpurchasedCodes = `
     AND NOT EXISTS (SELECT 1 FROM purchases p WHERE p.code = a.code)
   ORDER BY a.code, a.expires_at DESC`;
 
+// COPY's text format: a tab between fields, \N for null; these characters must be escaped.
+const needsEscape = /[\t\n\r\\]/;
+
+function copyText(value: string): string {
+  if (!needsEscape.test(value)) return value;
+  return value.replace(/[\t\n\r\\]/g, (c) =>
+    c === '\t' ? '\\t' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\\\',
+  );
+}
+
+/** The batch as COPY text rows (exported for its test). */
+export function attemptsCopyText(rows: readonly AttemptRow[]): string {
+  let text = '';
+  for (const row of rows) {
+    text +=
+      `${copyText(row.attemptId)}\t${copyText(row.requestId)}\t${row.saleId}\t${copyText(row.userId)}\t` +
+      `${row.itemId}\t${row.outcome}\t${row.code === null ? '\\N' : copyText(row.code)}\t` +
+      `${row.expiresAtMs === null ? '\\N' : new Date(row.expiresAtMs).toISOString()}\t` +
+      `${new Date(row.attemptedAtMs).toISOString()}\n`;
+  }
+  return text;
+}
+
+async function copyOnce(pool: pg.Pool, text: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const stream = client.query(copyFrom(copyAttempts));
+    stream.end(text);
+    await finished(stream);
+  } catch (error) {
+    // A connection that failed mid-COPY is not put back in the pool.
+    client.release(isConnectionFailure(error) ? (error as Error) : undefined);
+    throw error;
+  }
+  client.release();
+}
+
+const isAttemptKeyTaken = (error: unknown) =>
+  (error as { code?: string; constraint?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === 'checkout_attempts_pkey';
+
 export function attemptWriter(pool: pg.Pool) {
   return async (rows: readonly AttemptRow[]): Promise<readonly true[]> => {
-    const n = rows.length;
-    const ids = new Array<string>(n);
-    const requestIds = new Array<string>(n);
-    const saleIds = new Array<number>(n);
-    const userIds = new Array<string>(n);
-    const itemIds = new Array<number>(n);
-    const outcomes = new Array<string>(n);
-    const codes = new Array<string | null>(n);
-    const expires = new Array<number | null>(n);
-    const times = new Array<number>(n);
-    for (let i = 0; i < n; i++) {
-      const row = rows[i]!;
-      ids[i] = row.attemptId;
-      requestIds[i] = row.requestId;
-      saleIds[i] = row.saleId;
-      userIds[i] = row.userId;
-      itemIds[i] = row.itemId;
-      outcomes[i] = row.outcome;
-      codes[i] = row.code;
-      expires[i] = row.expiresAtMs;
-      times[i] = row.attemptedAtMs;
+    try {
+      await copyOnce(pool, attemptsCopyText(rows));
+    } catch (error) {
+      if (!isConnectionFailure(error) && !isAttemptKeyTaken(error)) throw error;
+      await insertSkippingStored(pool, rows);
     }
-    await queryIdempotent(pool, {
-      name: 'insert_attempts',
-      text: insertAttempts,
-      values: [ids, requestIds, saleIds, userIds, itemIds, outcomes, codes, expires, times],
-    });
-    return new Array<true>(n).fill(true);
+    return new Array<true>(rows.length).fill(true);
   };
+}
+
+async function insertSkippingStored(pool: pg.Pool, rows: readonly AttemptRow[]): Promise<void> {
+  const columns = (pick: (row: AttemptRow) => unknown) => rows.map(pick);
+  await queryIdempotent(pool, {
+    name: 'insert_attempts',
+    text: insertAttempts,
+    values: [
+      columns((r) => r.attemptId),
+      columns((r) => r.requestId),
+      columns((r) => r.saleId),
+      columns((r) => r.userId),
+      columns((r) => r.itemId),
+      columns((r) => r.outcome),
+      columns((r) => r.code),
+      columns((r) => r.expiresAtMs),
+      columns((r) => r.attemptedAtMs),
+    ],
+  });
 }
 
 export async function selectCodesOf(pool: pg.Pool, saleId: number): Promise<CodeRecord[]> {
