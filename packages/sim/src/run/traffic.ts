@@ -152,7 +152,7 @@ export class Traffic implements RequestSink {
       doneMs: doneEpochMs,
       status: answer.status,
       error: answer.error,
-      outcome: ledgerOutcomeOf(answer.status, wasSent),
+      outcome: answer.ledgerOutcome ?? ledgerOutcomeOf(answer.status, wasSent),
     });
     const thinkMs = session.onAnswer(answer, doneEpochMs);
     (session.isHolding ? this.#readyToBuy : this.#ready).push(doneMs + thinkMs, session);
