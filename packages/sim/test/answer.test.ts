@@ -109,3 +109,46 @@ it('a profile may map by a JSON field, for one endpoint only', () => {
   expect(reader.read('checkout', 422, json({ reason: 'EXPIRED' })).outcome).toBe('unexpected');
   expect(reader.read('purchase', 422, json({ reason: 'OTHER' })).outcome).toBe('unexpected');
 });
+
+describe('what the ledger says an answer did', () => {
+  const reader = new AnswerReader(
+    parseTargetProfile({
+      checkout: { success_statuses: [200], code_field: 'data.code' },
+      purchase: { success_statuses: [200], item_field: 'data.item' },
+      refusals: [{ status: 200, json_field: 'data.status', equals: 'SOLD_OUT', outcome: 'sold_out' }],
+    }),
+  );
+
+  it('a refusal rule is tried first, so a service may refuse with a 200', () => {
+    expect(reader.read('checkout', 200, json({ data: { status: 'SOLD_OUT' } }))).toMatchObject({
+      isOk: false,
+      outcome: 'sold_out',
+      ledgerOutcome: 'fail',
+    });
+  });
+
+  it('fields may be dotted paths into nested objects', () => {
+    expect(reader.read('checkout', 200, json({ data: { code: 'n1' } }))).toMatchObject({
+      code: 'n1',
+      ledgerOutcome: 'ok',
+    });
+    expect(reader.read('purchase', 200, json({ data: { item: 7 } })).reportedItemId).toBe(7);
+  });
+
+  it('a checkout "success" without a code, or a 2xx nothing explains, may have taken effect: indeterminate', () => {
+    expect(reader.read('checkout', 200, json({ data: {} }))).toMatchObject({
+      isOk: false,
+      outcome: 'unexpected',
+      ledgerOutcome: 'indeterminate',
+    });
+    expect(reader.read('purchase', 202, text('queued')).ledgerOutcome).toBe('indeterminate');
+  });
+
+  it('an unexplained 4xx is still a refusal, a 5xx indeterminate', () => {
+    expect(reader.read('checkout', 418, text('teapot'))).toMatchObject({
+      outcome: 'unexpected',
+      ledgerOutcome: 'fail',
+    });
+    expect(reader.read('purchase', 502, text('bad gateway')).ledgerOutcome).toBe('indeterminate');
+  });
+});

@@ -74,8 +74,15 @@ export function register(program: Command): void {
       ).default('5s'),
     )
     .option('--black-box', 'check from the ledgers alone, without a database (needs --ledger)', false)
-    .addOption(new Option('--sale-size <n>', 'items in the sale, for --black-box (else the profile says)'))
-    .addOption(new Option('--user-limit <n>', 'purchases per buyer, for --black-box (else the profile says)'))
+    .addOption(
+      new Option(
+        '--sale-size <n>',
+        "items in the sale, for --black-box (else the profile's; without either no-oversell and sell-out SKIP)",
+      ),
+    )
+    .addOption(
+      new Option('--user-limit <n>', "purchases per buyer, for --black-box (else the profile's, else 10)"),
+    )
     .addOption(
       new Option(
         '--profile <profile>',

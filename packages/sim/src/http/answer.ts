@@ -1,10 +1,15 @@
 // Reads a response into what buyers, the recorder and the ledger need, in the dialect the target
-// profile describes: which statuses are a success, where the code is (a JSON field, or a pattern
-// over a text body), and which refusal means which of our outcomes. The profile's patterns are
-// compiled once, when the reader is made; an answer no rule explains is `unexpected`.
+// profile describes: which refusal means which of our outcomes (a refusal rule may match any
+// status, a 200 too), which statuses are a success, and where the code is (a JSON field, dotted
+// for a nested one, or a pattern over a text body). The profile's patterns are compiled once, when
+// the reader is made. An answer nothing explains is `unexpected`; in the ledger a 4xx is still a
+// refusal, but an unexplained 2xx (or a checkout "success" without a code) may have taken effect:
+// indeterminate.
 import {
   defaultProfile,
   type Endpoint,
+  type LedgerOutcome,
+  ledgerOutcomeOf,
   type RefusalOutcome,
   type RefusalRule,
   type TargetProfile,
@@ -18,6 +23,8 @@ export type ReadAnswer = Answer &
     reportedItemId: number | null;
     /** How the report files it. */
     outcome: OutcomeCode;
+    /** What the ledger says it did; null when no answer came (the sender knows whether it was sent). */
+    ledgerOutcome: LedgerOutcome | null;
   }>;
 
 type CompiledRule = Readonly<{
@@ -52,16 +59,46 @@ export class AnswerReader {
   read(endpoint: Endpoint, status: number, body: Buffer | null): ReadAnswer {
     const document = parseObject(body);
     const error = document !== null && typeof document.error === 'string' ? document.error : null;
-    if (this.#success[endpoint].has(status)) return this.#readSuccess(endpoint, status, body, document);
     // A refusal still says which sale it is about when its body does (buyers follow rollovers by it).
     const saleId = document !== null && typeof document.sale_id === 'number' ? document.sale_id : null;
     if (status >= 500) {
-      return emptyAnswer(status, error, error === 'unavailable' ? 'unavailable' : 'server_error', saleId);
+      return emptyAnswer(
+        status,
+        error,
+        error === 'unavailable' ? 'unavailable' : 'server_error',
+        'indeterminate',
+        saleId,
+      );
     }
-    const text = this.#readsRefusalText && body !== null ? body.toString('utf8') : '';
-    const rule = this.#rules.find((candidate) => matches(candidate, endpoint, status, document, text));
+    const rule = this.#refusalOf(endpoint, status, body, document);
+    if (rule !== undefined) return emptyAnswer(status, rule.outcome, rule.outcome, 'fail', saleId);
+    if (this.#success[endpoint].has(status)) {
+      const answer = this.#readSuccess(endpoint, status, body, document);
+      if (endpoint === 'purchase' || answer.code !== null) return answer;
+    }
     // Unexplained: `error` keeps what the answer said, for the ledger; the report says unexpected.
-    return emptyAnswer(status, rule?.outcome ?? error, rule?.outcome ?? 'unexpected', saleId);
+    const isSuccessLike = status >= 200 && status < 300;
+    return emptyAnswer(
+      status,
+      error,
+      'unexpected',
+      isSuccessLike ? 'indeterminate' : ledgerOutcomeOf(status, true),
+      saleId,
+    );
+  }
+
+  #refusalOf(
+    endpoint: Endpoint,
+    status: number,
+    body: Buffer | null,
+    document: Record<string, unknown> | null,
+  ): CompiledRule | undefined {
+    let text: string | null = null;
+    const textOf = () => {
+      text ??= this.#readsRefusalText && body !== null ? body.toString('utf8') : '';
+      return text;
+    };
+    return this.#rules.find((candidate) => matches(candidate, endpoint, status, document, textOf));
   }
 
   #readSuccess(
@@ -71,34 +108,25 @@ export class AnswerReader {
     document: Record<string, unknown> | null,
   ): ReadAnswer {
     const { checkout, purchase } = this.#profile;
-    const expires =
-      document === null || checkout.expiresField === null ? undefined : document[checkout.expiresField];
-    const isReplayed =
-      document !== null && purchase.replayedField !== null && document[purchase.replayedField] === true;
+    const isReplayed = fieldOf(document, purchase.replayedField) === true;
     return {
       status,
       isOk: true,
       error: null,
       code: endpoint === 'checkout' ? this.#codeOf(body, document) : null,
-      expiresAtMs: epochMsOf(expires),
-      purchaseId:
-        document === null || purchase.purchaseIdField === null
-          ? null
-          : idText(document[purchase.purchaseIdField]),
+      expiresAtMs: epochMsOf(fieldOf(document, checkout.expiresField)),
+      purchaseId: idText(fieldOf(document, purchase.purchaseIdField)),
       isReplayed,
       saleId: document !== null && typeof document.sale_id === 'number' ? document.sale_id : null,
-      reportedItemId:
-        document === null || purchase.itemField === null ? null : integerOrNull(document[purchase.itemField]),
+      reportedItemId: integerOrNull(fieldOf(document, purchase.itemField)),
       outcome: isReplayed ? 'replayed' : 'success',
+      ledgerOutcome: 'ok',
     };
   }
 
   #codeOf(body: Buffer | null, document: Record<string, unknown> | null): string | null {
-    const field = this.#profile.checkout.codeField;
-    if (document !== null && field !== null) {
-      const code = idText(document[field]);
-      if (code !== null) return code;
-    }
+    const code = idText(fieldOf(document, this.#profile.checkout.codeField));
+    if (code !== null) return code;
     if (this.#codePattern === null || body === null || body.length === 0) return null;
     const match = this.#codePattern.exec(body.toString('utf8'));
     return match === null ? null : (match[1] ?? match[0]);
@@ -114,13 +142,14 @@ export function readAnswer(status: number, body: Buffer | null, endpoint: Endpoi
 
 /** The answer of a request that got no response: `error` is `timeout` or `connection`. */
 export function noAnswer(error: 'timeout' | 'connection'): ReadAnswer {
-  return emptyAnswer(null, error, error);
+  return emptyAnswer(null, error, error, null);
 }
 
 function emptyAnswer(
   status: number | null,
   error: string | null,
   outcome: OutcomeCode,
+  ledgerOutcome: LedgerOutcome | null,
   saleId: number | null = null,
 ): ReadAnswer {
   return {
@@ -134,6 +163,7 @@ function emptyAnswer(
     saleId,
     reportedItemId: null,
     outcome,
+    ledgerOutcome,
   };
 }
 
@@ -153,12 +183,23 @@ function matches(
   endpoint: Endpoint,
   status: number,
   document: Record<string, unknown> | null,
-  text: string,
+  textOf: () => string,
 ): boolean {
   if ((rule.endpoint !== null && rule.endpoint !== endpoint) || !rule.statuses.has(status)) return false;
-  if (rule.jsonField !== null && (document === null || document[rule.jsonField] !== rule.equals))
-    return false;
-  return rule.bodyPattern === null || rule.bodyPattern.test(text);
+  if (rule.jsonField !== null && fieldOf(document, rule.jsonField) !== rule.equals) return false;
+  return rule.bodyPattern === null || rule.bodyPattern.test(textOf());
+}
+
+/** A JSON field by name, or by a dotted path into nested objects (`data.code`). */
+function fieldOf(document: Record<string, unknown> | null, path: string | null): unknown {
+  if (document === null || path === null) return undefined;
+  if (Object.hasOwn(document, path) || !path.includes('.')) return document[path];
+  let value: unknown = document;
+  for (const key of path.split('.')) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 function parseObject(body: Buffer | null): Record<string, unknown> | null {

@@ -154,7 +154,7 @@ export class Traffic implements RequestSink {
       doneMs: doneEpochMs,
       status: answer.status,
       error: answer.error,
-      outcome: ledgerOutcomeOf(answer.status, wasSent),
+      outcome: answer.ledgerOutcome ?? ledgerOutcomeOf(answer.status, wasSent),
     });
     // A newer sale id means the sale rolled over: buyers forget the old one before reacting.
     this.#parts.context.sale.observe(answer.saleId);

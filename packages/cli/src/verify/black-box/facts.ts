@@ -47,7 +47,8 @@ export class LedgerFacts {
   readonly purchases: Purchase[] = [];
   /** Purchases whose answer never came (or was a 5xx): they may have bought. */
   readonly uncertainPurchases: Purchase[] = [];
-  readonly soldOutAnswers: SoldOutAnswer[] = [];
+  /** The earliest sold_out answer of each item (a later one is premature only if this one is). */
+  readonly firstSoldOut = new Map<number, SoldOutAnswer>();
   readonly counts: LedgerCounts;
 
   constructor(files: readonly string[]) {
@@ -86,11 +87,15 @@ export class LedgerFacts {
 
   #addCheckout(request: LedgerRequest): void {
     if (request.outcome === 'fail' && request.error === 'sold_out' && isItemId(request.itemId)) {
-      this.soldOutAnswers.push({
-        requestId: request.requestId,
-        itemId: request.itemId,
-        doneMs: request.doneMs ?? request.intendedMs,
-      });
+      const doneMs = request.doneMs ?? request.intendedMs;
+      const first = this.firstSoldOut.get(request.itemId);
+      if (first === undefined || doneMs < first.doneMs) {
+        this.firstSoldOut.set(request.itemId, {
+          requestId: request.requestId,
+          itemId: request.itemId,
+          doneMs,
+        });
+      }
       return;
     }
     if (request.outcome !== 'ok' || request.code === null) return;

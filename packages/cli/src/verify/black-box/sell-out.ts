@@ -51,12 +51,8 @@ function prematureSoldOuts(facts: LedgerFacts, graceMs: number) {
       Math.min(firstSentMs.get(purchase.itemId) ?? Number.POSITIVE_INFINITY, sentMs),
     );
   }
-  const seen = new Set<number>();
-  return facts.soldOutAnswers.filter((answer) => {
-    if (seen.has(answer.itemId)) return false;
+  return [...facts.firstSoldOut.values()].filter((answer) => {
     const sentMs = firstSentMs.get(answer.itemId);
-    if (sentMs !== undefined && sentMs <= answer.doneMs + graceMs) return false;
-    seen.add(answer.itemId);
-    return true;
+    return sentMs === undefined || sentMs > answer.doneMs + graceMs;
   });
 }
