@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminQuery, databaseUrl, dropDatabase, query, useTestStores } from '../../server/test/support/db.js';
@@ -120,7 +121,11 @@ describe('flashsale migrate', () => {
     expect(second.stdout).not.toContain('migration_applied');
     const tables = await adminQuery('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     expect(tables.rowCount).toBe(1);
-    expect(await query(url, 'SELECT version FROM schema_migrations')).toEqual([{ version: '001_init' }]);
+    const files = readdirSync(new URL('../../server/src/store/pg/migrations/', import.meta.url))
+      .filter((file) => file.endsWith('.sql'))
+      .map((file) => ({ version: file.replace(/\.sql$/, '') }))
+      .sort((a, b) => a.version.localeCompare(b.version));
+    expect(await query(url, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(files);
   });
 });
 

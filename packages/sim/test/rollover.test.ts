@@ -207,7 +207,7 @@ describe('buyers at a rollover', () => {
   });
 
   it('carry what they still want into the new sale: its demand, beside the sessions started in it', () => {
-    const context = createBuyerContext(defaultScenario, 10, 10, 7);
+    const context = createBuyerContext(defaultScenario, 10, 10, 0, 7);
     const session = new NormalSession('u1', createRandom(1, 0), context);
     const wanted = Math.min(session.itemsWanted, 10);
     expect(context.statsBySale.get(7)?.itemsWanted).toBe(wanted);
