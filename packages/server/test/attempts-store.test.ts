@@ -114,3 +114,39 @@ describe('attemptsCopyText', () => {
     );
   });
 });
+
+describe('writeAttempts when its connection is cut mid-COPY', () => {
+  let db: TestDatabase;
+  let store: SaleStore;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPgStore(
+      { databaseUrl: db.url, size: 2, applicationName: 'attempts-cut-test' },
+      createLogger('silent'),
+    );
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('does not crash the process, and the batch still lands whole once', async () => {
+    const rows = Array.from({ length: 150_000 }, (_, n) => row(n));
+    const written = store.writeAttempts(rows);
+    // Cut every connection of the store while the COPY streams (as the pg-drop fault does).
+    let cut = 0;
+    for (let tries = 0; tries < 200 && cut === 0; tries += 1) {
+      const [terminated] = await query<{ n: number }>(
+        db.url,
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+         WHERE application_name = 'attempts-cut-test' AND query LIKE 'COPY%'`,
+      );
+      cut = terminated!.n;
+      if (cut === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(cut).toBeGreaterThan(0);
+    await written;
+    const [count] = await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM checkout_attempts');
+    expect(count!.n).toBe(rows.length);
+  }, 120_000);
+});

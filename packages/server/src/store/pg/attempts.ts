@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isConnectionFailure } from '../failures.js';
 import type { AttemptRow, CodeRecord } from '../sale-store.js';
-import { queryIdempotent } from './pool.js';
+import { ignoreLostConnection, queryIdempotent } from './pool.js';
 
 const copyAttempts =
   'COPY checkout_attempts (attempt_id, request_id, sale_id, user_id, item_id, outcome, code, expires_at, attempted_at) FROM STDIN';
@@ -58,15 +58,18 @@ export function attemptsCopyText(rows: readonly AttemptRow[]): string {
 
 async function copyOnce(pool: pg.Pool, text: string): Promise<void> {
   const client = await pool.connect();
+  client.on('error', ignoreLostConnection);
   try {
     const stream = client.query(copyFrom(copyAttempts));
     stream.end(text);
     await finished(stream);
   } catch (error) {
     // A connection that failed mid-COPY is not put back in the pool.
+    client.off('error', ignoreLostConnection);
     client.release(isConnectionFailure(error) ? (error as Error) : undefined);
     throw error;
   }
+  client.off('error', ignoreLostConnection);
   client.release();
 }
 

@@ -40,3 +40,10 @@ export async function queryIdempotent<R extends pg.QueryResultRow>(
     return await pool.query<R>(config);
   }
 }
+
+/**
+ * For a client checked out of the pool: while checked out it has no listener of the pool's, so a
+ * connection lost under it (a terminated backend, a cut network) would be an uncaught 'error'
+ * event and kill the process. The statement in flight reports the failure itself.
+ */
+export function ignoreLostConnection(): void {}

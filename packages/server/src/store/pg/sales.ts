@@ -4,6 +4,7 @@
 // instance won the race) from the SELECT under the lock.
 import type pg from 'pg';
 import type { ItemRow, ItemText, SaleInfo } from '../sale-store.js';
+import { ignoreLostConnection } from './pool.js';
 
 const ITEMS_PER_INSERT = 50_000;
 const SALE_LOCK_CLASS = 7_351_002; // first key of the two-key advisory lock; the sale id is the second
@@ -57,8 +58,6 @@ export async function openSale(
   if (existing !== undefined) return { sale: existing, isNew: false };
 
   const client = await pool.connect();
-  // A checked-out client has no listener of the pool's: a connection lost during these statements
-  // would be an uncaught 'error' event and kill the process. The failed statement reports it.
   client.on('error', ignoreLostConnection);
   let failure: Error | undefined;
   try {
@@ -91,8 +90,6 @@ export async function openSale(
     client.release(failure); // a connection that failed is destroyed, not reused
   }
 }
-
-function ignoreLostConnection(): void {}
 
 async function insertItemsAndSlots(
   client: pg.PoolClient,
