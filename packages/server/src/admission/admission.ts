@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
 import type { RedisClient } from './client.js';
-import { type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
+import { clockKey, instancesKey, type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
 import { acquireLock } from './lock.js';
 import {
   countPurchased,
@@ -58,7 +58,6 @@ function loadScripts(): Record<ScriptName, string> {
 }
 
 const instancesScript = readFileSync(new URL('./instances.lua', import.meta.url), 'utf8');
-const INSTANCES_KEY = '{instances}';
 
 /** The sale settings an instance runs with: every instance must run with the same. */
 export type InstanceSettings = {
@@ -71,9 +70,8 @@ export type InstanceSettings = {
 /** Another live instance, as the registry has it. */
 export type RegisteredInstance = InstanceSettings & { seenMs: Milliseconds; label: string };
 
-// TIME with a key, so that in a cluster every instance asks the same node (the key is never written).
+// TIME with a key (clockKey), so that in a cluster every instance asks the same node.
 const TIME_SCRIPT = "return redis.call('TIME')";
-const CLOCK_KEY = '{clock}';
 
 /**
  * sale-lib.lua split into its header (the KEYS names) and its `local function`s, so each script
@@ -360,7 +358,7 @@ export function createAdmission(redis: RedisClient) {
       const reply = (await redis.eval(
         instancesScript,
         1,
-        INSTANCES_KEY,
+        instancesKey,
         input.instanceId,
         `${saleDurationMs}|${saleSize}|${userLimit}|${holdTtlMs}`,
         input.nowMs,
@@ -382,12 +380,12 @@ export function createAdmission(redis: RedisClient) {
 
     /** Leaves the registry (a graceful stop). */
     async unregisterInstance(instanceId: string): Promise<void> {
-      await redis.hdel(INSTANCES_KEY, instanceId);
+      await redis.hdel(instancesKey, instanceId);
     },
 
     /** Redis' clock (TIME) in epoch ms, always from the node serving one fixed slot. */
     async timeMs(): Promise<Milliseconds> {
-      const [seconds, micros] = (await redis.eval(TIME_SCRIPT, 1, CLOCK_KEY)) as [string, string];
+      const [seconds, micros] = (await redis.eval(TIME_SCRIPT, 1, clockKey)) as [string, string];
       return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
     },
 

@@ -1,5 +1,12 @@
-// Every Redis key of a sale, built in one place. All share the `{sale:<id>}` hash tag, so a sale
-// lives in one Redis Cluster slot and its scripts may touch all of them atomically.
+// Every Redis key, built in one place. All keys of a sale share the `{sale:<id>}` hash tag, so a
+// sale lives in one Redis Cluster slot and its scripts may touch all of them atomically; the two
+// deployment-wide keys have tags of their own.
+
+/** hash instance id → the sale settings it runs with (see instances.lua): not a sale's, one for the deployment. */
+export const instancesKey = '{instances}';
+
+/** Never written: only routes the TIME script, so that in a cluster every instance asks the same node. */
+export const clockKey = '{clock}';
 
 export type SaleKeys = {
   /** hash: size, user_limit, hold_ttl_ms, ends_at_ms, retain_until_ms. Its absence means "rebuild". */
