@@ -1,5 +1,7 @@
 // Several instances on one Redis and one Postgres: they share one clock (Redis TIME), and an
 // instance whose settings disagree with the sale as another one stored it refuses to serve it.
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { saleIdAt } from '@flashsale/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
@@ -7,7 +9,7 @@ import { loadServerConfig, type ServerConfig } from '../src/config/settings.js';
 import { SaleMismatchError } from '../src/errors.js';
 import { createLogger } from '../src/observe/log.js';
 import { createSharedClock } from '../src/sale/clock.js';
-import { STALE_AFTER_MS } from '../src/sale/instances.js';
+import { labelOf, STALE_AFTER_MS } from '../src/sale/instances.js';
 import { type RunningServer, startServer } from '../src/start.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 import { createTestRedis, REDIS_URL, type TestRedis } from './support/redis.js';
@@ -130,6 +132,21 @@ describe('instances that disagree on the sale', () => {
     expect(await register('fresh', other, nowMs)).toEqual([]);
     expect(await register('late', dead, nowMs)).toMatchObject([{ saleSize: 30, label: 'fresh' }]);
   });
+
+  it('a start that finds only an instance of this host whose process is gone waits for it to lapse instead of refusing', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const admission = createAdmission(redis.client);
+    const nowMs = await admission.timeMs();
+    await admission.registerInstance({
+      instanceId: 'killed',
+      settings: { saleDurationMs: 86_400_000, saleSize: 20, userLimit: 10, holdTtlMs: 30_000 },
+      label: labelOf(gone, hostname()),
+      nowMs,
+      staleBeforeMs: nowMs - STALE_AFTER_MS,
+    });
+    const server = await start({ saleDurationMs: '1h' });
+    expect((await call(server.url, 'GET', '/sale')).status).toBe(200);
+  }, 60_000);
 
   it('an instance that runs when another opens the next sale with another size answers 503 sale_mismatch, and /health/ready says mismatch', async () => {
     // The last line of defence, when the instance registry did not refuse the second instance at

@@ -3,7 +3,9 @@
 // registers the settings it runs with in Redis (admission's instance registry) and refreshes them
 // every HEARTBEAT_MS; a new instance whose settings differ from a live one's (seen within
 // STALE_AFTER_MS) is refused at start with a SaleMismatchError naming the setting. A graceful
-// stop leaves the registry; a killed instance drops out of it after STALE_AFTER_MS.
+// stop leaves the registry; a killed instance drops out of it after STALE_AFTER_MS. A start that
+// finds only instances of this host whose process is gone (killed, then restarted with other
+// settings) waits for them to drop out instead of refusing.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Milliseconds } from '@flashsale/protocol';
@@ -27,7 +29,7 @@ export async function registerInstance(deps: {
   log: Logger;
 }): Promise<InstanceRegistration> {
   const instanceId = randomUUID();
-  const label = `pid ${process.pid} on ${hostname()}`;
+  const label = labelOf(process.pid, hostname());
   const register = () => {
     const nowMs = deps.clock();
     return deps.admission.registerInstance({
@@ -38,7 +40,14 @@ export async function registerInstance(deps: {
       staleBeforeMs: nowMs - STALE_AFTER_MS,
     });
   };
-  const others = await register();
+  let others = await register();
+  const waitedFromMs = deps.clock();
+  while (others.length > 0 && others.every(isGoneFromThisHost)) {
+    if (deps.clock() - waitedFromMs > STALE_AFTER_MS + HEARTBEAT_MS) break;
+    deps.log.info('instance_waiting_for_dead', { others });
+    await new Promise((resolve) => setTimeout(resolve, DEAD_RECHECK_MS));
+    others = await register();
+  }
   if (others.length > 0) throw disagreementWith(deps.settings, others[0]!);
   const timer = setInterval(() => {
     register().then(
@@ -56,6 +65,24 @@ export async function registerInstance(deps: {
       await deps.admission.unregisterInstance(instanceId).catch(() => undefined); // it lapses anyway
     },
   };
+}
+
+const DEAD_RECHECK_MS: Milliseconds = 500;
+
+export function labelOf(pid: number, host: string): string {
+  return `pid ${pid} on ${host}`;
+}
+
+/** A registered instance of this host whose process no longer exists. */
+function isGoneFromThisHost(other: RegisteredInstance): boolean {
+  const match = /^pid (\d+) on (.+)$/.exec(other.label);
+  if (match === null || match[2] !== hostname()) return false;
+  try {
+    process.kill(Number(match[1]), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 function disagreementWith(mine: InstanceSettings, other: RegisteredInstance): SaleMismatchError {
