@@ -144,3 +144,51 @@ describe('another instance rebuilding the sale', () => {
     expect(await world.redis.client.hget(keys.sold, '7')).toBe('gus');
   });
 });
+
+describe('a purchase in flight while the sale was rebuilt, bought again from its restored hold', () => {
+  let world: World;
+  let store: SaleStore;
+  const log = createLogger('silent');
+  beforeAll(async () => {
+    world = await createWorld({ saleSize: '50' });
+    store = createPgStore({ databaseUrl: world.db.url, size: 2, applicationName: 'rebuild-test' }, log);
+  });
+  afterAll(async () => {
+    await store.close();
+    await world.close();
+  });
+
+  it('is answered as the replay it is, and Redis takes the slot Postgres gave it', async () => {
+    // Two holds of one buyer, then the record as a rebuild reading it now would find it.
+    const codes: string[] = [];
+    for (const item of [4, 5]) {
+      const hold = await world.call('POST', `/checkout?user_id=kim&id=${item}`);
+      codes.push(String(hold.body.code));
+    }
+    const saleId = Number(codes[0]!.split('.')[0]);
+    const sale = (await store.findSale(saleId))!;
+    const keys = saleKeys(saleId);
+    const records = await store.saleRecords(saleId);
+    // Both bought: item 4 in slot 1, item 5 in slot 2.
+    for (const code of codes) expect((await world.call('POST', `/purchase?code=${code}`)).status).toBe(200);
+
+    // The keys were lost while both purchases were on their way to Postgres, and the rebuild read
+    // the record from before them: their codes came back as live holds and the buyer owns nothing.
+    await world.redis.client.del(...saleDataKeys(saleId));
+    await createAdmission(world.redis.client).restoreSale(sale, records, world.clock.now());
+    expect(await world.redis.client.hget(keys.holds, '5')).toBe(codes[1]);
+
+    // Someone replays the second code: Redis would admit it anew, in the first free slot (1).
+    const replay = await world.call('POST', `/purchase?code=${codes[1]}`);
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ item_id: 5, replayed: true });
+    const entry = await world.redis.client.hget(keys.purchased, codes[1]!);
+    expect(entry?.split('|')[3]).toBe('2');
+    expect(await world.redis.client.zscore(keys.pending, codes[1]!)).toBeNull();
+
+    // The reconciler brings back the other one; Redis then agrees with Postgres throughout.
+    await world.server.reconcileNow();
+    expect(await world.redis.client.hget(keys.owned, 'kim')).toBe('3');
+    expect(await world.redis.client.hgetall(keys.sold)).toEqual({ '4': 'kim', '5': 'kim' });
+  });
+});

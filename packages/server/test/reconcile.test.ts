@@ -49,6 +49,29 @@ describe('the reconciler settles what a dead request left in Redis', () => {
     ]);
   });
 
+  it('moves a purchase Redis admitted again in another slot to the slot Postgres has it in', async () => {
+    const hold = await world.call('POST', '/checkout?user_id=cal&id=30');
+    const saleId = Number(hold.body.sale_id);
+    const code = String(hold.body.code);
+    // Postgres has this code's purchase in slot 3 (its first admission, lost in a rebuild) ...
+    await query(
+      world.db.url,
+      `INSERT INTO purchases (purchase_id, sale_id, item_id, user_id, slot, code, request_id, hold_expires_at, purchased_at)
+       VALUES (gen_random_uuid(), $1, 30, 'cal', 3, $2, 'first', now(), now())`,
+      [saleId, code],
+    );
+    // ... and Redis admitted the code again, in the buyer's first free slot, by a request that died.
+    await admitPurchaseOnly(world, { saleId, code, requestId: 'died' });
+    const keys = saleKeys(saleId);
+    expect(await world.redis.client.hget(keys.owned, 'cal')).toBe('1');
+
+    world.clock.advance(PENDING_GRACE_MS + 1);
+    await world.server.reconcileNow();
+    expect(await world.redis.client.hget(keys.owned, 'cal')).toBe('4');
+    expect((await world.redis.client.hget(keys.purchased, code))?.split('|')[3]).toBe('3');
+    expect(await world.redis.client.zscore(keys.pending, code)).toBeNull();
+  });
+
   it('drops a pending code that has no purchase entry, writing nothing', async () => {
     const saleId = saleIdAt(world.clock.now(), DAY_MS);
     const keys = saleKeys(saleId);

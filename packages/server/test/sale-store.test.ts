@@ -83,3 +83,67 @@ describe('a sale being opened when its connection is cut', () => {
     throw new Error('the open never waited on the uncommitted sale row');
   }
 });
+
+describe('a purchase written again under a code Postgres already has', () => {
+  let db: TestDatabase;
+  let store: SaleStore;
+  const sale: SaleInfo = {
+    saleId: 778,
+    startsAtMs: Date.now(),
+    endsAtMs: Date.now() + 3_600_000,
+    size: 10,
+    userLimit: 5,
+    holdTtlMs: 10_000,
+  };
+  const row = (code: string, itemId: number, slot: number, purchasedAtMs: number) => ({
+    purchaseId: `00000000-0000-8000-8000-${String(itemId).padStart(12, '0')}`,
+    saleId: sale.saleId,
+    itemId,
+    userId: 'lou',
+    slot,
+    code,
+    requestId: `req-${code}-${slot}`,
+    holdExpiresAtMs: 1_800_000_000_000,
+    purchasedAtMs,
+  });
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = createPgStore(
+      { databaseUrl: db.url, size: 2, applicationName: APPLICATION },
+      createLogger('silent'),
+    );
+    await store.openSale(sale, (itemId) => ({ name: `item ${itemId}`, imageUrl: 'https://x/y.png' }));
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('in another slot, answers the row Postgres has, and whether another purchase holds that slot', async () => {
+    expect(await store.writePurchases([row('c1', 1, 1, 1_000), row('c2', 2, 2, 2_000)])).toEqual([
+      { status: 'stored' },
+      { status: 'stored' },
+    ]);
+    const [again, moved, free] = await store.writePurchases([
+      row('c1', 1, 1, 1_000),
+      row('c1', 1, 2, 5_000),
+      row('c2', 2, 3, 6_000),
+    ]);
+    expect(again).toMatchObject({
+      status: 'exists',
+      stored: { slot: 1, purchasedAtMs: 1_000 },
+      isSlotTaken: false,
+    });
+    // Slot 2 belongs to c2: Redis must keep that bit when it moves c1 back to slot 1.
+    expect(moved).toMatchObject({ status: 'exists', stored: { code: 'c1', slot: 1 }, isSlotTaken: true });
+    expect(free).toMatchObject({ status: 'exists', stored: { code: 'c2', slot: 2 }, isSlotTaken: false });
+  });
+
+  it('twice in one batch, in two slots, stores the first and answers the second with it', async () => {
+    const [first, second] = await store.writePurchases([row('c3', 3, 3, 7_000), row('c3', 3, 4, 8_000)]);
+    expect(first).toEqual({ status: 'stored' });
+    expect(second).toMatchObject({ status: 'exists', stored: { code: 'c3', slot: 3, purchasedAtMs: 7_000 } });
+    const rows = await query<{ slot: number }>(db.url, "SELECT slot FROM purchases WHERE code = 'c3'");
+    expect(rows).toEqual([{ slot: 3 }]);
+  });
+});

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
 import type { RedisClient } from './client.js';
+import { encodePurchasedEntry } from './entries.js';
 import { clockKey, instancesKey, type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
 import { acquireLock } from './lock.js';
 import {
@@ -34,6 +35,7 @@ const scriptNames = {
   fsReleaseHold: 'release-hold.lua',
   fsUndoPurchase: 'undo-purchase.lua',
   fsApplyPurchases: 'apply-purchases.lua',
+  fsAdoptPurchase: 'adopt-purchase.lua',
   fsSaleStatus: 'sale-status.lua',
 } as const;
 
@@ -273,6 +275,17 @@ export function createAdmission(redis: RedisClient) {
       isSlotTaken = false,
     ): Promise<boolean> {
       return (await call('fsUndoPurchase', saleDataKeys(saleId), code, nowMs, isSlotTaken ? 1 : 0)) === 1;
+    },
+
+    /**
+     * Makes Redis show a purchase as Postgres has it (same code, perhaps another slot) and marks it
+     * durable; `isSlotTaken`: Postgres holds the slot Redis gave for another purchase of the buyer.
+     */
+    async adoptPurchase(saleId: number, stored: PurchaseRecord, isSlotTaken: boolean): Promise<boolean> {
+      const entry = encodePurchasedEntry(stored);
+      return (
+        (await call('fsAdoptPurchase', saleDataKeys(saleId), stored.code, entry, isSlotTaken ? 1 : 0)) === 1
+      );
     },
 
     /** Marks purchases durable: they leave the pending set the reconciler watches. */

@@ -63,7 +63,7 @@ export function createMetrics() {
   });
   const compensations = new Counter({
     name: 'flashsale_compensations_total',
-    help: 'Redis admissions undone because their Postgres write failed, by kind.',
+    help: 'Redis admissions undone or corrected because Postgres did not take them as admitted, by kind.',
     labelNames: ['kind'] as const,
     registers: [registry],
   });

@@ -6,7 +6,7 @@ import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseDecision } from '../admission/admission.js';
 import { type Refusal, refuse } from '../errors.js';
 import { isConnectionFailure } from '../store/failures.js';
-import type { PurchaseWrite } from '../store/sale-store.js';
+import type { PurchaseWrite, StoredPurchase } from '../store/sale-store.js';
 import { askRebuildingOnce, unavailableOrThrow } from './ask.js';
 import { purchaseIdFor } from './codes.js';
 import type { SaleDeps } from './deps.js';
@@ -94,7 +94,31 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
       : refuse('user_limit', 'you already own as many items of this sale as one buyer may');
   }
   if (written.status === 'stored') deps.metrics.itemsSold.inc();
+  if (written.status === 'exists' && !decision.isReplay) {
+    // Redis admitted anew a code Postgres had already sold (adopt-purchase.lua tells how): Redis
+    // takes Postgres' row, and the client gets that purchase back, as the replay it is. (The same
+    // row in the same slot and moment is this request's own, rolled forward by the reconciler.)
+    const { stored } = written;
+    await adoptPurchase(deps, saleId, written.stored, written.isSlotTaken);
+    const isOwn = stored.slot === decision.slot && stored.purchasedAtMs === decision.admittedAtMs;
+    if (!isOwn) return { ...answer, isReplay: true, purchasedAtMs: stored.purchasedAtMs };
+  }
   return answer;
+}
+
+async function adoptPurchase(
+  deps: SaleDeps,
+  saleId: number,
+  stored: StoredPurchase,
+  isSlotTaken: boolean,
+): Promise<void> {
+  try {
+    if (await deps.admission.adoptPurchase(saleId, stored, isSlotTaken))
+      deps.metrics.compensations.inc({ kind: 'purchase_adopted_from_postgres' });
+  } catch (error) {
+    // Redis is gone: the purchase stays pending, and the reconciler settles it from Postgres.
+    deps.log.warn('compensation_failed', { saleId, kind: 'purchase_adopted_from_postgres', error });
+  }
 }
 
 const refusalMessages = {

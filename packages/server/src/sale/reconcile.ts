@@ -160,6 +160,9 @@ async function settlePending(deps: SaleDeps, sale: SaleInfo, report: ReconcileRe
     if (result.status === 'refused') {
       await deps.admission.undoPurchase(sale.saleId, row.code, nowMs, result.isSlotTaken);
       report.undone += 1;
+    } else if (result.status === 'exists' && result.stored.slot !== row.slot) {
+      // Admitted anew after a rebuild that missed its first purchase: Postgres' slot wins.
+      await deps.admission.adoptPurchase(sale.saleId, result.stored, result.isSlotTaken);
     } else {
       durable.push(row.code);
       if (result.status === 'stored') report.rolledForward += 1;

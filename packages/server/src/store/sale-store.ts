@@ -52,8 +52,13 @@ export type PurchaseRow = {
 
 export type PurchaseWrite =
   | { status: 'stored' }
-  /** The code had already been made durable (a retry, or the reconciler got there first). */
-  | { status: 'exists' }
+  /**
+   * The code had already been made durable: a retry, the reconciler got there first, or Redis
+   * admitted the code anew after a rebuild that missed its first purchase, still in flight.
+   * `stored`: the row as Postgres has it (its slot and time may differ from the row written);
+   * `isSlotTaken`: another purchase of this buyer holds the written row's slot.
+   */
+  | { status: 'exists'; stored: StoredPurchase; isSlotTaken: boolean }
   /**
    * Postgres refused the row: the item is sold to another code, or the buyer has no free slot.
    * `isSlotTaken`: another purchase of this buyer holds the row's slot (whatever the reason).
@@ -70,6 +75,9 @@ export type PurchaseRecord = {
   slot: number;
   holdExpiresAtMs: Milliseconds;
 };
+
+/** A purchase as Postgres has it, with the moment it was admitted. */
+export type StoredPurchase = PurchaseRecord & { purchasedAtMs: Milliseconds };
 
 /** A code an admitted checkout handed out and no purchase used, with its latest deadline. */
 export type CodeRecord = { code: string; itemId: number; userId: string; expiresAtMs: Milliseconds };

@@ -14,7 +14,7 @@ const insertPurchases = `
   FROM unnest($1::uuid[], $2::int8[], $3::int4[], $4::text[], $5::int4[], $6::text[], $7::text[],
               $8::float8[], $9::float8[]) AS x(p, s, i, u, sl, c, r, e, t)
   ON CONFLICT DO NOTHING
-  RETURNING code`;
+  RETURNING code, slot`;
 
 const countOfSale = 'SELECT count(*)::int AS n FROM purchases WHERE sale_id = $1';
 
@@ -24,7 +24,10 @@ const selectOfSale = `
   FROM purchases WHERE sale_id = $1`;
 
 const findByCodes = `
-  SELECT code, sale_id, item_id FROM purchases WHERE code = ANY($1::text[])`;
+  SELECT code, purchase_id, item_id, user_id, slot, request_id,
+         (extract(epoch FROM hold_expires_at) * 1000)::int8::text AS expires_ms,
+         round(extract(epoch FROM purchased_at) * 1000)::int8::text AS purchased_ms
+  FROM purchases WHERE code = ANY($1::text[])`;
 
 const findSoldItems = `
   SELECT sale_id, item_id FROM purchases p
@@ -85,29 +88,36 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
     columns.expires[i] = row.holdExpiresAtMs;
     columns.times[i] = row.purchasedAtMs;
   }
-  const inserted = await queryIdempotent<{ code: string }>(pool, {
+  const inserted = await queryIdempotent<{ code: string; slot: number }>(pool, {
     name: 'insert_purchases',
     text: insertPurchases,
     values: Object.values(columns),
   });
   if (inserted.rowCount === n) return new Array<PurchaseWrite>(n).fill({ status: 'stored' });
 
-  const stored = new Set(inserted.rows.map((r) => r.code));
-  const missing = rows.filter((r) => !stored.has(r.code));
-  const existing = new Set(
+  // By code and slot: one batch can carry a code twice (a purchase in flight, and the same code
+  // admitted anew after a rebuild that missed it), perhaps in two slots, and only one is stored.
+  const storedSlots = new Map(inserted.rows.map((r) => [r.code, r.slot]));
+  const isStored = (row: PurchaseRow) => storedSlots.get(row.code) === row.slot;
+  const missing = rows.filter((r) => !isStored(r));
+  const existing = new Map(
     (
-      await pool.query<{ code: string }>({
+      await pool.query<PurchaseRowText & { purchased_ms: string }>({
         name: 'purchases_by_code',
         text: findByCodes,
         values: [missing.map((r) => r.code)],
       })
-    ).rows.map((r) => r.code),
+    ).rows.map((r) => [r.code, { ...purchaseRecordOf(r), purchasedAtMs: Number(r.purchased_ms) }]),
   );
   const refused = missing.filter((r) => !existing.has(r.code));
+  // A row that exists in another slot (its first admission was lost in a rebuild): Redis moves it
+  // there, and may free the slot it gave unless another purchase of the buyer holds it.
+  const moved = missing.filter((r) => (existing.get(r.code)?.slot ?? r.slot) !== r.slot);
   const soldItems = new Set<string>();
   const takenSlots = new Set<string>();
-  if (refused.length > 0) {
+  if (refused.length + moved.length > 0) {
     // Both, whatever refused the row: undoing it in Redis must not free a slot Postgres says is owned.
+    const slotRows = [...refused, ...moved];
     const [sold, slots] = await Promise.all([
       pool.query<{ sale_id: string; item_id: number }>({
         name: 'purchases_sold_items',
@@ -117,19 +127,22 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
       pool.query<{ sale_id: string; user_id: string; slot: number }>({
         name: 'purchases_taken_slots',
         text: findTakenSlots,
-        values: [refused.map((r) => r.saleId), refused.map((r) => r.userId), refused.map((r) => r.slot)],
+        values: [slotRows.map((r) => r.saleId), slotRows.map((r) => r.userId), slotRows.map((r) => r.slot)],
       }),
     ]);
     for (const r of sold.rows) soldItems.add(`${r.sale_id}:${r.item_id}`);
     for (const r of slots.rows) takenSlots.add(`${r.sale_id}:${r.user_id}:${r.slot}`);
   }
   return rows.map((row): PurchaseWrite => {
-    if (stored.has(row.code)) return { status: 'stored' };
-    if (existing.has(row.code)) return { status: 'exists' };
+    if (isStored(row)) return { status: 'stored' };
+    const prior = existing.get(row.code);
+    const isSlotTaken = takenSlots.has(`${row.saleId}:${row.userId}:${row.slot}`);
+    if (prior !== undefined)
+      return { status: 'exists', stored: prior, isSlotTaken: prior.slot !== row.slot && isSlotTaken };
     return {
       status: 'refused',
       reason: soldItems.has(`${row.saleId}:${row.itemId}`) ? 'item_sold' : 'slot_taken',
-      isSlotTaken: takenSlots.has(`${row.saleId}:${row.userId}:${row.slot}`),
+      isSlotTaken,
     };
   });
 }
@@ -149,16 +162,26 @@ export async function countPurchasesOf(pool: pg.Pool, saleId: number): Promise<n
 }
 
 export async function selectPurchasesOf(pool: pg.Pool, saleId: number): Promise<PurchaseRecord[]> {
-  const { rows } = await pool.query<{
-    code: string;
-    purchase_id: string;
-    item_id: number;
-    user_id: string;
-    slot: number;
-    request_id: string;
-    expires_ms: string;
-  }>({ name: 'purchases_of_sale', text: selectOfSale, values: [saleId] });
-  return rows.map((r) => ({
+  const { rows } = await pool.query<PurchaseRowText>({
+    name: 'purchases_of_sale',
+    text: selectOfSale,
+    values: [saleId],
+  });
+  return rows.map(purchaseRecordOf);
+}
+
+type PurchaseRowText = {
+  code: string;
+  purchase_id: string;
+  item_id: number;
+  user_id: string;
+  slot: number;
+  request_id: string;
+  expires_ms: string;
+};
+
+function purchaseRecordOf(r: PurchaseRowText): PurchaseRecord {
+  return {
     code: r.code,
     purchaseId: r.purchase_id,
     requestId: r.request_id,
@@ -166,5 +189,5 @@ export async function selectPurchasesOf(pool: pg.Pool, saleId: number): Promise<
     userId: r.user_id,
     slot: r.slot,
     holdExpiresAtMs: Number(r.expires_ms),
-  }));
+  };
 }
