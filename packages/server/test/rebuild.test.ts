@@ -7,6 +7,7 @@ import { createLogger } from '../src/observe/log.js';
 import { createRebuilder } from '../src/sale/rebuild.js';
 import { createPgStore } from '../src/store/pg/pg-store.js';
 import type { SaleInfo, SaleStore } from '../src/store/sale-store.js';
+import { query } from './support/db.js';
 import { createWorld, type World } from './support/server.js';
 
 describe('a sale rebuilt from Postgres', () => {
@@ -190,5 +191,33 @@ describe('a purchase in flight while the sale was rebuilt, bought again from its
     await world.server.reconcileNow();
     expect(await world.redis.client.hget(keys.owned, 'kim')).toBe('3');
     expect(await world.redis.client.hgetall(keys.sold)).toEqual({ '4': 'kim', '5': 'kim' });
+  });
+  it("leaves the buyer's next purchase, whose slot Postgres has taken, bought in the next free slot", async () => {
+    const codes: string[] = [];
+    for (const item of [10, 11]) {
+      const hold = await world.call('POST', `/checkout?user_id=lev&id=${item}`);
+      codes.push(String(hold.body.code));
+    }
+    const saleId = Number(codes[0]!.split('.')[0]);
+    const sale = (await store.findSale(saleId))!;
+    const records = await store.saleRecords(saleId);
+    expect((await world.call('POST', `/purchase?code=${codes[0]}`)).body).toMatchObject({ item_id: 10 });
+    await world.redis.client.del(...saleDataKeys(saleId));
+    await createAdmission(world.redis.client).restoreSale(sale, records, world.clock.now());
+
+    // Redis, missing the first purchase, gives the second its slot (1); Postgres refuses that.
+    const second = await world.call('POST', `/purchase?code=${codes[1]}`);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ item_id: 11 });
+    const slots = await query<{ item_id: number; slot: number }>(
+      world.db.url,
+      "SELECT item_id, slot FROM purchases WHERE user_id = 'lev' ORDER BY item_id",
+    );
+    expect(slots).toEqual([
+      { item_id: 10, slot: 1 },
+      { item_id: 11, slot: 2 },
+    ]);
+    await world.server.reconcileNow();
+    expect(await world.redis.client.hget(saleKeys(saleId).owned, 'lev')).toBe('3');
   });
 });

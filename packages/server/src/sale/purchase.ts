@@ -25,7 +25,15 @@ export type PurchaseOutcome =
     }
   | Refusal;
 
-export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<PurchaseOutcome> {
+/**
+ * `slotRetries`: how often this request bought again because Postgres had the slot Redis gave
+ * taken by a purchase a rebuild missed.
+ */
+export async function purchase(
+  deps: SaleDeps,
+  input: PurchaseInput,
+  slotRetries = 0,
+): Promise<PurchaseOutcome> {
   const { saleId, code } = input;
   const nowMs = deps.clock();
   const purchaseId = purchaseIdFor(code);
@@ -82,13 +90,25 @@ export async function purchase(deps: SaleDeps, input: PurchaseInput): Promise<Pu
 
   if (written.status === 'refused') {
     // Postgres, the last line of defence, disagrees with Redis: Postgres wins.
-    await undoPurchase(deps, saleId, code, nowMs, 'refused_by_postgres', written.isSlotTaken);
+    const isUndone = await undoPurchase(
+      deps,
+      saleId,
+      code,
+      nowMs,
+      'refused_by_postgres',
+      written.isSlotTaken,
+    );
     deps.log.warn('purchase_refused_by_postgres', {
       saleId,
       code: '<redacted>',
       reason: written.reason,
       requestId: input.requestId,
     });
+    // Only the slot was taken, by a purchase of this buyer that a rebuild missed (it stays owned in
+    // Redis now): the buyer may well have slots left, so buy again in the next free one. Each
+    // retry owns one more slot, so a buyer truly at the limit is refused by Redis soon enough.
+    if (written.reason === 'slot_taken' && written.isSlotTaken && isUndone && !decision.isReplay)
+      if (slotRetries < deps.config.userLimit) return purchase(deps, input, slotRetries + 1);
     return written.reason === 'item_sold'
       ? refuse('sold_out', 'this item is sold')
       : refuse('user_limit', 'you already own as many items of this sale as one buyer may');
@@ -134,12 +154,14 @@ async function undoPurchase(
   nowMs: Milliseconds,
   kind: 'write_failed' | 'refused_by_postgres',
   isSlotTaken = false,
-): Promise<void> {
+): Promise<boolean> {
   try {
-    await deps.admission.undoPurchase(saleId, code, nowMs, isSlotTaken);
+    const isUndone = await deps.admission.undoPurchase(saleId, code, nowMs, isSlotTaken);
     deps.metrics.compensations.inc({ kind: `purchase_undone_${kind}` });
+    return isUndone;
   } catch (error) {
     // Redis is gone too: the purchase stays pending and the reconciler settles it from Postgres.
     deps.log.warn('compensation_failed', { saleId, kind: `purchase_undone_${kind}`, error });
+    return false;
   }
 }
