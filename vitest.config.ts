@@ -9,6 +9,7 @@ export default defineConfig({
     // Tests run against the sources of sibling packages, not their build.
     alias: {
       '@flashsale/cli': src('cli', 'index.ts'),
+      '@flashsale/harness': src('harness', 'index.ts'),
       '@flashsale/protocol': src('protocol', 'index.ts'),
       '@flashsale/server': src('server', 'index.ts'),
       '@flashsale/sim': src('sim', 'index.ts'),

@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LocalRedisCluster, startRedisCluster } from '@flashsale/harness';
 import { saleIdAt } from '@flashsale/protocol';
 import { saleDataKeys, saleKeys } from '@flashsale/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../server/test/support/db.js';
-import { startRedisCluster, type TestRedisCluster } from '../../server/test/support/redis-cluster.js';
 import { type Running, runCli, startCli } from './support/cli.js';
 
 const PREFIX = 'clcli:';
@@ -18,7 +18,7 @@ const SALE_SIZE = 20;
 /** Load per sale (it stops at the sell-out), well inside its period (the shortest is 40 s). */
 const LOAD_S = 25;
 
-let cluster: TestRedisCluster;
+let cluster: LocalRedisCluster;
 let db: TestDatabase;
 let dir: string;
 beforeAll(async () => {
