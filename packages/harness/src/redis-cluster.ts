@@ -58,10 +58,13 @@ export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster>
       '--dir',
       dir,
     ];
-    // Each is pushed as soon as it answers, so a failure of another still stops it.
-    await Promise.all(
-      ports.map(async (port) => servers.push(await launchRedisServer({ port, args: clusterArgs(port) }))),
+    // Every launch settles before any failure is thrown, so stop() finds each node that started.
+    const launched = await Promise.allSettled(
+      ports.map((port) => launchRedisServer({ port, args: clusterArgs(port) })),
     );
+    for (const result of launched) if (result.status === 'fulfilled') servers.push(result.value);
+    const failed = launched.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     const node = (address: string) => {
       const [host, port] = address.split(':');
