@@ -22,6 +22,8 @@ export { codePattern } from './sale/codes.js';
 export { PENDING_GRACE_MS } from './sale/timing.js';
 export type { RunningServer, StartOptions } from './start.js';
 export type { MigrationResult } from './store/pg/migrate.js';
+export type { SaleRow } from './store/pg/sale-row.js';
+export { saleColumns, saleOfRow } from './store/pg/sale-row.js';
 
 import type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 import type { SaleRedisSnapshot } from './admission/snapshot.js';

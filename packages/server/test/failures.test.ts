@@ -1,6 +1,6 @@
+import { startTcpProxy, type TcpProxy } from '@flashsale/harness';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from '../../cli/src/chaos/tcp-proxy.js';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
 import { purchaseIdFor } from '../src/sale/codes.js';
 import { PENDING_GRACE_MS } from '../src/sale/timing.js';

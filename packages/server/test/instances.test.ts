@@ -137,12 +137,15 @@ describe('instances that disagree on the sale', () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     const admission = createAdmission(redis.client);
     const nowMs = await admission.timeMs();
+    // Its last heartbeat is nearly STALE_AFTER_MS old: the start below meets it still registered
+    // (and would be refused by it, were it not gone) and waits about two seconds for it to lapse.
+    const lastSeenMs = nowMs - STALE_AFTER_MS + 2_000;
     await admission.registerInstance({
       instanceId: 'killed',
       settings: { saleDurationMs: 86_400_000, saleSize: 20, userLimit: 10, holdTtlMs: 30_000 },
       label: labelOf(gone, hostname()),
-      nowMs,
-      staleBeforeMs: nowMs - STALE_AFTER_MS,
+      nowMs: lastSeenMs,
+      staleBeforeMs: lastSeenMs - STALE_AFTER_MS,
     });
     const server = await start({ saleDurationMs: '1h' });
     expect((await call(server.url, 'GET', '/sale')).status).toBe(200);

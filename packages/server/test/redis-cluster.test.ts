@@ -1,6 +1,8 @@
 // The service on a 3-master Redis Cluster of this file's own: two sales whose slots live on
 // different nodes both work, /health checks the node serving the current sale's slot, and a
 // single --redis-url that points at one node of a cluster is refused at start.
+
+import { type LocalRedisCluster, startRedisCluster } from '@flashsale/harness';
 import { saleIdAt } from '@flashsale/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,13 +13,12 @@ import { UnavailableError } from '../src/errors.js';
 import { createLogger } from '../src/observe/log.js';
 import { startServer } from '../src/start.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
-import { startRedisCluster, type TestRedisCluster } from './support/redis-cluster.js';
 import { call, manualClock } from './support/server.js';
 
 const DAY_MS = 86_400_000;
 const PREFIX = 'cl:';
 
-let cluster: TestRedisCluster;
+let cluster: LocalRedisCluster;
 let db: TestDatabase;
 beforeAll(async () => {
   [cluster, db] = await Promise.all([startRedisCluster(3), createTestDatabase()]);

@@ -1,7 +1,7 @@
 // The pg-drop proxy on a thread of its own, so the simulator's busy event loop in the run process
 // never delays the service's Postgres traffic.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { startTcpProxy } from './tcp-proxy.js';
+import { startTcpProxy } from '@flashsale/harness';
 
 type Command = { type: 'down' } | { type: 'up' } | { type: 'close' };
 type Reply = { type: 'ready'; port: number } | { type: 'done'; of: Command['type'] };

@@ -23,10 +23,10 @@ import {
   type InvariantResult,
   invariantIds,
   type LedgerSummary,
-  MAX_EXAMPLES,
   type SaleFacts,
   type VerifyReport,
 } from './report.js';
+import { INTERRUPTED_REASON, judgedResult, skippedResult } from './result.js';
 import { findSale, type SaleChoice } from './sale.js';
 import { judgeSelloutFromLedger, type SelloutExpectation } from './sellout-expectation.js';
 import { refreshStatistics } from './statistics.js';
@@ -163,39 +163,14 @@ async function runInvariant(
   options: VerifyOptions,
   sellout: SelloutExpectation,
 ): Promise<InvariantResult> {
-  const base = { id: invariant.id, title: invariant.title };
   if (invariant.requires === 'ledger' && context.ledger === null) {
-    return {
-      ...base,
-      status: 'SKIP',
-      counted: 'no --ledger given',
-      violations: 0,
-      examples: [],
-      elapsedMs: 0,
-    };
+    return skippedResult(invariant, 'no --ledger given');
   }
   if (invariant.requires === 'expect-sellout' && (options.isRunInterrupted || !sellout.isExpected)) {
-    return {
-      ...base,
-      status: 'SKIP',
-      counted: options.isRunInterrupted
-        ? 'not applicable: the run was interrupted before it could sell out'
-        : sellout.reason,
-      violations: 0,
-      examples: [],
-      elapsedMs: 0,
-    };
+    return skippedResult(invariant, options.isRunInterrupted ? INTERRUPTED_REASON : sellout.reason);
   }
   const startedMs = performance.now();
-  const finding = await invariant.check(context);
-  return {
-    ...base,
-    status: finding.violations > 0 ? 'FAIL' : 'PASS',
-    counted: finding.counted,
-    violations: finding.violations,
-    examples: finding.examples.slice(0, MAX_EXAMPLES),
-    elapsedMs: Math.round(performance.now() - startedMs),
-  };
+  return judgedResult(invariant, await invariant.check(context), startedMs);
 }
 
 /** Any failure that is not already a CliError kept the check from finishing: exit 2, with why. */

@@ -1,22 +1,18 @@
 // Finds the sale to verify in Postgres; a sale that is not there cannot be checked (exit 2).
-import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
+import { type SaleRow, saleColumns, saleOfRow } from '@flashsale/server';
 import type pg from 'pg';
 import { CliError, ExitCode } from '../exit-codes.js';
 import type { SaleFacts } from './report.js';
 
-const selectSale = readFileSync(new URL('./sale.sql', import.meta.url), 'utf8');
+// The one asked for ($1), or with $1 null the newest sale that has started by $2 (epoch ms): the
+// service opens the next sale shortly before it starts, and that one is skipped.
+const selectSale = `SELECT ${saleColumns} FROM sales
+  WHERE CASE WHEN $1::int8 IS NULL THEN starts_at <= to_timestamp($2::float8 / 1000) ELSE sale_id = $1::int8 END
+  ORDER BY sale_id DESC
+  LIMIT 1`;
 
 export type SaleChoice = number | 'latest';
-
-type SaleRow = {
-  sale_id: string;
-  starts_ms: number;
-  ends_ms: number;
-  size: number;
-  user_limit: number;
-  hold_ttl_ms: number;
-};
 
 export async function findSale(
   client: pg.ClientBase,
@@ -33,12 +29,5 @@ export async function findSale(
       ExitCode.usageOrUnchecked,
     );
   }
-  return {
-    saleId: Number(row.sale_id),
-    startsAtMs: row.starts_ms,
-    endsAtMs: row.ends_ms,
-    size: row.size,
-    userLimit: row.user_limit,
-    holdTtlMs: row.hold_ttl_ms,
-  };
+  return saleOfRow(row);
 }

@@ -1,5 +1,5 @@
 // A large sold-out sale written straight into Postgres and Redis (generate_series, pipelines), and
-// a ledger of a million lines that matches it, for showing that verify is set-based.
+// a ledger of as many lines as asked that matches it, for showing that verify is set-based.
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';

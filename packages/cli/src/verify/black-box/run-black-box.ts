@@ -2,7 +2,7 @@
 // ledgers alone (every shard together), with no database: what any service speaking the API can
 // be held to. A ledger that cannot be read is a check that cannot be made (a CliError, exit 2).
 import type { Milliseconds } from '@flashsale/protocol';
-import { MAX_EXAMPLES } from '../report.js';
+import { INTERRUPTED_REASON, judgedResult, skippedResult } from '../result.js';
 import { blackBoxChecks } from './all.js';
 import { type BlackBoxCheck, type BlackBoxContext, blackBoxIds } from './check.js';
 import { gatherFacts } from './facts.js';
@@ -58,27 +58,16 @@ export async function verifyLedgers(options: BlackBoxOptions): Promise<BlackBoxR
 }
 
 function runCheck(check: BlackBoxCheck, context: BlackBoxContext, options: BlackBoxOptions): BlackBoxResult {
-  const base = { id: check.id, title: check.title };
   const skipped = skipReason(check, options);
-  if (skipped !== null) {
-    return { ...base, status: 'SKIP', counted: skipped, violations: 0, examples: [], elapsedMs: 0 };
-  }
+  if (skipped !== null) return skippedResult(check, skipped);
   const startedMs = performance.now();
-  const finding = check.check(context);
-  return {
-    ...base,
-    status: finding.violations > 0 ? 'FAIL' : 'PASS',
-    counted: finding.counted,
-    violations: finding.violations,
-    examples: finding.examples.slice(0, MAX_EXAMPLES),
-    elapsedMs: Math.round(performance.now() - startedMs),
-  };
+  return judgedResult(check, check.check(context), startedMs);
 }
 
 function skipReason(check: BlackBoxCheck, options: BlackBoxOptions): string | null {
   const needsSize = check.requires === 'sale-size' || check.requires === 'expect-sellout';
   if (check.requires === 'expect-sellout' && options.isRunInterrupted) {
-    return 'not applicable: the run was interrupted before it could sell out';
+    return INTERRUPTED_REASON;
   }
   if (check.requires === 'expect-sellout' && !options.isSelloutExpected)
     return 'not asked (--expect-sellout)';

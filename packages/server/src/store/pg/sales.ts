@@ -5,12 +5,10 @@
 import type pg from 'pg';
 import type { ItemRow, ItemText, SaleInfo } from '../sale-store.js';
 import { ignoreLostConnection } from './pool.js';
+import { type SaleRow, saleColumns, saleOfRow } from './sale-row.js';
 
 const ITEMS_PER_INSERT = 50_000;
 const SALE_LOCK_CLASS = 7_351_002; // first key of the two-key advisory lock; the sale id is the second
-
-const saleColumns = `sale_id, (extract(epoch FROM starts_at) * 1000)::float8 AS starts_ms,
-  (extract(epoch FROM ends_at) * 1000)::float8 AS ends_ms, size, user_limit, hold_ttl_ms`;
 
 const selectSale = `SELECT ${saleColumns} FROM sales WHERE sale_id = $1`;
 
@@ -24,29 +22,9 @@ const insertSale = `
 const selectItems = `
   SELECT item_id, name, image_url FROM items WHERE sale_id = $1 AND item_id >= $2 ORDER BY item_id LIMIT $3`;
 
-type SaleRow = {
-  sale_id: string;
-  starts_ms: number;
-  ends_ms: number;
-  size: number;
-  user_limit: number;
-  hold_ttl_ms: number;
-};
-
-function saleOf(row: SaleRow): SaleInfo {
-  return {
-    saleId: Number(row.sale_id),
-    startsAtMs: row.starts_ms,
-    endsAtMs: row.ends_ms,
-    size: row.size,
-    userLimit: row.user_limit,
-    holdTtlMs: row.hold_ttl_ms,
-  };
-}
-
 export async function findSale(pool: pg.Pool, saleId: number): Promise<SaleInfo | undefined> {
   const { rows } = await pool.query<SaleRow>({ name: 'select_sale', text: selectSale, values: [saleId] });
-  return rows[0] === undefined ? undefined : saleOf(rows[0]);
+  return rows[0] === undefined ? undefined : saleOfRow(rows[0]);
 }
 
 export async function openSale(
@@ -80,7 +58,7 @@ export async function openSale(
     const row = created ?? (await client.query<SaleRow>(selectSale, [sale.saleId])).rows[0];
     await client.query('COMMIT');
     if (row === undefined) throw new Error(`sale ${sale.saleId} missing right after it was opened`);
-    return { sale: saleOf(row), isNew: created !== undefined };
+    return { sale: saleOfRow(row), isNew: created !== undefined };
   } catch (error) {
     failure = error as Error;
     await client.query('ROLLBACK').catch(() => undefined); // the connection may be gone; the error below says why

@@ -1,17 +1,23 @@
 // A local Redis Cluster of a test's own: `masters` redis-server processes started with
 // --cluster-enabled on free ports in a temporary directory (nothing kept on disk), joined by
 // `redis-cli --cluster create` with no replicas. stop() kills exactly the processes it started.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import {
+  freePort,
+  isPortFree,
+  launchRedisServer,
+  type RedisServerProcess,
+  stopProcess,
+} from './redis-server.js';
 
 const run = promisify(execFile);
 
-export type TestRedisCluster = {
+export type LocalRedisCluster = {
   /** "127.0.0.1:port" of every master, for --redis-cluster-nodes. */
   nodes: string[];
   /** The same, joined by commas. */
@@ -25,13 +31,15 @@ export type TestRedisCluster = {
   stop: () => Promise<void>;
 };
 
-export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> {
+const CLUSTER_READY_TIMEOUT_MS = 20_000;
+
+export async function startRedisCluster(masters = 3): Promise<LocalRedisCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'flashsale-cluster-'));
-  const children: ChildProcess[] = [];
+  const servers: RedisServerProcess[] = [];
   const clients: Redis[] = [];
   const stop = async () => {
     for (const client of clients) client.disconnect();
-    await Promise.all(children.map(terminate));
+    await Promise.all(servers.map((server) => stopProcess(server.child)));
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -40,43 +48,32 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
       const port = await freeClusterPort();
       if (!ports.includes(port)) ports.push(port);
     }
-    for (const port of ports) {
-      const child = spawn(
-        'redis-server',
-        [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout',
-          '5000',
-          '--dir',
-          dir,
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--maxmemory-policy',
-          'noeviction',
-        ],
-        { stdio: 'ignore' },
-      );
-      children.push(child);
-    }
+    const clusterArgs = (port: number) => [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout',
+      '5000',
+      '--dir',
+      dir,
+    ];
+    // Every launch settles before any failure is thrown, so stop() finds each node that started.
+    const launched = await Promise.allSettled(
+      ports.map((port) => launchRedisServer({ port, args: clusterArgs(port) })),
+    );
+    for (const result of launched) if (result.status === 'fulfilled') servers.push(result.value);
+    const failed = launched.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     const node = (address: string) => {
       const [host, port] = address.split(':');
       const client = new Redis(Number(port), host!, { maxRetriesPerRequest: 1 });
-      client.on('error', () => undefined); // refused until the node listens; waitFor retries
+      client.on('error', () => undefined); // a killed node refuses; the test asks what it needs
       clients.push(client);
       return client;
     };
     const direct = nodes.map(node);
-    await Promise.all(direct.map((client) => waitFor(async () => (await client.ping()) === 'PONG')));
     await run('redis-cli', ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);
     await Promise.all(
       direct.map((client) =>
@@ -90,7 +87,10 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
       if (range === undefined) throw new Error(`no node serves slot ${slot}`);
       return `127.0.0.1:${range[2][1]}`;
     };
-    const killNode = (address: string) => terminate(children[nodes.indexOf(address)]!);
+    const killNode = async (address: string) => {
+      const server = servers.find((s) => `127.0.0.1:${s.port}` === address);
+      if (server !== undefined) await stopProcess(server.child);
+    };
     return { nodes, nodesFlag: nodes.join(','), ownerOf, node, killNode, stop };
   } catch (error) {
     await stop();
@@ -102,42 +102,15 @@ export async function startRedisCluster(masters = 3): Promise<TestRedisCluster> 
 async function freeClusterPort(): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port <= 55_535 && (await isFree(port + 10_000))) return port;
+    if (port <= 55_535 && (await isPortFree(port + 10_000))) return port;
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + CLUSTER_READY_TIMEOUT_MS;
   for (;;) {
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error('the Redis Cluster did not come up');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
