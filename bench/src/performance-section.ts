@@ -16,7 +16,7 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     `Figures of one full run of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
     `${machine.cores} × ${machine.cpu_model}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis},`,
     `commit ${machine.git_commit}${machine.git_dirty ? ' (with uncommitted changes)' : ''}, load average ${machine.load_average_at_start.join(' / ')} at the start,`,
-    `${document.duration_s} s in all. Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
+    `${document.duration_s} s in all.${keptText(document)} Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
     'Every baseline ran in the same invocation on the same box with the same load generator; other',
     "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
     '',
@@ -46,6 +46,21 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');
+}
+
+/** Benchmarks kept from earlier runs (the last run had --only): each from its own run's date and load. */
+function keptText(document: ResultsDocument<ResultEnvelope>): string {
+  const kept = document.kept_from_earlier ?? [];
+  if (kept.length === 0) return '';
+  const runs = document.benchmarks
+    .filter((result) => kept.includes(result.id))
+    .map((result) => {
+      const machine = (result as { machine?: ResultsDocument['machine'] }).machine;
+      return machine === undefined
+        ? result.title
+        : `${result.title} (${machine.date.slice(0, 16).replace('T', ' ')}, commit ${machine.git_commit}, load ${machine.load_average_at_start.join(' / ')})`;
+    });
+  return ` The last run had --only; these results come from earlier runs: ${runs.join('; ')}.`;
 }
 
 const cpuColumns = [
