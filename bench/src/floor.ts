@@ -18,7 +18,15 @@ export type FloorFigures = Readonly<{
   non2xx: number;
   duration_s: number;
   rps: number;
+  /** Epoch ms the schedule started, and ended (the last slot sent, or the closed loop's time up). */
+  started_at_ms: number;
+  ended_at_ms: number;
+  /** Requests answered from `steadyAfterS` after the start until the end: CPU per request apart from start-up. */
+  steady_requests: number;
 }>;
+
+/** Seconds at the start of a floor run left out of its steady CPU figure, as the simulator's are. */
+export const steadyAfterS = 2;
 
 const floorPath = fileURLToPath(new URL('./undici-floor.js', import.meta.url));
 

@@ -7,10 +7,10 @@
 import { runAutocannon } from './autocannon.js';
 import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit } from './cpu-split.js';
-import { type FloorRun, runUndiciFloor } from './floor.js';
+import { type FloorRun, runUndiciFloor, steadyAfterS } from './floor.js';
 import { formatMs, formatRate, formatRatio, round } from './format.js';
 import type { RunContext } from './modes.js';
-import { type ProcessSampler, processTree, sampleProcesses } from './proc-stats.js';
+import { type ProcessSampler, processTree, readCpuSeconds, sampleProcesses } from './proc-stats.js';
 import type { Started } from './processes.js';
 import { searchMaxRate, verdictOf } from './rate-search.js';
 import type { BenchResult } from './results.js';
@@ -28,6 +28,7 @@ type FloorResult = Readonly<{
   late: number;
   errors: number;
   cpu_us_per_request: number | null;
+  steady_cpu_us_per_request: number | null;
 }>;
 
 /** The simulator's default --connections: the floor runs on as many. */
@@ -46,6 +47,8 @@ export type SimulatorResult = BenchResult<
     late_at_max: Readonly<{ start_up: number; steady: number }> | null;
     /** Simulator CPU per request / the undici floor's at the same rate and connections. */
     cpu_per_request_vs_floor: number | null;
+    /** The same over the steady seconds of each (start-up and the final report left out). */
+    steady_cpu_per_request_vs_floor: number | null;
     max_achieved_rps_any_lateness: number | null;
     at_max_achieved: RunSummary | null;
     runs: readonly RunSummary[];
@@ -77,7 +80,9 @@ export type SimulatorResult = BenchResult<
   }>
 >;
 
-function floorFiguresOf(run: FloorRun & { cpuUsPerRequest: number | null }): FloorResult {
+function floorFiguresOf(
+  run: FloorRun & { cpuUsPerRequest: number | null; cpuSeries: CpuSeries },
+): FloorResult {
   return {
     target_rps: run.target_rps,
     rps: run.rps,
@@ -85,6 +90,7 @@ function floorFiguresOf(run: FloorRun & { cpuUsPerRequest: number | null }): Flo
     late: run.late,
     errors: run.errors + run.non2xx,
     cpu_us_per_request: run.cpuUsPerRequest,
+    steady_cpu_us_per_request: floorSteadyCpuUs(run),
   };
 }
 
@@ -106,16 +112,41 @@ export function simulatorFailures(run: RunSummary, { onSchedule }: { onSchedule:
   return reasons;
 }
 
-/** Runs a load generator and adds the CPU µs it spent per request (its whole process life). */
+type CpuSeries = readonly (readonly [number, number])[];
+
+/**
+ * Runs a load generator and adds the CPU µs it spent per request (its whole process life), and
+ * its CPU seconds read every 100 ms ([epoch ms, seconds]) for a figure over part of the run.
+ */
 async function withCpu<T extends { requests: number }>(
   run: (onStart: (started: Started) => void) => Promise<T>,
-): Promise<T & { cpuUsPerRequest: number | null }> {
+): Promise<T & { cpuUsPerRequest: number | null; cpuSeries: CpuSeries }> {
   let sampler: ProcessSampler<'generator'> | undefined;
+  const cpuSeries: [number, number][] = [];
+  let seriesTimer: NodeJS.Timeout | undefined;
   const result = await run((started) => {
     sampler = sampleProcesses({ generator: () => [started.pid] }, { intervalMs: 200 });
+    seriesTimer = setInterval(() => {
+      const cpuS = readCpuSeconds(started.pid);
+      if (cpuS !== undefined) cpuSeries.push([Date.now(), cpuS]);
+    }, 100);
   });
+  clearInterval(seriesTimer);
   const cpuS = sampler?.stop().cpuByGroup.generator ?? null;
-  return { ...result, cpuUsPerRequest: cpuS === null ? null : Math.round((cpuS * 1e6) / result.requests) };
+  return {
+    ...result,
+    cpuUsPerRequest: cpuS === null ? null : Math.round((cpuS * 1e6) / result.requests),
+    cpuSeries,
+  };
+}
+
+/** The floor's CPU per request answered after its first seconds, as the simulator's steady figure. */
+function floorSteadyCpuUs(run: FloorRun & { cpuSeries: CpuSeries }): number | null {
+  const cpuAt = (atMs: number) => run.cpuSeries.findLast(([sampledMs]) => sampledMs <= atMs)?.[1];
+  const fromS = cpuAt(run.started_at_ms + steadyAfterS * 1000);
+  const toS = cpuAt(run.ended_at_ms);
+  if (fromS === undefined || toS === undefined || run.steady_requests === 0) return null;
+  return Math.round(((toS - fromS) * 1e6) / run.steady_requests);
 }
 
 export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> {
@@ -208,6 +239,11 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         onStart,
       }),
     );
+    const floorSteadyUs = floorSteadyCpuUs(floor);
+    const steadyVsFloor =
+      cpuRun?.steady_cpu_us_per_request == null || floorSteadyUs === null || floorSteadyUs === 0
+        ? null
+        : cpuRun.steady_cpu_us_per_request / floorSteadyUs;
     const cpuVsFloor =
       cpuRun?.cpu_us_per_request == null || floor.cpuUsPerRequest === null || floor.cpuUsPerRequest === 0
         ? null
@@ -234,6 +270,7 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         rss_mb_at_max: atMax?.rss_max_mb ?? null,
         late_at_max: atMax === null ? null : { start_up: atMax.start_up.late, steady: atMax.steady.late },
         cpu_per_request_vs_floor: round(cpuVsFloor),
+        steady_cpu_per_request_vs_floor: round(steadyVsFloor),
         max_achieved_rps_any_lateness: achieved.maxRps,
         at_max_achieved: atAchievedMax === null ? null : withoutCommandLine(atAchievedMax),
         runs: runs.map(withoutCommandLine),
@@ -265,7 +302,7 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
       },
       notes: [
         `Generators run under taskset -c ${generatorCpus}, the server under taskset -c ${serverCpus}. The simulator runs its default buyer mix, ${ctx.settings.stepS} s per rate. On schedule: achieved >= 98% of target and nothing dropped over the run, and under 1% of requests late (written > 10 ms after their slot) in its steady seconds (after the first ${startUpS} s, the simulator's own start-up, reported apart in the JSON). "Max achieved" is the issue's definition (achieved within 2%, nothing dropped): such a run may still send late, so its latencies include the generator's own queueing. CPU per request is the generator process's user+system time over its whole life (start-up included) per request sent.`,
-        `undici floor: bench/src/undici-floor.ts, one undici Pool with the simulator's ${simulatorConnections} connections, sending the same POST with an x-request-id header and dropping the answer, through undici's own handler interface; open loop at the rate of the simulator's CPU figure for ${ctx.settings.stepS} s (its late sends counted as the simulator's), and closed loop for ${durationS} s. What the simulator spends above it is its own: buyers, reading answers, histograms, the schedule.`,
+        `undici floor: bench/src/undici-floor.ts, one undici Pool with the simulator's ${simulatorConnections} connections, sending the same POST with an x-request-id header and dropping the answer, through undici's own handler interface; open loop at the rate of the simulator's CPU figure for ${ctx.settings.stepS} s (its late sends counted as the simulator's), and closed loop for ${durationS} s. What the simulator spends above it is its own: buyers, reading answers, histograms, the schedule. "Steady seconds only": each generator's CPU from ${startUpS} s after its schedule started to its end, per request answered in between, which leaves out process start, the simulator's warm-up (V8 compiling its hot path) and its final report.`,
       ],
       flags,
       rows: [
@@ -299,6 +336,12 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
           cpuRun === null ? '-' : `${cpuRun.cpu_us_per_request} µs (at ${formatRate(cpuRun.target_rps)})`,
           `${floor.cpuUsPerRequest} µs (${floor.late} late)`,
           formatRatio(cpuVsFloor),
+        ],
+        [
+          '  steady seconds only (after the first 2 s)',
+          cpuRun?.steady_cpu_us_per_request == null ? '-' : `${cpuRun.steady_cpu_us_per_request} µs`,
+          floorSteadyUs === null ? '-' : `${floorSteadyUs} µs`,
+          formatRatio(steadyVsFloor),
         ],
         [
           'CPU per request: autocannon (wrk, undici floor closed loop)',

@@ -11,7 +11,7 @@
 // It prints one JSON line (FloorFigures) when done.
 import { parseArgs } from 'node:util';
 import { type Dispatcher, Pool } from 'undici';
-import type { FloorFigures } from './floor.js';
+import { type FloorFigures, steadyAfterS } from './floor.js';
 
 const lateAfterMs = 10;
 // The simulator's checkout, as autocannon sends it in the same benchmark; the header as the
@@ -47,6 +47,9 @@ let non2xx = 0;
 let isOver = false;
 let inFlight = 0;
 let onDrained: () => void = () => undefined;
+let steadyFromMs = Number.POSITIVE_INFINITY;
+let steadyRequests = 0;
+let endedAtMs = 0;
 
 /**
  * One request: when it was meant to go, and what to do once it is answered. It speaks undici's
@@ -77,6 +80,14 @@ class FloorRequest implements Dispatcher.DispatchHandler {
     errors += 1;
     settle();
   }
+}
+
+/** Counts an answer of the steady window, then sends the next (closed loop) or ends the run. */
+function settle(): void {
+  if (!isOver && performance.now() >= steadyFromMs) steadyRequests += 1;
+  inFlight -= 1;
+  if (values.closed && !isOver) send(performance.now());
+  else if (isOver && inFlight === 0) onDrained();
 }
 
 /** The same, through the newer interface (undici wraps it): `--handler wrapped`. */
@@ -112,12 +123,6 @@ function send(intendedMs: number): void {
   );
 }
 
-function settle(): void {
-  inFlight -= 1;
-  if (values.closed && !isOver) send(performance.now());
-  else if (isOver && inFlight === 0) onDrained();
-}
-
 /** Sends every slot of the schedule, then ends the run once the last answer is in. */
 function runOpenLoop(startMs: number, rps: number, onOver: () => void): void {
   const slots = Math.ceil((durationMs * rps) / 1000);
@@ -138,6 +143,7 @@ function runOpenLoop(startMs: number, rps: number, onOver: () => void): void {
 /** Ends the run: nothing more is sent, and `resolve` is called once nothing is in flight. */
 function endRun(resolve: () => void): void {
   isOver = true;
+  endedAtMs = performance.timeOrigin + performance.now();
   onDrained = resolve;
   if (inFlight === 0) resolve();
 }
@@ -162,6 +168,7 @@ await Promise.all(
   ),
 );
 const startMs = performance.now();
+steadyFromMs = startMs + steadyAfterS * 1000;
 await new Promise<void>((resolve) => {
   if (!values.closed) {
     runOpenLoop(startMs, targetRps as number, () => endRun(resolve));
@@ -182,5 +189,8 @@ const figures: FloorFigures = {
   non2xx,
   duration_s: Math.round(elapsedS * 1000) / 1000,
   rps: Math.round((answered / elapsedS) * 10) / 10,
+  started_at_ms: Math.round(performance.timeOrigin + startMs),
+  ended_at_ms: Math.round(endedAtMs),
+  steady_requests: steadyRequests,
 };
 console.log(JSON.stringify(figures));
