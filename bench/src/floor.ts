@@ -28,7 +28,8 @@ export type FloorFigures = Readonly<{
 /** Seconds at the start of a floor run left out of its steady CPU figure, as the simulator's are. */
 export const steadyAfterS = 2;
 
-const floorPath = fileURLToPath(new URL('./undici-floor.js', import.meta.url));
+// From the build (also when this module is loaded from its source, as the tests do).
+const floorPath = fileURLToPath(new URL('../dist/undici-floor.js', import.meta.url));
 
 export type FloorRun = FloorFigures & Readonly<{ commandLine: string }>;
 
