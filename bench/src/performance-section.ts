@@ -13,7 +13,7 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
   const lines = [
     '## Performance',
     '',
-    `Figures of one full run of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
+    `Figures of ${(document.kept_from_earlier ?? []).length === 0 ? 'one full run' : 'the latest full run'} of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
     `${machine.cores} × ${machine.cpu_model}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis},`,
     `commit ${machine.git_commit}${machine.git_dirty ? ' (with uncommitted changes)' : ''}, load average ${machine.load_average_at_start.join(' / ')} at the start,`,
     `${document.duration_s} s in all.${keptText(document)} Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
@@ -50,17 +50,18 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
 
 /** Benchmarks kept from earlier runs (the last run had --only): each from its own run's date and load. */
 function keptText(document: ResultsDocument<ResultEnvelope>): string {
-  const kept = document.kept_from_earlier ?? [];
-  if (kept.length === 0) return '';
-  const runs = document.benchmarks
-    .filter((result) => kept.includes(result.id))
-    .map((result) => {
-      const machine = (result as { machine?: ResultsDocument['machine'] }).machine;
-      return machine === undefined
-        ? result.title
-        : `${result.title} (${machine.date.slice(0, 16).replace('T', ' ')}, commit ${machine.git_commit}, load ${machine.load_average_at_start.join(' / ')})`;
-    });
-  return ` The last run had --only; these results come from earlier runs: ${runs.join('; ')}.`;
+  const kept = new Set(document.kept_from_earlier ?? []);
+  if (kept.size === 0) return '';
+  // One sentence per earlier run: its date, commit and load, then the results it gave.
+  const byRun = new Map<string, string[]>();
+  for (const result of document.benchmarks) {
+    if (!kept.has(result.id)) continue;
+    const { date, git_commit, load_average_at_start } = result.machine;
+    const run = `${date.slice(0, 16).replace('T', ' ')}, commit ${git_commit}, load average ${load_average_at_start.join(' / ')} at the start`;
+    byRun.set(run, [...(byRun.get(run) ?? []), result.title]);
+  }
+  const runs = [...byRun].map(([run, titles]) => ` Kept from the full run of ${run}: ${titles.join('; ')}.`);
+  return ` That run had --only; the other results come from earlier runs.${runs.join('')}`;
 }
 
 const cpuColumns = [
