@@ -13,10 +13,10 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
   const lines = [
     '## Performance',
     '',
-    `Figures of one full run of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
+    `Figures of ${(document.kept_from_earlier ?? []).length === 0 ? 'one full run' : 'the latest full run'} of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
     `${machine.cores} × ${machine.cpu_model}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis},`,
     `commit ${machine.git_commit}${machine.git_dirty ? ' (with uncommitted changes)' : ''}, load average ${machine.load_average_at_start.join(' / ')} at the start,`,
-    `${document.duration_s} s in all. Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
+    `${document.duration_s} s in all.${keptText(document)} Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
     'Every baseline ran in the same invocation on the same box with the same load generator; other',
     "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
     '',
@@ -46,6 +46,22 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');
+}
+
+/** Benchmarks kept from earlier runs (the last run had --only): each from its own run's date and load. */
+function keptText(document: ResultsDocument<ResultEnvelope>): string {
+  const kept = new Set(document.kept_from_earlier ?? []);
+  if (kept.size === 0) return '';
+  // One sentence per earlier run: its date, commit and load, then the results it gave.
+  const byRun = new Map<string, string[]>();
+  for (const result of document.benchmarks) {
+    if (!kept.has(result.id)) continue;
+    const { date, git_commit, load_average_at_start } = result.machine;
+    const run = `${date.slice(0, 16).replace('T', ' ')}, commit ${git_commit}, load average ${load_average_at_start.join(' / ')} at the start`;
+    byRun.set(run, [...(byRun.get(run) ?? []), result.title]);
+  }
+  const runs = [...byRun].map(([run, titles]) => ` Kept from the full run of ${run}: ${titles.join('; ')}.`);
+  return ` That run had --only; the other results come from earlier runs.${runs.join('')}`;
 }
 
 const cpuColumns = [

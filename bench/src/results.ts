@@ -60,6 +60,11 @@ export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Re
   machine: MachineFacts;
   settings: BenchSettings & Readonly<{ sale_size: number }>;
   benchmarks: readonly (Result & Readonly<{ machine: MachineFacts }>)[];
+  /**
+   * Ids of the benchmarks this run did not make (`--only`), kept from the file it replaced; each
+   * keeps its own machine facts (date, commit, load at the start of its run).
+   */
+  kept_from_earlier?: readonly string[];
 }>;
 
 /** A results file read back: the document, or the line that says why it is not one. */
@@ -102,4 +107,28 @@ function isEnvelope(value: unknown): value is ResultEnvelope {
     Array.isArray(result.rows) &&
     result.rows.every((row) => isTexts(row) && row.length === 4)
   );
+}
+
+/**
+ * The document to write over `previous` (the file's current content, if it is a results file of
+ * the same mode): this run's benchmarks replace those of the same id, where they stood, and every
+ * other benchmark of `previous` stays, so a run with `--only` does not drop the rest.
+ */
+export function mergeResults<Result extends ResultEnvelope>(
+  previous: ResultsDocument<Result> | null,
+  next: ResultsDocument<Result>,
+): ResultsDocument<Result> {
+  if (previous === null || previous.mode !== next.mode) return next;
+  const fresh = new Map(next.benchmarks.map((result) => [result.id, result]));
+  const kept = previous.benchmarks.filter((result) => !fresh.has(result.id));
+  if (kept.length === 0) return next;
+  const placed = new Set<string>();
+  const benchmarks = previous.benchmarks.map((result) => {
+    const replacement = fresh.get(result.id);
+    if (replacement === undefined) return result;
+    placed.add(result.id);
+    return replacement;
+  });
+  benchmarks.push(...next.benchmarks.filter((result) => !placed.has(result.id)));
+  return { ...next, benchmarks, kept_from_earlier: kept.map((result) => result.id) };
 }

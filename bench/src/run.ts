@@ -2,7 +2,7 @@
 // this one invocation, prints a table and writes the results as JSON (bench/results.json, or
 // .out/bench/results-quick.json with --quick). It makes its own Postgres database and Redis key
 // prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { benchFullFlow } from './full-flow.js';
 import { groupCommitResult } from './group-commit.js';
@@ -10,7 +10,13 @@ import { machineFacts } from './machine.js';
 import { benchMemory } from './memory.js';
 import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
 import { repoRoot } from './repo-paths.js';
-import { type AnyBenchResult, type ResultsDocument, resultsFormat } from './results.js';
+import {
+  type AnyBenchResult,
+  mergeResults,
+  type ResultsDocument,
+  readResultsDocument,
+  resultsFormat,
+} from './results.js';
 import { benchRollover } from './rollover.js';
 import { parseRunFlags, type RunFlags } from './run-flags.js';
 import { benchServerCheckout } from './server-checkout.js';
@@ -49,6 +55,20 @@ async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBe
   return results;
 }
 
+/**
+ * The results file this run writes over, when there is one: a run with --only keeps the other
+ * benchmarks' results. A file that is not a results document is replaced (and said so).
+ */
+function previousResults(path: string): ResultsDocument | null {
+  if (!existsSync(path)) return null;
+  const read = readResultsDocument(readFileSync(path, 'utf8'), path);
+  if (!read.ok) {
+    step(`${read.message}: replacing it`);
+    return null;
+  }
+  return read.document as ResultsDocument;
+}
+
 async function main(): Promise<void> {
   const parsed = parseRunFlags(process.argv.slice(2));
   if (!parsed.ok) {
@@ -81,7 +101,7 @@ async function main(): Promise<void> {
   };
   const outPath = flags.outPath ?? defaultOutPath(flags);
   mkdirSync(dirname(outPath), { recursive: true });
-  writeFileSync(outPath, `${JSON.stringify(document, null, 2)}\n`);
+  writeFileSync(outPath, `${JSON.stringify(mergeResults(previousResults(outPath), document), null, 2)}\n`);
   console.log(renderTable(results));
   const flagLines = renderFlags(results);
   if (flagLines !== '') console.log(flagLines);

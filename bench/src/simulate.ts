@@ -7,7 +7,13 @@ import { parseReport, type SimReport } from '@flashsale/sim';
 import { type CpuCores, cpuSplit } from './cpu-split.js';
 import { durationFlag } from './duration-flag.js';
 import { round } from './format.js';
-import { type ListPids, type ProcessSampler, type ProcessUsage, sampleProcesses } from './proc-stats.js';
+import {
+  type ListPids,
+  type ProcessSampler,
+  type ProcessUsage,
+  readCpuSeconds,
+  sampleProcesses,
+} from './proc-stats.js';
 import { runProcess } from './processes.js';
 import { repoRelative } from './repo-paths.js';
 import { splitTimeline, type WindowFigures } from './steady-window.js';
@@ -32,6 +38,8 @@ export type SimulateRun = Readonly<{
   usage: ProcessUsage | undefined;
   cpuS: number | null;
   elapsedS: number | null;
+  /** The simulator's CPU seconds so far, read every 100 ms: [epoch ms, seconds]. */
+  cpuSeries: readonly (readonly [number, number])[];
   commandLine: string;
 }>;
 
@@ -54,6 +62,12 @@ export type RunSummary = Readonly<{
   saturated: boolean;
   rss_max_mb: number | null;
   cpu_us_per_request: number | null;
+  /**
+   * CPU per request over the steady seconds alone (the simulator's CPU from the start of second
+   * `startUpS` to the end of the last whole second, per request answered in them): what each
+   * request costs once start-up (process start, warm-up, JIT) and the final report are left out.
+   */
+  steady_cpu_us_per_request: number | null;
   steady: WindowFigures;
   start_up: WindowFigures;
   cpu_cores: CpuCores | null;
@@ -99,13 +113,20 @@ export async function runSimulate({
       ? [process.execPath, simArgs]
       : ['taskset', ['-c', cpus, process.execPath, ...simArgs]];
   let sampler: ProcessSampler<string> | undefined;
+  const cpuSeries: [number, number][] = [];
+  let seriesTimer: NodeJS.Timeout | undefined;
   const { code, tail } = await runProcess('flashsale simulate', command, commandArgs, {
     env: { CI: 'true' },
     timeoutMs: (durationS + 60) * 1000,
     onStart: (started) => {
       sampler = sampleProcesses({ ...otherGroups, simulator: () => [started.pid] }, { intervalMs: 100 });
+      seriesTimer = setInterval(() => {
+        const cpuS = readCpuSeconds(started.pid);
+        if (cpuS !== undefined) cpuSeries.push([Date.now(), cpuS]);
+      }, 100);
     },
   });
+  clearInterval(seriesTimer);
   const usage = sampler?.stop();
   // 99 is a missed threshold; none is given here, so anything but 0 is a failed run.
   if (code !== 0) throw new Error(`flashsale simulate exited ${code}:\n${tail}`);
@@ -116,6 +137,7 @@ export async function runSimulate({
     usage,
     cpuS: usage?.cpuByGroup.simulator ?? null,
     elapsedS: usage?.elapsedS ?? null,
+    cpuSeries,
     commandLine: repoRelative(
       [...(cpus === undefined ? [] : ['taskset', '-c', cpus]), 'node', ...simArgs]
         .join(' ')
@@ -124,7 +146,27 @@ export async function runSimulate({
   };
 }
 
-export function summarizeRun({ report, rssMaxBytes, cpuS, usage }: SimulateRun): RunSummary {
+/** CPU µs per request answered in the steady seconds (see RunSummary), or null when too short to say. */
+export function steadyCpuUsPerRequest(
+  report: Pick<SimReport, 'duration_ms' | 'timeline'>,
+  cpuSeries: readonly (readonly [number, number])[],
+  startUpS: number,
+): number | null {
+  const scheduleS = Math.floor(report.duration_ms / 1000);
+  const seconds = report.timeline.filter((second) => second.t >= startUpS && second.t < scheduleS);
+  const first = seconds[0];
+  const last = seconds.at(-1);
+  if (first === undefined || last === undefined) return null;
+  // The reading at or just before a moment (samples are 100 ms apart).
+  const cpuAt = (atMs: number) => cpuSeries.findLast(([sampledMs]) => sampledMs <= atMs)?.[1];
+  const fromS = cpuAt(first.at_ms);
+  const toS = cpuAt(last.at_ms + 1000);
+  const done = seconds.reduce((total, second) => total + second.done, 0);
+  if (fromS === undefined || toS === undefined || done === 0) return null;
+  return Math.round(((toS - fromS) * 1e6) / done);
+}
+
+export function summarizeRun({ report, rssMaxBytes, cpuS, usage, cpuSeries }: SimulateRun): RunSummary {
   const { startUp, steady } = splitTimeline(report, startUpS);
   return {
     target_rps: report.target_rps,
@@ -144,6 +186,7 @@ export function summarizeRun({ report, rssMaxBytes, cpuS, usage }: SimulateRun):
     saturated: report.generator.is_saturated,
     rss_max_mb: rssMaxBytes === null ? null : round(rssMaxBytes / 2 ** 20, 1),
     cpu_us_per_request: cpuS === null ? null : round((cpuS * 1e6) / report.requests, 0),
+    steady_cpu_us_per_request: steadyCpuUsPerRequest(report, cpuSeries, startUpS),
     steady,
     start_up: startUp,
     cpu_cores: usage === undefined ? null : cpuSplit(usage),

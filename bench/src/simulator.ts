@@ -1,13 +1,16 @@
 // Benchmark 4: the highest open-loop rate one simulator process sustains (achieved within 2% of
 // the target, nothing dropped) against a trivial server, beside the closed-loop maxima of
-// autocannon and wrk against the same server. Every generator is pinned to CPU 0 and the server
-// to CPU 1 (taskset), so each generator has one core, as SPEC section 6 asks.
+// autocannon and wrk against the same server, and beside undici's own floor (a bare Pool.dispatch
+// loop, undici-floor.ts) at the simulator's rate: the CPU the simulator spends per request above
+// the client library it is built on. Every generator is pinned to CPU 0 and the server to CPU 1
+// (taskset), so each generator has one core, as SPEC section 6 asks.
 import { runAutocannon } from './autocannon.js';
 import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit } from './cpu-split.js';
+import { type FloorRun, runUndiciFloor, steadyAfterS } from './floor.js';
 import { formatMs, formatRate, formatRatio, round } from './format.js';
 import type { RunContext } from './modes.js';
-import { type ProcessSampler, processTree, sampleProcesses } from './proc-stats.js';
+import { type ProcessSampler, processTree, readCpuSeconds, sampleProcesses } from './proc-stats.js';
 import type { Started } from './processes.js';
 import { searchMaxRate, verdictOf } from './rate-search.js';
 import type { BenchResult } from './results.js';
@@ -18,6 +21,18 @@ const generatorCpus = '0';
 const serverCpus = '1';
 
 type MeasuredRun = RunSummary & Readonly<{ commandLine: string }>;
+type FloorResult = Readonly<{
+  target_rps: number | null;
+  rps: number;
+  requests: number;
+  late: number;
+  errors: number;
+  cpu_us_per_request: number | null;
+  steady_cpu_us_per_request: number | null;
+}>;
+
+/** The simulator's default --connections: the floor runs on as many. */
+const simulatorConnections = 100;
 
 export type SimulatorResult = BenchResult<
   Readonly<{
@@ -28,6 +43,14 @@ export type SimulatorResult = BenchResult<
     cpu_us_per_request_at_max: number | null;
     schedule_lag_p99_ms_at_max: number | null;
     rss_mb_at_max: number | null;
+    /** Requests written > 10 ms after their slot at that rate: in the start-up seconds, and after. */
+    late_at_max: Readonly<{ start_up: number; steady: number }> | null;
+    /** The same at the rate of the CPU figures (the maximum on schedule, else the highest achieved). */
+    late_at_cpu_rate: Readonly<{ rps: number; start_up: number; steady: number }> | null;
+    /** Simulator CPU per request / the undici floor's at the same rate and connections. */
+    cpu_per_request_vs_floor: number | null;
+    /** The same over the steady seconds of each (start-up and the final report left out). */
+    steady_cpu_per_request_vs_floor: number | null;
     max_achieved_rps_any_lateness: number | null;
     at_max_achieved: RunSummary | null;
     runs: readonly RunSummary[];
@@ -38,6 +61,10 @@ export type SimulatorResult = BenchResult<
     p99_ms: number;
     errors: number;
     cpu_us_per_request: number | null;
+    /** undici's floor, open loop at the rate of the simulator's CPU figure, same connections. */
+    undici_floor: FloorResult;
+    /** undici's floor, closed loop on the same connections: its maximum rate. */
+    undici_floor_closed: FloorResult;
     wrk: Readonly<{
       rps: number | null;
       p99_ms: number;
@@ -45,8 +72,29 @@ export type SimulatorResult = BenchResult<
       command_line: string;
     }>;
   }>,
-  Readonly<{ load: string | undefined; baseline: string; wrk: string; server: string }>
+  Readonly<{
+    load: string | undefined;
+    baseline: string;
+    wrk: string;
+    undici_floor: string;
+    undici_floor_closed: string;
+    server: string;
+  }>
 >;
+
+function floorFiguresOf(
+  run: FloorRun & { cpuUsPerRequest: number | null; cpuSeries: CpuSeries },
+): FloorResult {
+  return {
+    target_rps: run.target_rps,
+    rps: run.rps,
+    requests: run.requests,
+    late: run.late,
+    errors: run.errors + run.non2xx,
+    cpu_us_per_request: run.cpuUsPerRequest,
+    steady_cpu_us_per_request: floorSteadyCpuUs(run),
+  };
+}
 
 const withoutCommandLine = ({ commandLine: _, ...run }: MeasuredRun): RunSummary => run;
 
@@ -66,16 +114,41 @@ export function simulatorFailures(run: RunSummary, { onSchedule }: { onSchedule:
   return reasons;
 }
 
-/** Runs a load generator and adds the CPU µs it spent per request (its whole process life). */
+type CpuSeries = readonly (readonly [number, number])[];
+
+/**
+ * Runs a load generator and adds the CPU µs it spent per request (its whole process life), and
+ * its CPU seconds read every 100 ms ([epoch ms, seconds]) for a figure over part of the run.
+ */
 async function withCpu<T extends { requests: number }>(
   run: (onStart: (started: Started) => void) => Promise<T>,
-): Promise<T & { cpuUsPerRequest: number | null }> {
+): Promise<T & { cpuUsPerRequest: number | null; cpuSeries: CpuSeries }> {
   let sampler: ProcessSampler<'generator'> | undefined;
+  const cpuSeries: [number, number][] = [];
+  let seriesTimer: NodeJS.Timeout | undefined;
   const result = await run((started) => {
     sampler = sampleProcesses({ generator: () => [started.pid] }, { intervalMs: 200 });
+    seriesTimer = setInterval(() => {
+      const cpuS = readCpuSeconds(started.pid);
+      if (cpuS !== undefined) cpuSeries.push([Date.now(), cpuS]);
+    }, 100);
   });
+  clearInterval(seriesTimer);
   const cpuS = sampler?.stop().cpuByGroup.generator ?? null;
-  return { ...result, cpuUsPerRequest: cpuS === null ? null : Math.round((cpuS * 1e6) / result.requests) };
+  return {
+    ...result,
+    cpuUsPerRequest: cpuS === null ? null : Math.round((cpuS * 1e6) / result.requests),
+    cpuSeries,
+  };
+}
+
+/** The floor's CPU per request answered after its first seconds, as the simulator's steady figure. */
+function floorSteadyCpuUs(run: FloorRun & { cpuSeries: CpuSeries }): number | null {
+  const cpuAt = (atMs: number) => run.cpuSeries.findLast(([sampledMs]) => sampledMs <= atMs)?.[1];
+  const fromS = cpuAt(run.started_at_ms + steadyAfterS * 1000);
+  const toS = cpuAt(run.ended_at_ms);
+  if (fromS === undefined || toS === undefined || run.steady_requests === 0) return null;
+  return Math.round(((toS - fromS) * 1e6) / run.steady_requests);
 }
 
 export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> {
@@ -143,6 +216,40 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
     const atMax = runs.find((run) => run.target_rps === onTime.maxRps) ?? null;
     const atAchievedMax = runs.find((run) => run.target_rps === achieved.maxRps) ?? null;
     const cpuRun = atMax ?? atAchievedMax ?? runs[0] ?? null;
+    const floorRps = cpuRun?.target_rps ?? ctx.settings.simulatorStartRps;
+    ctx.step(
+      `simulator: undici floor (bare Pool.dispatch) at ${floorRps}/s, ${ctx.settings.stepS} s (open loop)`,
+    );
+    const floor = await withCpu((onStart) =>
+      runUndiciFloor({
+        url: bare.url,
+        connections: simulatorConnections,
+        durationS: ctx.settings.stepS,
+        rps: floorRps,
+        cpus: generatorCpus,
+        onStart,
+      }),
+    );
+    ctx.step(`simulator: undici floor -c ${simulatorConnections}, ${durationS} s (closed loop)`);
+    const floorClosed = await withCpu((onStart) =>
+      runUndiciFloor({
+        url: bare.url,
+        connections: simulatorConnections,
+        durationS,
+        rps: null,
+        cpus: generatorCpus,
+        onStart,
+      }),
+    );
+    const floorSteadyUs = floorSteadyCpuUs(floor);
+    const steadyVsFloor =
+      cpuRun?.steady_cpu_us_per_request == null || floorSteadyUs === null || floorSteadyUs === 0
+        ? null
+        : cpuRun.steady_cpu_us_per_request / floorSteadyUs;
+    const cpuVsFloor =
+      cpuRun?.cpu_us_per_request == null || floor.cpuUsPerRequest === null || floor.cpuUsPerRequest === 0
+        ? null
+        : cpuRun.cpu_us_per_request / floor.cpuUsPerRequest;
     const ratio = onTime.maxRps === null ? null : onTime.maxRps / autocannon.rps;
     const flags: string[] = [];
     if (onTime.maxRps === null) flags.push('the simulator kept the schedule at none of the rates tried');
@@ -163,6 +270,13 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         cpu_us_per_request_at_max: atMax?.cpu_us_per_request ?? null,
         schedule_lag_p99_ms_at_max: atMax?.schedule_lag_p99_ms ?? null,
         rss_mb_at_max: atMax?.rss_max_mb ?? null,
+        late_at_max: atMax === null ? null : { start_up: atMax.start_up.late, steady: atMax.steady.late },
+        late_at_cpu_rate:
+          cpuRun === null
+            ? null
+            : { rps: cpuRun.target_rps, start_up: cpuRun.start_up.late, steady: cpuRun.steady.late },
+        cpu_per_request_vs_floor: round(cpuVsFloor),
+        steady_cpu_per_request_vs_floor: round(steadyVsFloor),
         max_achieved_rps_any_lateness: achieved.maxRps,
         at_max_achieved: atAchievedMax === null ? null : withoutCommandLine(atAchievedMax),
         runs: runs.map(withoutCommandLine),
@@ -173,6 +287,8 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         p99_ms: autocannon.latencyMs.p99,
         errors: autocannon.errors,
         cpu_us_per_request: autocannon.cpuUsPerRequest,
+        undici_floor: floorFiguresOf(floor),
+        undici_floor_closed: floorFiguresOf(floorClosed),
         wrk: {
           rps: round(wrk.rps, 0),
           p99_ms: wrk.latencyMs.p99,
@@ -186,10 +302,13 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         load: (atMax ?? runs.at(-1))?.commandLine,
         baseline: autocannon.commandLine,
         wrk: wrk.commandLine,
+        undici_floor: floor.commandLine,
+        undici_floor_closed: floorClosed.commandLine,
         server: bare.commandLine,
       },
       notes: [
         `Generators run under taskset -c ${generatorCpus}, the server under taskset -c ${serverCpus}. The simulator runs its default buyer mix, ${ctx.settings.stepS} s per rate. On schedule: achieved >= 98% of target and nothing dropped over the run, and under 1% of requests late (written > 10 ms after their slot) in its steady seconds (after the first ${startUpS} s, the simulator's own start-up, reported apart in the JSON). "Max achieved" is the issue's definition (achieved within 2%, nothing dropped): such a run may still send late, so its latencies include the generator's own queueing. CPU per request is the generator process's user+system time over its whole life (start-up included) per request sent.`,
+        `undici floor: bench/src/undici-floor.ts, one undici Pool with the simulator's ${simulatorConnections} connections, sending the same POST with an x-request-id header and dropping the answer, through undici's own handler interface; open loop at the rate of the simulator's CPU figure for ${ctx.settings.stepS} s (its late sends counted as the simulator's), and closed loop for ${durationS} s. What the simulator spends above it is its own: buyers, reading answers, histograms, the schedule. "Steady seconds only": each generator's CPU from ${startUpS} s after its schedule started to its end, per request answered in between, which leaves out process start, the simulator's warm-up (V8 compiling its hot path) and its final report.`,
       ],
       flags,
       rows: [
@@ -205,11 +324,37 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
           formatRate(wrk.rps),
           formatRatio(onTime.maxRps === null ? null : onTime.maxRps / wrk.rps),
         ],
+        [
+          '  vs undici floor -c 100 (closed loop)',
+          formatRate(onTime.maxRps),
+          formatRate(floorClosed.rps),
+          formatRatio(onTime.maxRps === null ? null : onTime.maxRps / floorClosed.rps),
+        ],
         ['send lag p99 at that rate', formatMs(atMax?.send_lag_p99_ms), '', ''],
         [
-          'CPU per request: simulate / autocannon (wrk)',
+          'late sends (> 10 ms after slot): start-up (first 2 s) + steady',
+          cpuRun === null
+            ? '-'
+            : `${cpuRun.start_up.late} + ${cpuRun.steady.late} (at ${formatRate(cpuRun.target_rps)})`,
+          `${floor.late} (undici floor, same rate)`,
+          '',
+        ],
+        [
+          'CPU per request: simulate / undici floor, same rate',
           cpuRun === null ? '-' : `${cpuRun.cpu_us_per_request} µs (at ${formatRate(cpuRun.target_rps)})`,
-          `${autocannon.cpuUsPerRequest} µs (${wrk.cpuUsPerRequest} µs)`,
+          `${floor.cpuUsPerRequest} µs`,
+          formatRatio(cpuVsFloor),
+        ],
+        [
+          '  steady seconds only (after the first 2 s)',
+          cpuRun?.steady_cpu_us_per_request == null ? '-' : `${cpuRun.steady_cpu_us_per_request} µs`,
+          floorSteadyUs === null ? '-' : `${floorSteadyUs} µs`,
+          formatRatio(steadyVsFloor),
+        ],
+        [
+          'CPU per request: autocannon (wrk, undici floor closed loop)',
+          '',
+          `${autocannon.cpuUsPerRequest} µs (${wrk.cpuUsPerRequest} µs, ${floorClosed.cpuUsPerRequest} µs)`,
           '',
         ],
         [

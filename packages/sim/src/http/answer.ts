@@ -41,6 +41,8 @@ export class AnswerReader {
   readonly #success: Readonly<Record<Endpoint, ReadonlySet<number>>>;
   readonly #codePattern: RegExp | null;
   readonly #rules: readonly CompiledRule[];
+  /** Every status some refusal rule names: an answer with another status is no refusal. */
+  readonly #refusalStatuses: ReadonlySet<number>;
   /** Whether any rule reads the body as text: only then is a refusal's body decoded. */
   readonly #readsRefusalText: boolean;
 
@@ -53,6 +55,7 @@ export class AnswerReader {
     const pattern = profile.checkout.codePattern;
     this.#codePattern = pattern === null ? null : new RegExp(pattern, 'i');
     this.#rules = profile.refusals.map(compileRule);
+    this.#refusalStatuses = new Set(profile.refusals.flatMap((rule) => rule.statuses));
     this.#readsRefusalText = this.#rules.some((rule) => rule.bodyPattern !== null);
   }
 
@@ -70,7 +73,9 @@ export class AnswerReader {
         saleId,
       );
     }
-    const rule = this.#refusalOf(endpoint, status, body, document);
+    const rule = this.#refusalStatuses.has(status)
+      ? this.#refusalOf(endpoint, status, body, document)
+      : undefined;
     if (rule !== undefined) return emptyAnswer(status, rule.outcome, rule.outcome, 'fail', saleId);
     if (this.#success[endpoint].has(status)) {
       const answer = this.#readSuccess(endpoint, status, body, document);
@@ -93,12 +98,15 @@ export class AnswerReader {
     body: Buffer | null,
     document: Record<string, unknown> | null,
   ): CompiledRule | undefined {
+    // The body's text is decoded once, and only when a rule with a pattern gets that far.
     let text: string | null = null;
-    const textOf = () => {
+    for (const rule of this.#rules) {
+      if (!matchesFields(rule, endpoint, status, document)) continue;
+      if (rule.bodyPattern === null) return rule;
       text ??= this.#readsRefusalText && body !== null ? body.toString('utf8') : '';
-      return text;
-    };
-    return this.#rules.find((candidate) => matches(candidate, endpoint, status, document, textOf));
+      if (rule.bodyPattern.test(text)) return rule;
+    }
+    return undefined;
   }
 
   #readSuccess(
@@ -178,16 +186,15 @@ function compileRule(rule: RefusalRule): CompiledRule {
   };
 }
 
-function matches(
+/** Whether a rule's endpoint, statuses and JSON field match (its body pattern is the caller's to test). */
+function matchesFields(
   rule: CompiledRule,
   endpoint: Endpoint,
   status: number,
   document: Record<string, unknown> | null,
-  textOf: () => string,
 ): boolean {
   if ((rule.endpoint !== null && rule.endpoint !== endpoint) || !rule.statuses.has(status)) return false;
-  if (rule.jsonField !== null && fieldOf(document, rule.jsonField) !== rule.equals) return false;
-  return rule.bodyPattern === null || rule.bodyPattern.test(textOf());
+  return rule.jsonField === null || fieldOf(document, rule.jsonField) === rule.equals;
 }
 
 /** A JSON field by name, or by a dotted path into nested objects (`data.code`). */

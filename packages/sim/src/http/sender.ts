@@ -1,6 +1,10 @@
 // Sends load requests through one undici Pool (`--connections` keep-alive sockets, no
 // pipelining). Each request is its own dispatch handler, so no promise, stream or closure is made
-// per request. undici is loaded on first use, so importing the package stays cheap.
+// per request. The handler speaks the interface undici's client calls itself (onConnect, onHeaders,
+// onData, onComplete, onError): a handler of the newer interface (onRequestStart ...) is wrapped
+// per request in two more objects, and its headers parsed into an object, which costs a few µs a
+// request for the one header read here. undici is loaded on first use, so importing the package
+// stays cheap.
 import type { Dispatcher, Pool } from 'undici';
 import type { Session, Step } from '../buyers/session.js';
 import { undici } from './undici.js';
@@ -13,6 +17,9 @@ export interface RequestSink {
   onAnswered(request: PendingRequest, body: Buffer | null): void;
   onFailed(request: PendingRequest, error: Error): void;
 }
+
+/** The header that carries the service's id for an attempt, as undici hands names over: raw bytes. */
+const attemptIdHeader = 'x-attempt-id';
 
 /** One load request in flight, and the handler undici calls back as it progresses. */
 export class PendingRequest implements Dispatcher.DispatchHandler {
@@ -38,36 +45,44 @@ export class PendingRequest implements Dispatcher.DispatchHandler {
   }
 
   // undici calls this as it writes the request to a socket (after any wait for a free connection).
-  onRequestStart(): void {
+  onConnect(): void {
     this.sentMs = this.sink.nowMs();
     this.sink.onSent(this);
   }
 
-  // undici has parsed the headers into an object already, so reading one costs a lookup.
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: Readonly<Record<string, string | string[] | undefined>>,
-  ): void {
+  // Headers come as raw [name, value, ...] buffers: only the one wanted is decoded.
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    // 1xx answers come first and are not the answer.
+    if (statusCode < 200) return true;
     this.status = statusCode;
-    const attemptId = headers['x-attempt-id'];
-    this.attemptId = typeof attemptId === 'string' ? attemptId : null;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i] as Buffer;
+      if (
+        name.length === attemptIdHeader.length &&
+        name.toString('latin1').toLowerCase() === attemptIdHeader
+      ) {
+        this.attemptId = (rawHeaders[i + 1] as Buffer).toString('utf8');
+        break;
+      }
+    }
+    return true;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     if (this.#body === null) {
       this.#body = chunk;
     } else {
       this.#chunks ??= [this.#body];
       this.#chunks.push(chunk);
     }
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     this.sink.onAnswered(this, this.#chunks === null ? this.#body : Buffer.concat(this.#chunks));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     this.sink.onFailed(this, error);
   }
 }

@@ -53,13 +53,40 @@ export function summarizeMs(histogram: Histogram): LatencySummaryMs {
   const at = (percentile: number) => (isEmpty ? 0 : toMs(histogram.getValueAtPercentile(percentile)));
   return {
     count: histogram.totalCount,
-    mean: isEmpty ? 0 : toMs(histogram.mean),
+    mean: isEmpty ? 0 : toMs(meanUs(histogram)),
     p50: at(50),
     p90: at(90),
     p99: at(99),
     p999: at(99.9),
     max: isEmpty ? 0 : toMs(histogram.maxValue),
   };
+}
+
+/** What hdr-histogram-js keeps of its counts, read directly (see meanUs). */
+type CountsView = Readonly<{
+  countsArrayLength: number;
+  maxValue: number;
+  getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  medianEquivalentValue(value: number): number;
+  countsArrayIndex(value: number): number;
+}>;
+
+/**
+ * The mean of a histogram as its own `mean` computes it (each count at the middle of its bucket,
+ * summed in bucket order), read straight from the counts array: its iterator costs tens of
+ * milliseconds on a wide histogram, and a report takes a dozen means.
+ */
+export function meanUs(histogram: Histogram): number {
+  if (histogram.totalCount === 0) return 0;
+  const counts = histogram as unknown as CountsView;
+  const lastIndex = Math.min(counts.countsArrayIndex(counts.maxValue), counts.countsArrayLength - 1);
+  let total = 0;
+  for (let index = 0; index <= lastIndex; index++) {
+    const count = counts.getCountAtIndex(index);
+    if (count !== 0) total += counts.medianEquivalentValue(counts.valueFromIndex(index)) * count;
+  }
+  return total / histogram.totalCount;
 }
 
 export function percentileMs(histogram: Histogram, percentile: number): number | null {

@@ -2,8 +2,13 @@
 // server inside this process. A cold process (interpreted code, unoptimised undici and llhttp)
 // otherwise falls behind in its first second, and its own delay lands in the latencies of the
 // first requests. No request reaches the target; the warm-up run records nothing.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+//
+// The throwaway server is a bare socket that answers every request with a prepared response: a
+// node:http server would spend about as much CPU per request as the client it warms (its own code
+// cold too), all of it counted against the simulator and none of it of use to the run.
+
 import type { AddressInfo } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import type { SimOptions } from '../config/options.js';
 
 /** The warm-up runs at the first stage's rate up to this: the hotter, the sooner V8 optimises the path. */
@@ -17,19 +22,48 @@ const checkoutBody = JSON.stringify({
 });
 const purchaseBody = JSON.stringify({ purchase_id: 'warm-up', sale_id: 0, item_id: 0, user_id: 'warm-up' });
 
+/** A whole 200 answer with a JSON body, as bytes. */
+function answerOf(body: string): Buffer {
+  return Buffer.from(
+    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-attempt-id: warm-up\r\nconnection: keep-alive\r\n\r\n${body}`,
+    'latin1',
+  );
+}
+
+const checkoutAnswer = answerOf(checkoutBody);
+const purchaseAnswer = answerOf(purchaseBody);
+const endOfHead = '\r\n\r\n';
+
+/**
+ * Answers each request on a socket. The simulator's requests have no body, so each ends at its
+ * first blank line; a checkout's path starts with /checkout, anything else gets a purchase's answer.
+ */
+function answerRequests(socket: Socket): void {
+  let pending = '';
+  socket.setNoDelay(true);
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: Buffer) => {
+    pending += chunk.toString('latin1');
+    let start = 0;
+    for (let end = pending.indexOf(endOfHead); end !== -1; end = pending.indexOf(endOfHead, start)) {
+      const pathAt = pending.indexOf(' ', start) + 1;
+      socket.write(pending.startsWith('/checkout', pathAt) ? checkoutAnswer : purchaseAnswer);
+      start = end + endOfHead.length;
+    }
+    pending = pending.slice(start);
+  });
+}
+
 export async function warmUp(
   options: SimOptions,
   runWarm: (options: SimOptions) => Promise<unknown>,
 ): Promise<void> {
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const url = request.url ?? '';
-    const body = url.startsWith('/checkout') ? checkoutBody : purchaseBody;
-    request.resume();
-    response.writeHead(200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-    });
-    response.end(body);
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    answerRequests(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -50,7 +84,7 @@ export async function warmUp(
       runId: 'warm-up',
     });
   } finally {
-    server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }

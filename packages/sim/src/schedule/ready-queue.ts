@@ -26,6 +26,11 @@ export class ReadyQueue<T> {
     this.#items[at] = item;
   }
 
+  /** When the earliest item is ready; undefined when the queue is empty. */
+  get earliestMs(): number | undefined {
+    return this.#readyAtMs[0];
+  }
+
   /** The earliest item if it is ready at `nowMs`, removed from the queue; else undefined. */
   popReady(nowMs: number): T | undefined {
     if (this.#items.length === 0 || (this.#readyAtMs[0] as number) > nowMs) return undefined;
