@@ -1,6 +1,7 @@
 // The README's Performance section, rendered from a full bench run's results and written between
 // the <!-- bench:start --> and <!-- bench:end --> markers, so the figures there always come from
 // a run.
+import { instancesSectionLines } from './instances-section.js';
 import type { ResultEnvelope, ResultsDocument } from './results.js';
 
 const startMarker = '<!-- bench:start -->';
@@ -19,8 +20,10 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     `${document.duration_s} s in all. Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
     'Every baseline ran in the same invocation on the same box with the same load generator; other',
     "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
+    ...mergedRunLines(document),
     '',
     ...cpuPerCheckoutLines(document.benchmarks),
+    ...instancesSectionLines(document),
     '| benchmark | figure | measured | baseline | ratio |',
     '|---|---|---|---|---|',
   ];
@@ -46,6 +49,16 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');
+}
+
+/** Results measured later by a `pnpm bench --only …` run are named, with that run's command. */
+function mergedRunLines(document: ResultsDocument<ResultEnvelope>): string[] {
+  return (document.merged_runs ?? []).map((run) => {
+    const titles = document.benchmarks
+      .filter((result) => run.results.includes(result.id))
+      .map((r) => r.title);
+    return `Measured later, by \`${run.command}\` on ${run.started_at.slice(0, 10)} (${run.duration_s} s; its machine facts are in the JSON): ${titles.join('; ')}.`;
+  });
 }
 
 const cpuColumns = [

@@ -6,6 +6,7 @@
 import type { CheckoutResult } from './checkout-result.js';
 import type { FullFlowResult } from './full-flow.js';
 import type { GroupCommitResult } from './group-commit.js';
+import type { InstancesResult } from './instances.js';
 import type { MachineFacts } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { BenchMode, BenchSettings } from './modes.js';
@@ -48,7 +49,8 @@ export type AnyBenchResult =
   | FullFlowResult
   | SimulatorResult
   | MemoryResult
-  | RolloverResult;
+  | RolloverResult
+  | InstancesResult;
 
 export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Readonly<{
   format: typeof resultsFormat;
@@ -60,6 +62,17 @@ export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Re
   machine: MachineFacts;
   settings: BenchSettings & Readonly<{ sale_size: number }>;
   benchmarks: readonly (Result & Readonly<{ machine: MachineFacts }>)[];
+  /** Later `pnpm bench --only …` runs whose results replaced those of the benchmarks they ran. */
+  merged_runs?: readonly MergedRun[];
+}>;
+
+export type MergedRun = Readonly<{
+  command: string;
+  started_at: string;
+  finished_at: string;
+  duration_s: number;
+  /** Ids of the results this run wrote. */
+  results: readonly string[];
 }>;
 
 /** A results file read back: the document, or the line that says why it is not one. */

@@ -2,15 +2,23 @@
 // this one invocation, prints a table and writes the results as JSON (bench/results.json, or
 // .out/bench/results-quick.json with --quick). It makes its own Postgres database and Redis key
 // prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { benchFullFlow } from './full-flow.js';
 import { groupCommitResult } from './group-commit.js';
+import { benchInstances } from './instances.js';
 import { machineFacts } from './machine.js';
 import { benchMemory } from './memory.js';
 import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
 import { repoRoot } from './repo-paths.js';
-import { type AnyBenchResult, type ResultsDocument, resultsFormat } from './results.js';
+import {
+  type AnyBenchResult,
+  type ResultEnvelope,
+  type ResultsDocument,
+  readResultsDocument,
+  resultsFormat,
+} from './results.js';
+import { mergeResults } from './results-merge.js';
 import { benchRollover } from './rollover.js';
 import { parseRunFlags, type RunFlags } from './run-flags.js';
 import { benchServerCheckout } from './server-checkout.js';
@@ -45,6 +53,7 @@ async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBe
   // parseRunFlags refuses memory without checkout: server memory is sampled under its load.
   if (only.includes('memory') && checkout !== undefined)
     results.push(await benchMemory(ctx, checkout.measurements));
+  if (only.includes('instances')) results.push(...(await benchInstances(ctx)));
   if (only.includes('rollover')) results.push(await benchRollover(ctx));
   return results;
 }
@@ -80,12 +89,33 @@ async function main(): Promise<void> {
     benchmarks: results.map((result) => ({ ...result, machine })),
   };
   const outPath = flags.outPath ?? defaultOutPath(flags);
+  const written = flags.onlyText === undefined ? document : mergedIntoExisting(outPath, document, flags);
   mkdirSync(dirname(outPath), { recursive: true });
-  writeFileSync(outPath, `${JSON.stringify(document, null, 2)}\n`);
+  writeFileSync(outPath, `${JSON.stringify(written, null, 2)}\n`);
   console.log(renderTable(results));
   const flagLines = renderFlags(results);
   if (flagLines !== '') console.log(flagLines);
   step(`wrote ${relative(process.cwd(), outPath)}`);
+}
+
+/**
+ * With --only, the results of the benchmarks that did not run stay in the file (a results file of
+ * the same mode); a missing file, or one of the other mode, is written anew.
+ */
+function mergedIntoExisting(
+  outPath: string,
+  document: ResultsDocument,
+  flags: RunFlags,
+): ResultsDocument<ResultEnvelope> {
+  if (!existsSync(outPath)) return document;
+  const read = readResultsDocument(readFileSync(outPath, 'utf8'), outPath);
+  if (!read.ok) throw new Error(`${read.message}: not merging into it (move it away, or give --out)`);
+  if (read.document.mode !== document.mode) {
+    step(`${relative(process.cwd(), outPath)} is from a ${read.document.mode} run: written anew`);
+    return document;
+  }
+  step(`keeping the results of the benchmarks not run in ${relative(process.cwd(), outPath)}`);
+  return mergeResults(read.document, document, flags.only);
 }
 
 main().catch((error: unknown) => {
