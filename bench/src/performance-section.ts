@@ -45,7 +45,8 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
   }
   lines.push(
     '',
-    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench:profile`',
+    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench --only instances`',
+    "(or any of the benchmarks' names, comma-separated) runs those and keeps the other results in the file; `pnpm bench:profile`",
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');
