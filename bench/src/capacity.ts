@@ -7,6 +7,12 @@
 
 const microsPerS = 1e6;
 
+/**
+ * Cores of other work (processes outside the bench's groups) above which the 1-instance run's
+ * rate says more about the box than about an instance: flagged, and the README says so.
+ */
+export const busyBoxOtherCores = 0.25;
+
 export type DependencyCapacity = Readonly<{
   cpu_us_per_checkout: number;
   /** Checkouts per second at which it uses one full core. */

@@ -1,7 +1,7 @@
 // The part of the README's Performance section that says how far one Redis shard and one
 // Postgres carry: the instances benchmark's rows (instances.ts) as a small table, and one plain
 // statement from the saturation figures of the run with the most instances.
-import type { DependencyCapacity, SaturationFigures } from './capacity.js';
+import { busyBoxOtherCores, type DependencyCapacity, type SaturationFigures } from './capacity.js';
 import { formatCount, formatRate } from './format.js';
 import type { MachineFacts } from './machine.js';
 import type { ResultEnvelope, ResultsDocument } from './results.js';
@@ -17,6 +17,7 @@ type InstancesRow = Readonly<{
     scaling: number | null;
     per_instance: readonly Readonly<{ rps: number | null }>[];
     cpu_us_per_checkout: Readonly<Record<string, number | null>>;
+    cpu_cores?: Readonly<Record<string, number>>;
     idle_share: number | null;
     saturation: SaturationFigures;
   }>;
@@ -47,6 +48,16 @@ export function aboutInstances(count: number): string {
 function carried(capacity: DependencyCapacity | null): string {
   const count = capacity?.instances_at_measured_rate;
   return count === null || count === undefined ? 'an unmeasured number of instances' : aboutInstances(count);
+}
+
+/** When other work held the lone instance down, the figures at a core per instance are the sounder ones. */
+function busyBoxLines(alone: InstancesRow): string[] {
+  const other = alone.figures.cpu_cores?.other;
+  if (alone.figures.instances !== 1 || other === undefined || other <= busyBoxOtherCores) return [];
+  return [
+    `Other work on the box used ${other.toFixed(2)} cores while one instance ran alone, holding its rate down: the figures at a`,
+    'core per instance are the sounder ones from this run.',
+  ];
 }
 
 /** Lines for the README (nothing when the results hold no instances run). */
@@ -132,6 +143,7 @@ export function instancesSectionLines(document: ResultsDocument<ResultEnvelope>)
     `answering ${formatCount(saturation.per_instance_rps)} checkouts/s as one did alone here (${times(redis?.instances_at_core_rate)} and ${times(postgres?.instances_at_core_rate)} if each`,
     `instance had a core of its own and answered ${formatCount(coreRate)}/s). A Redis Cluster does not raise the Redis figure`,
     "for one sale: a sale's keys share one hash slot, so one node serves all its checkouts.",
+    ...busyBoxLines(first),
     ...trendLines,
     '',
   ];

@@ -8,7 +8,12 @@
 // instance: one latency histogram over all requests, request numbers that never collide (the
 // script spreads them over threads), one load-generator pid to sample, and no extra process
 // competing for the two cores as the count grows.
-import { type DependencyCapacity, deriveSaturation, type SaturationFigures } from './capacity.js';
+import {
+  busyBoxOtherCores,
+  type DependencyCapacity,
+  deriveSaturation,
+  type SaturationFigures,
+} from './capacity.js';
 import {
   type CpuCores,
   cpuMicrosPerRequest,
@@ -281,7 +286,14 @@ export function instancesResults(measured: readonly (readonly InstancesRound[])[
       notes: [
         `${best.instances} separate flashsale serve --workers 1 processes (own ports) on the bench's database and Redis prefix; one wrk, one thread per instance (bench/checkout.lua with BENCH_TARGETS), ${best.connections} connections in all, ${wrk.durationS.toFixed(0)} s after a warm-up, best of ${rounds.length} round(s). CPU µs per checkout from /proc over the window / checkouts answered: node is every instance summed (each checkout is answered by one instance, so it is also what one instance spends per checkout), per instance its own CPU / the checkouts its /metrics counted. Saturation, from this run's CPU per checkout: Redis at 1e6 / its µs (one core: redis-server runs commands on one thread), Postgres at 1e6 / its backends' µs per core (assuming the backends spread over cores; its background processes are shared with the box and left out); instances carried = that rate / the rate of one instance alone (the 1-instance run), or / 1e6 / that run's node µs per checkout (an instance with a full core).`,
       ],
-      flags: rounds.flatMap((r, i) => roundFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),
+      flags: [
+        ...rounds.flatMap((r, i) => roundFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),
+        ...(best.instances === 1 && cores.other > busyBoxOtherCores
+          ? [
+              `other work on the box used ${cores.other.toFixed(2)} cores during this run: the rate of one instance alone, and the instances carried at it, are held down by it`,
+            ]
+          : []),
+      ],
       rows: tableRows(best, { cpu, cores, perInstance, scaling, aloneRps, saturation }),
     };
   });
