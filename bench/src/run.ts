@@ -1,7 +1,8 @@
 // `pnpm bench [--quick] [--only a,b] [--out FILE]`: runs every benchmark with its baseline in
 // this one invocation, prints a table and writes the results as JSON (bench/results.json, or
-// .out/bench/results-quick.json with --quick). It makes its own Postgres database and Redis key
-// prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
+// .out/bench/results-quick.json with --quick); with --only, the file keeps the results of the
+// benchmarks not run. It makes its own Postgres database and Redis key prefix and removes them,
+// and stops everything it started, on success, failure or Ctrl-C.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { benchFullFlow } from './full-flow.js';
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   const wrkVersion = ensureWrk();
   const machine = machineFacts({ wrkVersion });
   const settings = settingsByMode[mode];
+  const outPath = flags.outPath ?? defaultOutPath(flags);
+  const previous = resultsToMergeInto(outPath, flags);
   const results = await withBenchSession({ mode, settings, saleSize: benchSaleSize }, (ctx) =>
     runBenchmarks(ctx, flags),
   );
@@ -88,8 +91,9 @@ async function main(): Promise<void> {
     settings: { ...settings, sale_size: benchSaleSize },
     benchmarks: results.map((result) => ({ ...result, machine })),
   };
-  const outPath = flags.outPath ?? defaultOutPath(flags);
-  const written = flags.onlyText === undefined ? document : mergedIntoExisting(outPath, document, flags);
+  const written = previous === undefined ? document : mergeResults(previous, document, flags.only);
+  if (previous !== undefined)
+    step(`kept the results of the benchmarks not run in ${relative(process.cwd(), outPath)}`);
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, `${JSON.stringify(written, null, 2)}\n`);
   console.log(renderTable(results));
@@ -99,23 +103,18 @@ async function main(): Promise<void> {
 }
 
 /**
- * With --only, the results of the benchmarks that did not run stay in the file (a results file of
- * the same mode); a missing file, or one of the other mode, is written anew.
+ * With --only, the results file the run merges into (one of the same mode), read before the run
+ * so a file that cannot be read stops it before anything is measured; undefined: written anew.
  */
-function mergedIntoExisting(
-  outPath: string,
-  document: ResultsDocument,
-  flags: RunFlags,
-): ResultsDocument<ResultEnvelope> {
-  if (!existsSync(outPath)) return document;
+function resultsToMergeInto(outPath: string, flags: RunFlags): ResultsDocument<ResultEnvelope> | undefined {
+  if (flags.onlyText === undefined || !existsSync(outPath)) return undefined;
   const read = readResultsDocument(readFileSync(outPath, 'utf8'), outPath);
-  if (!read.ok) throw new Error(`${read.message}: not merging into it (move it away, or give --out)`);
-  if (read.document.mode !== document.mode) {
-    step(`${relative(process.cwd(), outPath)} is from a ${read.document.mode} run: written anew`);
-    return document;
+  if (!read.ok) throw new Error(`${read.message}: --only would merge into it (move it away, or give --out)`);
+  if (read.document.mode !== flags.mode) {
+    step(`${relative(process.cwd(), outPath)} is from a ${read.document.mode} run: it will be written anew`);
+    return undefined;
   }
-  step(`keeping the results of the benchmarks not run in ${relative(process.cwd(), outPath)}`);
-  return mergeResults(read.document, document, flags.only);
+  return read.document;
 }
 
 main().catch((error: unknown) => {
