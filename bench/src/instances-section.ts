@@ -108,7 +108,8 @@ export function instancesSectionLines(document: ResultsDocument<ResultEnvelope>)
   return [
     '### How far one Redis shard and one Postgres carry',
     '',
-    `${counts} separate \`flashsale serve --workers 1\` processes (own ports) against the one Redis and the one Postgres,`,
+    `${counts} separate \`flashsale serve --workers 1\` processes (own ports) against one Redis (a redis-server of the`,
+    "benchmark's own, so its CPU is theirs alone) and the one Postgres,",
     `${last.figures.connections} wrk connections in all; measured by \`${command}\` on ${machine.date.slice(0, 10)},`,
     `commit ${machine.git_commit}${machine.git_dirty ? ' (with uncommitted changes)' : ''}, load average ${machine.load_average_at_start.join(' / ')} at the start.`,
     '',

@@ -1,13 +1,17 @@
 // Benchmark `instances`: checkout throughput of 1, then 2, then 3 separate `flashsale serve
-// --workers 1` processes (own ports, not cluster workers) against the one Redis and the one
-// Postgres, and what each kind of process spent per checkout in the same run, from which
-// capacity.ts derives how many instances one Redis shard and one Postgres carry.
+// --workers 1` processes (own ports, not cluster workers) against one Redis (a redis-server of
+// the benchmark's own, see startOwnRedis) and the one Postgres (the bench's database), and what
+// each kind of process spent per checkout in the same run, from which capacity.ts derives how
+// many instances one Redis shard and one Postgres carry.
 //
 // Load: one wrk with one thread per instance (checkout.lua's BENCH_TARGETS points thread i at
 // instance i), the same total connections at every count. One process rather than a wrk per
 // instance: one latency histogram over all requests, request numbers that never collide (the
 // script spreads them over threads), one load-generator pid to sample, and no extra process
 // competing for the two cores as the count grows.
+
+import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import {
   busyBoxOtherCores,
   type DependencyCapacity,
@@ -25,6 +29,7 @@ import {
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import type { RunContext } from './modes.js';
 import { type ListPids, type ProcessUsage, processTree, sampleProcesses } from './proc-stats.js';
+import { startProcess } from './processes.js';
 import { type Sample, scrapeMetrics, sumOf } from './prometheus.js';
 import type { BenchResult, TableRow } from './results.js';
 import { type Service, withServices } from './service.js';
@@ -84,7 +89,51 @@ export type InstancesResult = BenchResult<
   Readonly<{ load: string; services: readonly string[] }>
 >;
 
-export async function benchInstances(ctx: RunContext): Promise<InstancesResult[]> {
+/**
+ * A redis-server of the benchmark's own (the box's binary and persistence settings: no RDB, no
+ * AOF) on a free port: the shared one at 6379 also serves other users of the box, whose commands
+ * would count as the service's CPU per checkout. The first instance rebuilds the sale's keys in
+ * it from Postgres, as after a Redis restart.
+ */
+async function startOwnRedis(ctx: RunContext): Promise<{ redisUrl: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const redis = startProcess('redis-server', 'redis-server', [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    ctx.workDir,
+  ]);
+  await redis.waitForLine((line) => line.includes('Ready to accept connections'), 10_000);
+  return { redisUrl: `redis://127.0.0.1:${port}`, stop: () => redis.stop(5_000) };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export async function benchInstances(benchCtx: RunContext): Promise<InstancesResult[]> {
+  const redis = await startOwnRedis(benchCtx);
+  try {
+    benchCtx.step(`instances: a redis-server of their own at ${redis.redisUrl}`);
+    return await measureInstances({ ...benchCtx, world: { ...benchCtx.world, redisUrl: redis.redisUrl } });
+  } finally {
+    await redis.stop();
+  }
+}
+
+async function measureInstances(ctx: RunContext): Promise<InstancesResult[]> {
   const measured: InstancesRound[][] = [];
   for (const count of instanceCounts) {
     measured.push(
@@ -284,7 +333,7 @@ export function instancesResults(measured: readonly (readonly InstancesRound[])[
       ratio_of: 'checkouts/s with these instances / with 1 instance, same total wrk connections',
       command_lines: { load: wrk.commandLine, services: best.serviceCommandLines },
       notes: [
-        `${best.instances} separate flashsale serve --workers 1 processes (own ports) on the bench's database and Redis prefix; one wrk, one thread per instance (bench/checkout.lua with BENCH_TARGETS), ${best.connections} connections in all, ${wrk.durationS.toFixed(0)} s after a warm-up, best of ${rounds.length} round(s). CPU µs per checkout from /proc over the window / checkouts answered: node is every instance summed (each checkout is answered by one instance, so it is also what one instance spends per checkout), per instance its own CPU / the checkouts its /metrics counted. Saturation, from this run's CPU per checkout: Redis at 1e6 / its µs (one core: redis-server runs commands on one thread), Postgres at 1e6 / its backends' µs per core (assuming the backends spread over cores; its background processes are shared with the box and left out); instances carried = that rate / the rate of one instance alone (the 1-instance run), or / 1e6 / that run's node µs per checkout (an instance with a full core).`,
+        `${best.instances} separate flashsale serve --workers 1 processes (own ports) on the bench's database and a redis-server of the benchmark's own (the shared one also serves other users of the box; the first instance rebuilds the sale's keys in it from Postgres); one wrk, one thread per instance (bench/checkout.lua with BENCH_TARGETS), ${best.connections} connections in all, ${wrk.durationS.toFixed(0)} s after a warm-up, best of ${rounds.length} round(s). CPU µs per checkout from /proc over the window / checkouts answered: node is every instance summed (each checkout is answered by one instance, so it is also what one instance spends per checkout), per instance its own CPU / the checkouts its /metrics counted. Saturation, from this run's CPU per checkout: Redis at 1e6 / its µs (one core: redis-server runs commands on one thread), Postgres at 1e6 / its backends' µs per core (assuming the backends spread over cores; its background processes are shared with the box and left out); instances carried = that rate / the rate of one instance alone (the 1-instance run), or / 1e6 / that run's node µs per checkout (an instance with a full core).`,
       ],
       flags: [
         ...rounds.flatMap((r, i) => roundFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),
