@@ -4,6 +4,8 @@
 -- so with BENCH_USERS = BENCH_ITEMS = the sale size no two requests of the whole bench share a
 -- buyer or an item until n wraps. done() prints one JSON line for bench/wrk.mjs, including the
 -- highest n sent, so the next run can start past it.
+-- With BENCH_TARGETS (host:port,host:port,...) thread i sends to target i mod the count, so one wrk
+-- run with one thread per target loads several service instances (bench/src/instances.ts).
 -- counter and thread_index are globals: thread:set and thread:get only reach globals.
 counter = 0
 thread_index = 0
@@ -12,8 +14,16 @@ local items = tonumber(os.getenv('BENCH_ITEMS') or '1000000')
 local offset = tonumber(os.getenv('BENCH_OFFSET') or '0')
 local thread_count = tonumber(os.getenv('BENCH_THREADS') or '1')
 local threads = {}
+local targets = {}
+for target in string.gmatch(os.getenv('BENCH_TARGETS') or '', '[^,]+') do
+  table.insert(targets, target)
+end
 
 setup = function(thread)
+  if #targets > 0 then
+    local host, port = string.match(targets[(thread_index % #targets) + 1], '^(.+):(%d+)$')
+    thread.addr = wrk.lookup(host, port)[1]
+  end
   thread:set('thread_index', thread_index)
   thread_index = thread_index + 1
   table.insert(threads, thread)

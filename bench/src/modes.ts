@@ -18,6 +18,8 @@ export type BenchSettings = Readonly<{
   memoryS: number;
   /** The rate of the rollover benchmark's load across a sale's opening. */
   rolloverRps: number;
+  /** wrk connections in all against 1, 2 and 3 instances: a multiple of each count. */
+  instancesConnections: number;
 }>;
 
 /** The context every benchmark of `pnpm bench` runs in. */
@@ -37,6 +39,7 @@ export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
     memoryRps: 4000,
     memoryS: 15,
     rolloverRps: 800,
+    instancesConnections: 60,
   },
   quick: {
     rounds: 1,
@@ -51,6 +54,7 @@ export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
     memoryRps: 3000,
     memoryS: 3,
     rolloverRps: 400,
+    instancesConnections: 60,
   },
 };
 

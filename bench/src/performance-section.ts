@@ -1,6 +1,7 @@
 // The README's Performance section, rendered from a full bench run's results and written between
 // the <!-- bench:start --> and <!-- bench:end --> markers, so the figures there always come from
 // a run.
+import { instancesSectionLines } from './instances-section.js';
 import type { ResultEnvelope, ResultsDocument } from './results.js';
 
 const startMarker = '<!-- bench:start -->';
@@ -21,6 +22,7 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
     '',
     ...cpuPerCheckoutLines(document.benchmarks),
+    ...instancesSectionLines(document),
     '| benchmark | figure | measured | baseline | ratio |',
     '|---|---|---|---|---|',
   ];
@@ -42,7 +44,8 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
   }
   lines.push(
     '',
-    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench:profile`',
+    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench --only instances`',
+    "(or any of the benchmarks' names, comma-separated) runs those and keeps the other results in the file; `pnpm bench:profile`",
     'profiles the server under the checkout load (`node --cpu-prof`).',
   );
   return lines.join('\n');
@@ -60,7 +63,7 @@ function keptText(document: ResultsDocument<ResultEnvelope>): string {
     const run = `${date.slice(0, 16).replace('T', ' ')}, commit ${git_commit}, load average ${load_average_at_start.join(' / ')} at the start`;
     byRun.set(run, [...(byRun.get(run) ?? []), result.title]);
   }
-  const runs = [...byRun].map(([run, titles]) => ` Kept from the full run of ${run}: ${titles.join('; ')}.`);
+  const runs = [...byRun].map(([run, titles]) => ` Kept from the run of ${run}: ${titles.join('; ')}.`);
   return ` That run had --only; the other results come from earlier runs.${runs.join('')}`;
 }
 

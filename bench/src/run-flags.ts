@@ -3,7 +3,14 @@
 import { parseArgs } from 'node:util';
 import type { BenchMode } from './modes.js';
 
-export const benchmarkNames = ['checkout', 'full-flow', 'simulator', 'memory', 'rollover'] as const;
+export const benchmarkNames = [
+  'checkout',
+  'full-flow',
+  'simulator',
+  'memory',
+  'rollover',
+  'instances',
+] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 export type RunFlags = Readonly<{

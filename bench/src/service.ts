@@ -112,3 +112,26 @@ export async function withService<T>(
     await stop();
   }
 }
+
+/**
+ * Starts `count` separate services (each its own `flashsale serve` process and port, not cluster
+ * workers) on the bench's world, runs `use(services)`, stops them all whatever happened.
+ */
+export async function withServices<T>(
+  ctx: BenchContext,
+  count: number,
+  options: ServiceOptions,
+  use: (services: readonly Service[]) => Promise<T>,
+): Promise<T> {
+  const starts = await Promise.allSettled(Array.from({ length: count }, () => startService(ctx, options)));
+  const started = starts.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  try {
+    const failed = starts.find((start) => start.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+    const services = started.map(({ service }) => service);
+    await Promise.all(services.map((service) => openSale(service.url))); // open already: answers at once
+    return await use(services);
+  } finally {
+    await Promise.all(started.map(({ stop }) => stop()));
+  }
+}

@@ -34,6 +34,11 @@ export type WrkOptions = Readonly<{
   saleSize: number;
   /** taskset's CPU list, e.g. '0'; unpinned when absent. */
   cpus?: string;
+  /**
+   * Several services (host:port) to load instead of `url`'s alone: thread i sends to target i mod
+   * their count (checkout.lua), so `threads` should be a multiple of it.
+   */
+  targets?: readonly string[];
   onStart?: (started: Started) => void;
 }>;
 
@@ -104,6 +109,7 @@ export async function runWrk({
   offset = 0,
   saleSize,
   cpus,
+  targets = [],
   onStart,
 }: WrkOptions): Promise<WrkRun> {
   const wrkArgs = ['-t', String(threads), '-c', String(connections), '-d', `${durationS}s`];
@@ -115,6 +121,7 @@ export async function runWrk({
     BENCH_THREADS: String(threads),
     BENCH_USERS: String(saleSize),
     BENCH_ITEMS: String(saleSize),
+    ...(targets.length > 0 ? { BENCH_TARGETS: targets.join(',') } : {}),
   };
   const { code, output, tail, commandLine } = await runProcess('wrk', command, args, {
     env,

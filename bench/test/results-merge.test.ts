@@ -65,7 +65,7 @@ describe('a results file written over by a run with --only', () => {
     expect(merged.command).toBe(run.command);
     // The README says which figures come from an earlier run, with that run's date.
     expect(renderPerformanceSection(merged)).toContain(
-      'Kept from the full run of 2026-01-01 00:00, commit 2026, load average 0.5 / 0.5 / 0.5 at the start: benchmark checkout; benchmark memory.',
+      'Kept from the run of 2026-01-01 00:00, commit 2026, load average 0.5 / 0.5 / 0.5 at the start: benchmark checkout; benchmark memory.',
     );
   });
 
