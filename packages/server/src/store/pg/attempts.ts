@@ -1,15 +1,15 @@
 // Checkout attempts: every one, admitted or refused, is written by group commit before its
 // answer leaves. A batch is one COPY (one statement, all rows or none): Postgres parses text rows
 // at about half the CPU of an INSERT over unnest of text arrays, and the client builds one string
-// instead of nine arrays that pg would encode element by element. Rows carry their own id, so a
+// instead of nine arrays that pg would encode element by element; the statement, the rows and the
+// end of the COPY go out in one socket write (copy-in.ts). Rows carry their own id, so a
 // batch retried after a lost connection is harmless: a COPY that lost its connection, or that met
 // rows already stored (its batch committed before), is redone as an INSERT that skips them.
 // The admitted ones are also where a rebuild finds the codes handed out and not purchased.
-import { finished } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { isConnectionFailure } from '../failures.js';
 import type { AttemptRow, CodeRecord } from '../sale-store.js';
+import { copyIn } from './copy-in.js';
 import { ignoreLostConnection, queryIdempotent } from './pool.js';
 
 const copyAttempts =
@@ -60,9 +60,7 @@ async function copyOnce(pool: pg.Pool, text: string): Promise<void> {
   const client = await pool.connect();
   client.on('error', ignoreLostConnection);
   try {
-    const stream = client.query(copyFrom(copyAttempts));
-    stream.end(text);
-    await finished(stream);
+    await copyIn(client, copyAttempts, text);
   } catch (error) {
     // A connection that failed mid-COPY is not put back in the pool.
     client.off('error', ignoreLostConnection);
