@@ -7,6 +7,7 @@
 // rows already stored (its batch committed before), is redone as an INSERT that skips them.
 // The admitted ones are also where a rebuild finds the codes handed out and not purchased.
 import type pg from 'pg';
+import { isoTimes } from '../../sale/iso-time.js';
 import { isConnectionFailure } from '../failures.js';
 import type { AttemptRow, CodeRecord } from '../sale-store.js';
 import { copyIn } from './copy-in.js';
@@ -43,6 +44,9 @@ function copyText(value: string): string {
   );
 }
 
+const expiresIso = isoTimes();
+const attemptedIso = isoTimes();
+
 /** The batch as COPY text rows (exported for its test). */
 export function attemptsCopyText(rows: readonly AttemptRow[]): string {
   let text = '';
@@ -50,8 +54,7 @@ export function attemptsCopyText(rows: readonly AttemptRow[]): string {
     text +=
       `${copyText(row.attemptId)}\t${copyText(row.requestId)}\t${row.saleId}\t${copyText(row.userId)}\t` +
       `${row.itemId}\t${row.outcome}\t${row.code === null ? '\\N' : copyText(row.code)}\t` +
-      `${row.expiresAtMs === null ? '\\N' : new Date(row.expiresAtMs).toISOString()}\t` +
-      `${new Date(row.attemptedAtMs).toISOString()}\n`;
+      `${row.expiresAtMs === null ? '\\N' : expiresIso(row.expiresAtMs)}\t${attemptedIso(row.attemptedAtMs)}\n`;
   }
   return text;
 }
