@@ -43,7 +43,8 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
   lines.push(
     '',
     '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench:profile`',
-    'profiles the server under the checkout load (`node --cpu-prof`).',
+    'profiles the server under the checkout load (`node --cpu-prof`); `pnpm bench:cpu` runs that load in',
+    'rounds against one service and gives the median CPU µs per checkout of each process.',
   );
   return lines.join('\n');
 }
