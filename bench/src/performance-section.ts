@@ -46,7 +46,8 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     '',
     '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench --only instances`',
     "(or any of the benchmarks' names, comma-separated) runs those and keeps the other results in the file; `pnpm bench:profile`",
-    'profiles the server under the checkout load (`node --cpu-prof`).',
+    'profiles the server under the checkout load (`node --cpu-prof`); `pnpm bench:cpu` runs that load in rounds against one',
+    'service and gives the median CPU µs per checkout of each process.',
   );
   return lines.join('\n');
 }

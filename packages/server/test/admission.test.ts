@@ -53,7 +53,7 @@ describe('the admission scripts', () => {
     expect(sale.body).toMatchObject({ held: 2 });
   });
 
-  it('the checkouts of one event-loop turn reach Redis as one script call, decided in the order asked', async () => {
+  it('the checkouts of one event-loop turn, or of the time a call was out, reach Redis as one script call, decided in the order asked', async () => {
     const saleId = Number((await post('/checkout?user_id=nia&id=70')).body.sale_id);
     const client = new Redis(REDIS_URL, { keyPrefix: world.redis.prefix });
     try {
@@ -88,6 +88,34 @@ describe('the admission scripts', () => {
       expect(sent).toEqual(['evalsha', 'evalsha']);
       expect(many[0]).toMatchObject({ kind: 'held', code: `${saleId}.many0-99` });
       expect(many.slice(1).every((d) => d.kind === 'refused' && d.reason === 'item_held')).toBe(true);
+
+      // Checkouts asked while a call is out wait for it, then go together as the next call.
+      sent.length = 0;
+      const buyersOf: string[][] = [];
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      client.sendCommand = (command, stream) => {
+        sent.push(command.name);
+        const args = command.args.map(String);
+        buyersOf.push(args.filter((arg) => arg.startsWith('turn')));
+        if (sent.length > 1) return send(command, stream);
+        void released.then(() => send(command, stream)); // the first call stays out until released
+        return command.promise;
+      };
+      const turn = () => new Promise((resolve) => setImmediate(resolve));
+      const first = ask('turn0', 80);
+      await turn();
+      const later = [ask('turn1', 81)];
+      await turn();
+      later.push(ask('turn2', 82), ask('turn3', 83));
+      await turn();
+      expect(sent).toEqual(['evalsha']); // the later ones wait for the call out
+      release();
+      expect(await first).toMatchObject({ kind: 'held', code: `${saleId}.turn0-80` });
+      expect((await Promise.all(later)).map((d) => d.kind)).toEqual(['held', 'held', 'held']);
+      expect(buyersOf).toEqual([['turn0'], ['turn1', 'turn2', 'turn3']]);
     } finally {
       client.disconnect();
     }

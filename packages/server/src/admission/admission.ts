@@ -1,5 +1,5 @@
 // Admission, the one door to Redis: the atomic decisions of a sale (a script call per purchase,
-// one per sale for the checkouts of an event-loop turn), and everything else the service reads or
+// one per sale for the checkouts gathered while the previous such call was out), and everything else the service reads or
 // writes there (restoring a sale, its locks, the reconciler's reads), as plain values. Scripts
 // are sent once per connection and run by EVALSHA after that (ioredis defineCommand). Nothing is
 // thrown for an expected refusal.
@@ -166,6 +166,9 @@ function checkoutDecisionOf(reply: Array<string | number> | undefined): Checkout
   return { kind: 'rebuild' };
 }
 
+/** Commands the client must not auto-pipeline: the checkout call is one batch already. */
+export const notAutoPipelined = ['fsCheckout'];
+
 export function createAdmission(redis: RedisClient) {
   const sources = loadScripts();
   for (const name of Object.keys(sources) as ScriptName[]) {
@@ -175,14 +178,20 @@ export function createAdmission(redis: RedisClient) {
   const call = (name: ScriptName, keys: SaleDataKeys, ...args: Array<string | number>) =>
     scripts[name](...keys, ...args);
 
-  // Checkouts asked in this turn of the event loop, by sale, sent at its end (setImmediate).
+  // Checkouts asked, by sale, waiting to be sent. They go at the end of the event-loop turn
+  // (setImmediate) when no checkout call is in flight, else as soon as the one in flight answers:
+  // under load each call carries the checkouts that arrived during the last round trip, so the
+  // calls (a socket write and read here, a script run in Redis) grow fewer as the load grows.
   const checkoutBatches = new Map<number, PendingCheckout[]>();
   let isFlushScheduled = false;
+  let callsInFlight = 0;
   const sendCheckouts = (saleId: number, batch: readonly PendingCheckout[]) => {
     const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
     for (const { input } of batch) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+    callsInFlight += 1;
     call('fsCheckout', saleDataKeys(saleId), ...args).then(
       (reply) => {
+        answered();
         const replies = reply as Array<Array<string | number>>;
         for (let i = 0; i < batch.length; i++) {
           try {
@@ -193,12 +202,18 @@ export function createAdmission(redis: RedisClient) {
         }
       },
       (error: unknown) => {
+        answered();
         for (const pending of batch) pending.reject(error);
       },
     );
   };
+  const answered = () => {
+    callsInFlight -= 1;
+    if (callsInFlight === 0 && checkoutBatches.size > 0) flushCheckouts();
+  };
   const flushCheckouts = () => {
     isFlushScheduled = false;
+    if (callsInFlight > 0) return; // sent when the call in flight answers
     for (const [saleId, batch] of checkoutBatches) {
       for (let from = 0; from < batch.length; from += MAX_CHECKOUTS_PER_CALL) {
         sendCheckouts(saleId, batch.slice(from, from + MAX_CHECKOUTS_PER_CALL));
@@ -209,8 +224,9 @@ export function createAdmission(redis: RedisClient) {
 
   return {
     /**
-     * Checks and places a hold. The checkouts of one event-loop turn go to Redis together, per
-     * sale, as one script call (decided in the order they were asked, each as if alone).
+     * Checks and places a hold. Checkouts go to Redis together, per sale, as one script call
+     * (decided in the order they were asked, each as if alone): those of one event-loop turn, or
+     * those that arrived while the previous call was in flight.
      */
     checkout(input: CheckoutInput): Promise<CheckoutDecision> {
       return new Promise((resolve, reject) => {
@@ -220,7 +236,7 @@ export function createAdmission(redis: RedisClient) {
           checkoutBatches.set(input.saleId, batch);
         }
         batch.push({ input, resolve, reject });
-        if (!isFlushScheduled) {
+        if (!isFlushScheduled && callsInFlight === 0) {
           isFlushScheduled = true;
           setImmediate(flushCheckouts);
         }

@@ -13,6 +13,8 @@ export type RedisTarget = Pick<ServerConfig, 'redisUrl' | 'redisClusterNodes' | 
 
 export type RedisTuning = {
   enableAutoPipelining?: boolean;
+  /** Commands sent on their own even with auto-pipelining on. */
+  autoPipeliningIgnoredCommands?: string[];
   commandTimeoutMs?: number;
   connectTimeoutMs?: number;
   maxRetriesPerRequest: number;
@@ -33,6 +35,7 @@ export function createRedisClient(target: RedisTarget, tuning: RedisTuning): Red
       ...perConnection,
       keyPrefix: target.redisKeyPrefix,
       enableAutoPipelining: tuning.enableAutoPipelining ?? false,
+      autoPipeliningIgnoredCommands: tuning.autoPipeliningIgnoredCommands ?? [],
       enableOfflineQueue: tuning.enableOfflineQueue ?? true,
       lazyConnect: true,
       retryStrategy: tuning.retry,
@@ -41,6 +44,7 @@ export function createRedisClient(target: RedisTarget, tuning: RedisTuning): Red
   return new Cluster(target.redisClusterNodes.map(hostPortOf), {
     keyPrefix: target.redisKeyPrefix,
     enableAutoPipelining: tuning.enableAutoPipelining ?? false,
+    autoPipeliningIgnoredCommands: tuning.autoPipeliningIgnoredCommands ?? [],
     enableOfflineQueue: tuning.enableOfflineQueue ?? true,
     lazyConnect: true,
     clusterRetryStrategy: tuning.retry,

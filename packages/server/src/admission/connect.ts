@@ -4,13 +4,14 @@
 import type { ServerConfig } from '../config/settings.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
-import { type Admission, createAdmission } from './admission.js';
+import { type Admission, createAdmission, notAutoPipelined } from './admission.js';
 import { createRedisClient, isCluster, type RedisClient } from './client.js';
 
 export async function connectRedis(config: Readonly<ServerConfig>, log: Logger): Promise<RedisClient> {
   let isUp = false;
   const redis = createRedisClient(config, {
     enableAutoPipelining: true,
+    autoPipeliningIgnoredCommands: notAutoPipelined,
     maxRetriesPerRequest: 1,
     commandTimeoutMs: 5000,
     // No retries before the first connection: the client ends by itself and start-up says why.

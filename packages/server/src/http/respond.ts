@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { apiErrorStatus, type SaleAnswer } from '@flashsale/protocol';
 import type { ErrorCode, Refusal } from '../errors.js';
 import type { CheckoutOutcome } from '../sale/checkout.js';
+import { isoTimes } from '../sale/iso-time.js';
 import type { PurchaseOutcome } from '../sale/purchase.js';
 import type { ItemsPage, SaleStatus } from '../sale/status.js';
 
@@ -38,23 +39,20 @@ export function errorReply(refusal: Refusal, headers?: readonly string[]): Reply
     : { status, body, outcome: refusal.code, headers: extra };
 }
 
-export function checkoutReply(outcome: CheckoutOutcome): Reply {
-  if (!outcome.ok) return errorReply(outcome);
+const expiresIso = isoTimes();
+
+/**
+ * A checkout's answer; it carries its attempt's own id (`x-attempt-id`), the key of its stored
+ * row. The body is written out directly: a code is base64url and a sale id, the rest numbers.
+ */
+export function checkoutReply(outcome: CheckoutOutcome, attemptId: string): Reply {
+  if (!outcome.ok) return errorReply(outcome, ['x-attempt-id', attemptId]);
   return {
     status: 200,
     outcome: 'ok',
-    body: JSON.stringify({
-      code: outcome.code,
-      sale_id: outcome.saleId,
-      item_id: outcome.itemId,
-      expires_at: new Date(outcome.expiresAtMs).toISOString(),
-    }),
+    body: `{"code":"${outcome.code}","sale_id":${outcome.saleId},"item_id":${outcome.itemId},"expires_at":"${expiresIso(outcome.expiresAtMs)}"}`,
+    headers: ['x-attempt-id', attemptId],
   };
-}
-
-/** A checkout answer carries its attempt's own id (`x-attempt-id`), the key of its stored row. */
-export function withAttemptId(reply: Reply, attemptId: string): Reply {
-  return { ...reply, headers: [...(reply.headers ?? []), 'x-attempt-id', attemptId] };
 }
 
 export function purchaseReply(outcome: PurchaseOutcome): Reply {

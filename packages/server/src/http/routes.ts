@@ -12,15 +12,7 @@ import { saleReadiness } from '../sale/readiness.js';
 import { saleItems, saleStatus } from '../sale/status.js';
 import { healthReply, liveReply, readyReply } from './health.js';
 import { checkoutParams, pageParams, purchaseParams } from './query.js';
-import {
-  checkoutReply,
-  errorReply,
-  itemsReply,
-  purchaseReply,
-  type Reply,
-  saleReply,
-  withAttemptId,
-} from './respond.js';
+import { checkoutReply, errorReply, itemsReply, purchaseReply, type Reply, saleReply } from './respond.js';
 
 export type RequestContext = { query: string; requestId: string };
 
@@ -46,9 +38,14 @@ export function buildRoutes(deps: SaleDeps, metricsText: MetricsSource): Map<str
           // The client's x-request-id need not be unique; this is, and every answer says it.
           const attemptId = nextAttemptId();
           const params = checkoutParams(query, saleSize);
-          if ('ok' in params) return withAttemptId(errorReply(params), attemptId);
-          const outcome = await checkout(deps, { ...params, requestId, attemptId });
-          return withAttemptId(checkoutReply(outcome), attemptId);
+          if ('ok' in params) return checkoutReply(params, attemptId);
+          const outcome = await checkout(deps, {
+            userId: params.userId,
+            itemId: params.itemId,
+            requestId,
+            attemptId,
+          });
+          return checkoutReply(outcome, attemptId);
         },
       },
     ],

@@ -1,8 +1,17 @@
 // The service's Prometheus metrics. One registry per server instance (tests run several in one
-// process); labelled children are cached so the hot path does no label hashing. The counters
-// exist from the start; the gauges read parts built after them (the pool, the group commits, the
-// HTTP server), which watch() names once they exist.
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+// process). Each request is counted into plain numbers of its (route, outcome) series, found by
+// one map lookup; prom-client sees them only at scrape time (a prom-client observe per request
+// validates and hashes its labels every time). The counters exist from the start; the gauges read
+// parts built after them (the pool, the group commits, the HTTP server), which watch() names once
+// they exist.
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  type MetricValueWithName,
+  Registry,
+} from 'prom-client';
 
 export type Route = 'checkout' | 'purchase' | 'health' | 'sale' | 'sale_items' | 'metrics' | 'other';
 
@@ -23,14 +32,21 @@ export function createMetrics() {
     help: 'HTTP requests answered, by route and outcome (ok or the error code).',
     labelNames: ['route', 'outcome'] as const,
     registers: [registry],
+    collect() {
+      // The requests counted since the last scrape, from the duration histogram's series.
+      for (const series of requestSeconds.series()) {
+        const counted = series.count - series.exported;
+        if (counted > 0) this.inc(series.labels, counted);
+        series.exported = series.count;
+      }
+    },
   });
-  const requestSeconds = new Histogram({
-    name: 'flashsale_http_request_duration_seconds',
-    help: 'Time from request to response, by route and outcome.',
-    labelNames: ['route', 'outcome'] as const,
-    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const requestSeconds = new RequestHistogram(
+    'flashsale_http_request_duration_seconds',
+    'Time from request to response, by route and outcome.',
+    [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  registry.registerMetric(requestSeconds as unknown as Parameters<Registry['registerMetric']>[0]);
   const itemsSold = new Counter({
     name: 'flashsale_items_sold_total',
     help: 'Purchases made durable by this process.',
@@ -83,9 +99,6 @@ export function createMetrics() {
     help: "Times this process waited for another instance's rebuild of a sale instead of rebuilding it.",
     registers: [registry],
   });
-  type Child = { count: { inc(): void }; seconds: { observe(v: number): void } };
-  const children = new Map<string, Child>();
-
   return {
     registry,
     itemsSold,
@@ -96,14 +109,7 @@ export function createMetrics() {
     rebuildWaits,
     batchFailures,
     observeRequest(route: Route, outcome: string, seconds: number): void {
-      const key = `${route} ${outcome}`;
-      let child = children.get(key);
-      if (child === undefined) {
-        child = { count: requests.labels(route, outcome), seconds: requestSeconds.labels(route, outcome) };
-        children.set(key, child);
-      }
-      child.count.inc();
-      child.seconds.observe(seconds);
+      requestSeconds.observe(route, outcome, seconds);
     },
     /** A request refused before it was parsed (no route, no meaningful duration): counted only. */
     countUnparsed(outcome: string): void {
@@ -154,4 +160,77 @@ function registerGauges(registry: Registry, sources: GaugeSources): void {
       this.set(sources.inFlightRequests());
     },
   });
+}
+
+type Series = {
+  labels: { route: string; outcome: string };
+  /** Observations per bucket (not cumulative); the last is above every bound. */
+  buckets: Float64Array;
+  sum: number;
+  count: number;
+  /** `count` when flashsale_http_requests_total last took it. */
+  exported: number;
+};
+
+/**
+ * A histogram by route and outcome in the shape prom-client exports (the same lines as its
+ * Histogram), kept as plain numbers per series.
+ */
+class RequestHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly #bounds: readonly number[];
+  readonly #series = new Map<string, Series>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    bounds: readonly number[],
+  ) {
+    this.#bounds = bounds;
+  }
+
+  observe(route: string, outcome: string, seconds: number): void {
+    const key = `${route} ${outcome}`;
+    let series = this.#series.get(key);
+    if (series === undefined) {
+      series = {
+        labels: { route, outcome },
+        buckets: new Float64Array(this.#bounds.length + 1),
+        sum: 0,
+        count: 0,
+        exported: 0,
+      };
+      this.#series.set(key, series);
+    }
+    let bucket = 0;
+    while (bucket < this.#bounds.length && seconds > this.#bounds[bucket]!) bucket += 1;
+    series.buckets[bucket]! += 1;
+    series.sum += seconds;
+    series.count += 1;
+  }
+
+  series(): IterableIterator<Series> {
+    return this.#series.values();
+  }
+
+  /** What prom-client's registry reads of a metric (its Histogram answers the same). */
+  async get() {
+    const values: MetricValueWithName<string>[] = [];
+    for (const { labels, buckets, sum, count } of this.#series.values()) {
+      let cumulative = 0;
+      this.#bounds.forEach((le, i) => {
+        cumulative += buckets[i]!;
+        values.push({ metricName: `${this.name}_bucket`, labels: { le, ...labels }, value: cumulative });
+      });
+      values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf', ...labels }, value: count });
+      values.push({ metricName: `${this.name}_sum`, labels, value: sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: count });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
 }

@@ -1,15 +1,16 @@
 // Checkout attempts: every one, admitted or refused, is written by group commit before its
 // answer leaves. A batch is one COPY (one statement, all rows or none): Postgres parses text rows
 // at about half the CPU of an INSERT over unnest of text arrays, and the client builds one string
-// instead of nine arrays that pg would encode element by element. Rows carry their own id, so a
+// instead of nine arrays that pg would encode element by element; the statement, the rows and the
+// end of the COPY go out in one socket write (copy-in.ts). Rows carry their own id, so a
 // batch retried after a lost connection is harmless: a COPY that lost its connection, or that met
 // rows already stored (its batch committed before), is redone as an INSERT that skips them.
 // The admitted ones are also where a rebuild finds the codes handed out and not purchased.
-import { finished } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { isoTimes } from '../../sale/iso-time.js';
 import { isConnectionFailure } from '../failures.js';
 import type { AttemptRow, CodeRecord } from '../sale-store.js';
+import { copyIn } from './copy-in.js';
 import { ignoreLostConnection, queryIdempotent } from './pool.js';
 
 const copyAttempts =
@@ -43,6 +44,9 @@ function copyText(value: string): string {
   );
 }
 
+const expiresIso = isoTimes();
+const attemptedIso = isoTimes();
+
 /** The batch as COPY text rows (exported for its test). */
 export function attemptsCopyText(rows: readonly AttemptRow[]): string {
   let text = '';
@@ -50,8 +54,7 @@ export function attemptsCopyText(rows: readonly AttemptRow[]): string {
     text +=
       `${copyText(row.attemptId)}\t${copyText(row.requestId)}\t${row.saleId}\t${copyText(row.userId)}\t` +
       `${row.itemId}\t${row.outcome}\t${row.code === null ? '\\N' : copyText(row.code)}\t` +
-      `${row.expiresAtMs === null ? '\\N' : new Date(row.expiresAtMs).toISOString()}\t` +
-      `${new Date(row.attemptedAtMs).toISOString()}\n`;
+      `${row.expiresAtMs === null ? '\\N' : expiresIso(row.expiresAtMs)}\t${attemptedIso(row.attemptedAtMs)}\n`;
   }
   return text;
 }
@@ -60,9 +63,7 @@ async function copyOnce(pool: pg.Pool, text: string): Promise<void> {
   const client = await pool.connect();
   client.on('error', ignoreLostConnection);
   try {
-    const stream = client.query(copyFrom(copyAttempts));
-    stream.end(text);
-    await finished(stream);
+    await copyIn(client, copyAttempts, text);
   } catch (error) {
     // A connection that failed mid-COPY is not put back in the pool.
     client.off('error', ignoreLostConnection);
