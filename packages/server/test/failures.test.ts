@@ -316,7 +316,7 @@ describe('a crash between Redis and Postgres', () => {
     await world.server.reconcileNow();
     expect(await world.redis.client.hget(saleKeys(saleId).sold, '11')).toBe('someone');
   });
-  it("Postgres refusing a purchase Redis admitted (the buyer's slot taken there) undoes it in Redis and answers 403 user_limit", async () => {
+  it("Postgres refusing a purchase Redis admitted for the buyer's slot only (taken there) buys it again in the next free slot", async () => {
     const hold = await world.call('POST', '/checkout?user_id=dot&id=12');
     const saleId = Number(hold.body.sale_id);
     // Postgres records a purchase by dot in slot 1 that Redis never showed.
@@ -327,17 +327,43 @@ describe('a crash between Redis and Postgres', () => {
       [saleId],
     );
     const answer = await world.call('POST', `/purchase?code=${hold.body.code}`);
-    expect(answer.status).toBe(403);
-    expect(answer.body.error).toBe('user_limit');
-    expect(await query(world.db.url, 'SELECT item_id FROM purchases WHERE user_id = $1', ['dot'])).toEqual([
-      { item_id: 13 },
+    expect(answer.status).toBe(200);
+    expect(
+      await query(world.db.url, 'SELECT item_id, slot FROM purchases WHERE user_id = $1 ORDER BY slot', [
+        'dot',
+      ]),
+    ).toEqual([
+      { item_id: 13, slot: 1 },
+      { item_id: 12, slot: 2 },
     ]);
     const keys = saleKeys(saleId);
-    expect(await world.redis.client.hexists(keys.sold, '12')).toBe(0);
-    // The slot stays dot's: Postgres says it is owned, by the purchase Redis has yet to be shown.
-    expect(await world.redis.client.hget(keys.owned, 'dot')).toBe('1');
+    expect(await world.redis.client.hget(keys.sold, '12')).toBe('dot');
+    // Slot 1 stays dot's too: Postgres says it is owned, by the purchase Redis has yet to be shown.
+    expect(await world.redis.client.hget(keys.owned, 'dot')).toBe('3');
     expect(await world.redis.client.zcard(keys.pending)).toBe(0);
-    // Undone while the hold lasts: the item is back in dot's hold, under the same code.
-    expect(await world.redis.client.hget(keys.holds, '12')).toBe(hold.body.code);
+  });
+  it('Postgres holding every slot of the buyer in purchases Redis never showed: 403 user_limit, the hold given back', async () => {
+    const hold = await world.call('POST', '/checkout?user_id=eli&id=14');
+    const saleId = Number(hold.body.sale_id);
+    const limit = world.config.userLimit;
+    for (let slot = 1; slot <= limit; slot++)
+      await query(
+        world.db.url,
+        `INSERT INTO purchases (purchase_id, sale_id, item_id, user_id, slot, code, request_id, hold_expires_at, purchased_at)
+         VALUES (gen_random_uuid(), $1, $2, 'eli', $3, $4, 'r', now(), now())`,
+        [saleId, 30 + slot, slot, `eli-planted-${slot}`],
+      );
+    const answer = await world.call('POST', `/purchase?code=${hold.body.code}`);
+    expect(answer.status).toBe(403);
+    expect(answer.body.error).toBe('user_limit');
+    expect(
+      await query(world.db.url, "SELECT 1 FROM purchases WHERE user_id = 'eli' AND item_id = 14"),
+    ).toEqual([]);
+    const keys = saleKeys(saleId);
+    expect(await world.redis.client.hexists(keys.sold, '14')).toBe(0);
+    expect(await world.redis.client.hget(keys.owned, 'eli')).toBe(String(2 ** limit - 1));
+    expect(await world.redis.client.zcard(keys.pending)).toBe(0);
+    // Undone while the hold lasts: the item is back in eli's hold, under the same code.
+    expect(await world.redis.client.hget(keys.holds, '14')).toBe(hold.body.code);
   });
 });
