@@ -6,6 +6,7 @@
 import type { CheckoutResult } from './checkout-result.js';
 import type { FullFlowResult } from './full-flow.js';
 import type { GroupCommitResult } from './group-commit.js';
+import type { InstancesResult } from './instances.js';
 import type { MachineFacts } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { BenchMode, BenchSettings } from './modes.js';
@@ -48,7 +49,8 @@ export type AnyBenchResult =
   | FullFlowResult
   | SimulatorResult
   | MemoryResult
-  | RolloverResult;
+  | RolloverResult
+  | InstancesResult;
 
 export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Readonly<{
   format: typeof resultsFormat;

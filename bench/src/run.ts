@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { benchFullFlow } from './full-flow.js';
 import { groupCommitResult } from './group-commit.js';
 import { machineFacts } from './machine.js';
+import { benchInstances } from './instances.js';
 import { benchMemory } from './memory.js';
 import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
 import { repoRoot } from './repo-paths.js';
@@ -51,6 +52,7 @@ async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBe
   // parseRunFlags refuses memory without checkout: server memory is sampled under its load.
   if (only.includes('memory') && checkout !== undefined)
     results.push(await benchMemory(ctx, checkout.measurements));
+  if (only.includes('instances')) results.push(...(await benchInstances(ctx)));
   if (only.includes('rollover')) results.push(await benchRollover(ctx));
   return results;
 }
