@@ -9,6 +9,7 @@ import { repoRelative } from './repo-paths.js';
 import { type ServeValues, serveFlags } from './serve-flags.js';
 
 import type { BenchContext } from './session.js';
+import { createWorld, dropWorld } from './world.js';
 
 /** How long `stop` gives the service to shut down gracefully before SIGKILL. */
 const stopGraceMs = 15_000;
@@ -95,6 +96,28 @@ export async function openBenchSale(ctx: BenchContext): Promise<BenchSale> {
     };
   } finally {
     await stop();
+  }
+}
+
+/**
+ * Runs `body` with the bench's sale opened in a world of its own (database and Redis prefix), so
+ * the holds the benchmarks before it left (5 minutes each, on items a load of random picks would
+ * keep meeting) do not stand in its buyers' way; the world is removed after.
+ */
+export async function withOwnSale<C extends BenchContext, T>(
+  ctx: C,
+  body: (own: C) => Promise<T>,
+): Promise<T> {
+  const world = createWorld();
+  ctx.addWorld(world); // removed with the session too, should it stop first (Ctrl-C)
+  const own: C = { ...ctx, world, sale: null };
+  try {
+    ctx.step(`a sale of its own: database ${world.databaseName}, Redis prefix ${world.redisKeyPrefix}`);
+    own.sale = await openBenchSale(own);
+    ctx.step(`sale ${own.sale.saleId} open in ${own.sale.openS} s`);
+    return await body(own);
+  } finally {
+    await dropWorld(world);
   }
 }
 

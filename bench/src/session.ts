@@ -32,6 +32,8 @@ export type BenchContext<Settings extends SessionSettings = SessionSettings> = {
   /** wrk request numbers (bench/checkout.lua): each run against the service starts past the last. */
   readonly takeOffset: () => number;
   readonly advanceOffset: (next: number) => void;
+  /** Another world of this session (see withOwnSale): removed with the session's own at its end. */
+  readonly addWorld: (world: World) => void;
 };
 
 const startedMs = Date.now();
@@ -62,7 +64,10 @@ async function checkServices(): Promise<void> {
 }
 
 function createContext<Settings extends SessionSettings>(
-  base: Pick<BenchContext<Settings>, 'mode' | 'settings' | 'saleSize' | 'world' | 'workDir' | 'signal'>,
+  base: Pick<
+    BenchContext<Settings>,
+    'mode' | 'settings' | 'saleSize' | 'world' | 'workDir' | 'signal' | 'addWorld'
+  >,
 ): BenchContext<Settings> {
   let seed = 1000;
   let offset = 0;
@@ -85,6 +90,7 @@ export async function withBenchSession<Settings extends SessionSettings, T>(
 ): Promise<T> {
   await checkServices();
   const world = createWorld();
+  const worlds = [world];
   const workDir = mkdtempSync(join(tmpdir(), 'flashsale-bench-'));
   step(
     `database ${world.databaseName}, Redis prefix ${world.redisKeyPrefix}, sale period ${formatDurationMs(world.saleDurationMs)}`,
@@ -97,9 +103,10 @@ export async function withBenchSession<Settings extends SessionSettings, T>(
       step('stopping everything, dropping the database and the Redis keys');
       stopping.abort(new Error('the bench session is stopping'));
       await stopAllProcesses();
-      await dropWorld(world).catch((error: unknown) =>
-        console.error(`could not drop ${world.databaseName}: ${(error as Error).message}`),
-      );
+      for (const each of worlds)
+        await dropWorld(each).catch((error: unknown) =>
+          console.error(`could not drop ${each.databaseName}: ${(error as Error).message}`),
+        );
       rmSync(workDir, { recursive: true, force: true });
     })();
     return cleaning;
@@ -111,7 +118,12 @@ export async function withBenchSession<Settings extends SessionSettings, T>(
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await body(createContext({ mode, settings, saleSize, world, workDir, signal: stopping.signal }));
+    const addWorld = (another: World) => {
+      worlds.push(another);
+    };
+    return await body(
+      createContext({ mode, settings, saleSize, world, workDir, signal: stopping.signal, addWorld }),
+    );
   } finally {
     await cleanUp();
     process.off('SIGINT', onSignal);
