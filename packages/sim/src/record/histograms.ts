@@ -12,8 +12,25 @@ type HdrLibrary = typeof import('hdr-histogram-js');
 
 let library: HdrLibrary | null = null;
 function hdr(): HdrLibrary {
-  library ??= createRequire(import.meta.url)('hdr-histogram-js') as HdrLibrary;
+  if (library === null) {
+    library = createRequire(import.meta.url)('hdr-histogram-js') as HdrLibrary;
+    widenFields(library);
+  }
   return library;
+}
+
+/**
+ * Records the largest value once into a throwaway histogram, before any other is built. A value
+ * beyond V8's small integers (2^30 µs, about 18 minutes: a clamped value, or a purchase timed from
+ * a sale that opened long before) turns the histogram's largest-value field into a double, and V8
+ * then replaces the shape every histogram shares. In the middle of a run (the warm-up records no
+ * such value) that threw away the compiled recording code, and every histogram still in the old
+ * shape was migrated while the schedule ran. Done first, every histogram starts in the wide shape.
+ */
+function widenFields(hdrLibrary: HdrLibrary): void {
+  const histogram = hdrLibrary.build(optionsOf('fine'));
+  histogram.recordValue(highestTrackableUs);
+  histogram.reset();
 }
 
 /** One hour in µs: the largest value kept; larger ones are clamped so recording never throws. */
@@ -24,13 +41,17 @@ const highestTrackableUs = 3_600_000_000;
  * ones of the timeline, which are many and only plotted.
  */
 export function createHistogram(precision: 'fine' | 'coarse' = 'fine'): Histogram {
-  return hdr().build({
+  return hdr().build(optionsOf(precision));
+}
+
+function optionsOf(precision: 'fine' | 'coarse') {
+  return {
     bitBucketSize: 32,
     lowestDiscernibleValue: 1,
     highestTrackableValue: highestTrackableUs,
     numberOfSignificantValueDigits: precision === 'fine' ? 3 : 2,
     useWebAssembly: false,
-  });
+  } as const;
 }
 
 export function recordUs(histogram: Histogram, valueUs: number): void {

@@ -6,19 +6,36 @@
 // The throwaway server is a bare socket that answers every request with a prepared response: a
 // node:http server would spend about as much CPU per request as the client it warms (its own code
 // cold too), all of it counted against the simulator and none of it of use to the run.
+//
+// The warm-up also reads GET /sale from that server, often, as the run's watch of the sale does
+// once a second: those reads go through the same undici and stream functions as the load (undici's
+// request API, a body stream), and a warm-up without them left V8 to compile those functions for
+// the load's objects alone, to be thrown away at the first reading of the sale after the start.
 
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
 import type { SimOptions } from '../config/options.js';
+import { SaleMonitor } from '../sale/monitor.js';
 
 /** The warm-up runs at the first stage's rate up to this: the hotter, the sooner V8 optimises the path. */
 const warmUpMaxRps = 10_000;
+/** How often the warm-up reads GET /sale: often enough for V8 to see it before it compiles the shared code. */
+const saleReadEveryMs = 10;
 
 const checkoutBody = JSON.stringify({
   code: 'warm-up-code-0000000000',
   sale_id: 0,
   item_id: 0,
   expires_at: new Date(0).toISOString(),
+});
+const saleBody = JSON.stringify({
+  sale_id: 0,
+  starts_at: new Date(0).toISOString(),
+  ends_at: new Date(0).toISOString(),
+  size: 1,
+  sold: 0,
+  held: 0,
+  available: 1,
 });
 const purchaseBody = JSON.stringify({ purchase_id: 'warm-up', sale_id: 0, item_id: 0, user_id: 'warm-up' });
 
@@ -33,6 +50,7 @@ function answerOf(body: string): Buffer {
 
 const checkoutAnswer = answerOf(checkoutBody);
 const purchaseAnswer = answerOf(purchaseBody);
+const saleAnswer = answerOf(saleBody);
 const endOfHead = '\r\n\r\n';
 
 /**
@@ -48,11 +66,17 @@ function answerRequests(socket: Socket): void {
     let start = 0;
     for (let end = pending.indexOf(endOfHead); end !== -1; end = pending.indexOf(endOfHead, start)) {
       const pathAt = pending.indexOf(' ', start) + 1;
-      socket.write(pending.startsWith('/checkout', pathAt) ? checkoutAnswer : purchaseAnswer);
+      socket.write(answerTo(pending, pathAt));
       start = end + endOfHead.length;
     }
     pending = pending.slice(start);
   });
+}
+
+/** The prepared answer to a request whose path starts at `pathAt`. */
+export function answerTo(request: string, pathAt: number): Buffer {
+  if (request.startsWith('/checkout', pathAt)) return checkoutAnswer;
+  return request.startsWith('/sale ', pathAt) ? saleAnswer : purchaseAnswer;
 }
 
 export async function warmUp(
@@ -66,11 +90,14 @@ export async function warmUp(
     answerRequests(socket);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const target = `http://127.0.0.1:${port}`;
+  const monitor = new SaleMonitor(target, options.timeoutMs);
   try {
-    const { port } = server.address() as AddressInfo;
+    monitor.watch(saleReadEveryMs, () => undefined);
     await runWarm({
       ...options,
-      targets: [`http://127.0.0.1:${port}`],
+      targets: [target],
       itemsRefreshMs: 0,
       stages: [
         { durationMs: options.warmUpMs, rps: Math.min(options.stages[0]?.rps ?? warmUpMaxRps, warmUpMaxRps) },
@@ -84,6 +111,7 @@ export async function warmUp(
       runId: 'warm-up',
     });
   } finally {
+    await monitor.close();
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

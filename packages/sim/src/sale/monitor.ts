@@ -16,7 +16,8 @@ export type SaleReading = Readonly<{
 const unreachableCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class SaleMonitor {
-  readonly #client: Client;
+  readonly #target: string;
+  #client: Client;
   readonly #timeoutMs: number;
   #timer: NodeJS.Timeout | null = null;
   #isReading = false;
@@ -24,13 +25,18 @@ export class SaleMonitor {
   latest: SaleSnapshot | null = null;
 
   constructor(target: string, timeoutMs: number) {
-    const { Client } = undici();
-    this.#client = new Client(target, {
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      connect: { timeout: timeoutMs },
-    });
+    this.#target = target;
     this.#timeoutMs = timeoutMs;
+    this.#client = this.#newClient();
+  }
+
+  #newClient(): Client {
+    const { Client } = undici();
+    return new Client(this.#target, {
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+      connect: { timeout: this.#timeoutMs },
+    });
   }
 
   async read(): Promise<SaleReading> {
@@ -55,8 +61,16 @@ export class SaleMonitor {
     }
   }
 
-  /** Reads every `intervalMs` (skipping a beat while a read is still out) and hands each snapshot on. */
+  /**
+   * Reads every `intervalMs` (skipping a beat while a read is still out) and hands each snapshot on.
+   * The watch reads on a new client: the first one was made before the warm-up, and the warm-up
+   * changes the shapes V8 gives undici's objects (and compiles for the new ones), so requests on
+   * the old client threw the compiled load path away in the run's first second.
+   */
   watch(intervalMs: number, onSnapshot: (snapshot: SaleSnapshot) => void): void {
+    const old = this.#client;
+    this.#client = this.#newClient();
+    old.destroy().catch(() => undefined);
     this.#timer = setInterval(() => {
       if (this.#isReading) return;
       this.#isReading = true;

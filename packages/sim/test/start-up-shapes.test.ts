@@ -1,0 +1,101 @@
+// What keeps the code V8 compiles during the warm-up valid once the schedule starts: every
+// histogram in one shape from the first, the warm-up's throwaway server answering GET /sale, and
+// the sale watch reading on a client made after the warm-up.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { readSaleAnswer } from '@flashsale/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { answerTo } from '../src/run/warm-up.js';
+import { SaleMonitor } from '../src/sale/monitor.js';
+
+const run = promisify(execFile);
+// The built module: V8's own shape check needs a process started with --allow-natives-syntax.
+const histogramsModule = fileURLToPath(new URL('../dist/record/histograms.js', import.meta.url));
+
+describe('histograms', () => {
+  it('keep the shape of a fresh one after one records a value beyond small integers', async () => {
+    const script = `
+      import { createHistogram, recordUs } from ${JSON.stringify(histogramsModule)};
+      const early = createHistogram();
+      const wide = createHistogram('coarse');
+      recordUs(wide, 3_600_000_000);
+      const late = createHistogram();
+      console.log(JSON.stringify([%HaveSameMap(early, wide), %HaveSameMap(late, wide)]));
+    `;
+    const { stdout } = await run(process.execPath, [
+      '--allow-natives-syntax',
+      '--input-type=module',
+      '--eval',
+      script,
+    ]);
+    expect(JSON.parse(stdout)).toEqual([true, true]);
+  });
+});
+
+describe("the warm-up's throwaway server", () => {
+  const request = (line: string) => `${line} HTTP/1.1\r\nhost: x\r\n\r\n`;
+  const bodyOf = (answer: Buffer) => {
+    const text = answer.toString('latin1');
+    return text.slice(text.indexOf('\r\n\r\n') + 4);
+  };
+
+  it('answers GET /sale with a sale the watch reads', () => {
+    const snapshot = readSaleAnswer(bodyOf(answerTo(request('GET /sale'), 4)));
+    expect(snapshot).toMatchObject({ saleId: 0, size: 1, sold: 0 });
+  });
+
+  it('answers a checkout with a code and anything else with a purchase', () => {
+    expect(JSON.parse(bodyOf(answerTo(request('POST /checkout?user_id=u&id=1'), 5)))).toHaveProperty('code');
+    expect(JSON.parse(bodyOf(answerTo(request('POST /purchase?code=c'), 5)))).toHaveProperty('purchase_id');
+    expect(JSON.parse(bodyOf(answerTo(request('GET /sale/items?page=0'), 4)))).toHaveProperty('purchase_id');
+  });
+});
+
+describe('the sale watch', () => {
+  let server: Server | null = null;
+  afterEach(async () => {
+    await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
+    server = null;
+  });
+
+  it('reads on a new connection once it starts watching, and ends the one the first reading used', async () => {
+    const sale = JSON.stringify({
+      sale_id: 7,
+      starts_at: new Date(0).toISOString(),
+      ends_at: new Date(86_400_000).toISOString(),
+      size: 10,
+      sold: 0,
+      held: 0,
+      available: 10,
+    });
+    const ports: number[] = [];
+    const closed: number[] = [];
+    server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' }).end(sale);
+    });
+    server.on('connection', (socket) => {
+      const port = socket.remotePort ?? -1;
+      ports.push(port);
+      socket.on('close', () => closed.push(port));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const monitor = new SaleMonitor(`http://127.0.0.1:${port}`, 5_000);
+    try {
+      const first = await monitor.read();
+      expect(first.snapshot?.saleId).toBe(7);
+      expect(ports).toHaveLength(1);
+      const watched = new Promise<number>((resolve) =>
+        monitor.watch(1, (snapshot) => resolve(snapshot.size)),
+      );
+      expect(await watched).toBe(10);
+      expect(ports).toHaveLength(2);
+      await expect.poll(() => closed).toContain(ports[0]);
+    } finally {
+      await monitor.close();
+    }
+  });
+});
