@@ -19,7 +19,7 @@ import {
   resultsFormat,
 } from './results.js';
 import { benchRollover } from './rollover.js';
-import { parseRunFlags, type RunFlags } from './run-flags.js';
+import { type BenchmarkName, benchmarkNames, parseRunFlags, type RunFlags } from './run-flags.js';
 import { benchServerCheckout } from './server-checkout.js';
 import { openBenchSale, withOwnSale } from './service.js';
 import { step, withBenchSession } from './session.js';
@@ -34,27 +34,41 @@ function defaultOutPath(flags: RunFlags): string {
     : join(repoRoot, '.out', 'bench', 'results-quick.json');
 }
 
+type CheckoutOutput = Awaited<ReturnType<typeof benchServerCheckout>>;
+/** What a benchmark hands on to those after it (the checkout load's figures). */
+type Earlier = { checkout?: CheckoutOutput };
+type Runner = (ctx: RunContext, earlier: Earlier) => Promise<readonly AnyBenchResult[]>;
+
+/** One runner per benchmark name: a name that parses cannot be left without one. */
+const runners: { readonly [Name in BenchmarkName]: Runner } = {
+  async checkout(ctx, earlier) {
+    earlier.checkout = await benchServerCheckout(ctx);
+    return [...earlier.checkout.results, groupCommitResult(earlier.checkout.measurements)];
+  },
+  async 'full-flow'(ctx, earlier) {
+    const checkoutRpsHint = earlier.checkout?.results[0]?.figures.rps ?? 4000;
+    // On a sale of its own: the checkout benchmark's holds would refuse most of its buyers.
+    return [await withOwnSale(ctx, (own) => benchFullFlow(own, { checkoutRpsHint }))];
+  },
+  simulator: async (ctx) => [await benchSimulator(ctx)],
+  // parseRunFlags refuses memory without checkout: server memory is sampled under its load.
+  memory: async (ctx, { checkout }) =>
+    checkout === undefined ? [] : [await benchMemory(ctx, checkout.measurements)],
+  rollover: async (ctx) => [await benchRollover(ctx)],
+  instances: (ctx) => benchInstances(ctx),
+};
+
 async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBenchResult[]> {
-  const results: AnyBenchResult[] = [];
   // The rollover benchmark runs a service of its own, with short sales: it needs no bench sale.
   if (only.some((name) => name !== 'rollover')) {
     ctx.step(`opening the sale: ${ctx.saleSize.toLocaleString('en-US')} items`);
     ctx.sale = await openBenchSale(ctx);
     ctx.step(`sale ${ctx.sale.saleId} open in ${ctx.sale.openS} s`);
   }
-  const checkout = only.includes('checkout') ? await benchServerCheckout(ctx) : undefined;
-  if (checkout !== undefined) results.push(...checkout.results, groupCommitResult(checkout.measurements));
-  if (only.includes('full-flow')) {
-    const checkoutRpsHint = checkout?.results[0]?.figures.rps ?? 4000;
-    // On a sale of its own: the checkout benchmark's holds would refuse most of its buyers.
-    results.push(await withOwnSale(ctx, (own) => benchFullFlow(own, { checkoutRpsHint })));
-  }
-  if (only.includes('simulator')) results.push(await benchSimulator(ctx));
-  // parseRunFlags refuses memory without checkout: server memory is sampled under its load.
-  if (only.includes('memory') && checkout !== undefined)
-    results.push(await benchMemory(ctx, checkout.measurements));
-  if (only.includes('instances')) results.push(...(await benchInstances(ctx)));
-  if (only.includes('rollover')) results.push(await benchRollover(ctx));
+  const results: AnyBenchResult[] = [];
+  const earlier: Earlier = {};
+  for (const name of benchmarkNames)
+    if (only.includes(name)) results.push(...(await runners[name](ctx, earlier)));
   return results;
 }
 
