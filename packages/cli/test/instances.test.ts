@@ -13,6 +13,7 @@ import {
   startInstances,
   verifySoldOut,
   waitForNoHolds,
+  waitForNoPending,
   waitForSold,
 } from './support/instances.js';
 
@@ -78,6 +79,8 @@ describe('three instances on one Redis and one Postgres', () => {
       const { ledgers } = load;
       // Holds of buyers who walked away, or whose instance died, lapse before the sell-out is checked.
       await waitForNoHolds(urls[0]!, saleId);
+      // A purchase the dead instance admitted and never wrote is the live ones' reconcilers' to settle.
+      await waitForNoPending(stores.redis.client, saleId);
       expect((await saleAt(urls[0]!)).sale_id).toBe(saleId);
       await verifySoldOut(storeFlags(stores), saleId, ledgers);
     } finally {

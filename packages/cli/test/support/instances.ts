@@ -1,6 +1,8 @@
 // Several `flashsale serve` processes on shared stores, with one simulator per instance playing its
 // shard of the buyers: what the multi-instance tests (one Redis, a Redis Cluster) have in common.
 import { join } from 'node:path';
+import { saleKeys } from '@flashsale/server';
+import type { Redis } from 'ioredis';
 import { expect } from 'vitest';
 import { type Running, runCli, startCli } from './cli.js';
 
@@ -64,6 +66,16 @@ export async function waitForNoHolds(url: string, saleId: number): Promise<void>
     if (sale.sale_id !== saleId || sale.held === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Waits until no purchase of the sale is pending in Redis: one a killed instance admitted and never
+ * wrote is settled by a live instance's reconciler once it is older than PENDING_GRACE_MS (later if
+ * the killed one held the sale's reconcile lock, until that lapses).
+ */
+export async function waitForNoPending(redis: Redis, saleId: number): Promise<void> {
+  while ((await redis.zcard(saleKeys(saleId).pending)) > 0)
+    await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
 /** Waits until `url`'s sale has sold at least `sold` items; resolves with its id. */
