@@ -10,8 +10,7 @@
 // script spreads them over threads), one load-generator pid to sample, and no extra process
 // competing for the two cores as the count grows.
 
-import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
+import { freePort, launchRedisServer, stopProcess } from '@flashsale/harness';
 import {
   busyBoxOtherCores,
   type DependencyCapacity,
@@ -29,7 +28,7 @@ import {
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import type { RunContext } from './modes.js';
 import { type ListPids, type ProcessUsage, processTree, sampleProcesses } from './proc-stats.js';
-import { startProcess } from './processes.js';
+import { trackForCleanup } from './processes.js';
 import { type Sample, scrapeMetrics, sumOf } from './prometheus.js';
 import type { BenchResult, TableRow } from './results.js';
 import { type Service, withServices } from './service.js';
@@ -97,30 +96,16 @@ export type InstancesResult = BenchResult<
  */
 async function startOwnRedis(ctx: RunContext): Promise<{ redisUrl: string; stop: () => Promise<void> }> {
   const port = await freePort();
-  const redis = startProcess('redis-server', 'redis-server', [
-    '--port',
-    String(port),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    ctx.workDir,
-  ]);
-  await redis.waitForLine((line) => line.includes('Ready to accept connections'), 10_000);
-  return { redisUrl: `redis://127.0.0.1:${port}`, stop: () => redis.stop(5_000) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
+  const redis = await launchRedisServer({ port, args: ['--dir', ctx.workDir], isDetached: true });
+  const stop = () => stopProcess(redis.child);
+  const untrack = trackForCleanup({ stop }); // a failure or Ctrl-C stops it with everything else
+  return {
+    redisUrl: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      await stop();
+      untrack();
+    },
+  };
 }
 
 export async function benchInstances(benchCtx: RunContext): Promise<InstancesResult[]> {
