@@ -10,6 +10,7 @@ import type { InstancesResult } from './instances.js';
 import type { MachineFacts } from './machine.js';
 import type { MemoryResult } from './memory.js';
 import type { BenchMode, BenchSettings } from './modes.js';
+import type { RedisScriptResult } from './redis-script.js';
 import type { RolloverResult } from './rollover.js';
 import type { SimulatorResult } from './simulator.js';
 
@@ -50,7 +51,8 @@ export type AnyBenchResult =
   | SimulatorResult
   | MemoryResult
   | RolloverResult
-  | InstancesResult;
+  | InstancesResult
+  | RedisScriptResult;
 
 export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Readonly<{
   format: typeof resultsFormat;

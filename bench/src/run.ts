@@ -10,6 +10,7 @@ import { benchInstances } from './instances.js';
 import { machineFacts } from './machine.js';
 import { benchMemory } from './memory.js';
 import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
+import { benchRedisScript } from './redis-script.js';
 import { repoRoot } from './repo-paths.js';
 import {
   type AnyBenchResult,
@@ -56,11 +57,13 @@ const runners: { readonly [Name in BenchmarkName]: Runner } = {
     checkout === undefined ? [] : [await benchMemory(ctx, checkout.measurements)],
   rollover: async (ctx) => [await benchRollover(ctx)],
   instances: (ctx) => benchInstances(ctx),
+  'redis-script': async (ctx) => [await benchRedisScript(ctx)],
 };
 
 async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBenchResult[]> {
-  // The rollover benchmark runs a service of its own, with short sales: it needs no bench sale.
-  if (only.some((name) => name !== 'rollover')) {
+  // The rollover benchmark runs a service of its own, with short sales, and the Redis script one
+  // a redis-server of its own: they need no bench sale.
+  if (only.some((name) => name !== 'rollover' && name !== 'redis-script')) {
     ctx.step(`opening the sale: ${ctx.saleSize.toLocaleString('en-US')} items`);
     ctx.sale = await openBenchSale(ctx);
     ctx.step(`sale ${ctx.sale.saleId} open in ${ctx.sale.openS} s`);
