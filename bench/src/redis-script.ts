@@ -194,7 +194,7 @@ function batchFigures(
   let calls = 0;
   let usec = 0;
   for (const [name, s] of stats) {
-    if (ownCommands.has(name)) continue;
+    if (ownCommands.has(name.split('|')[0]!)) continue; // config|resetstat counts as config
     calls += s.calls;
     usec += s.usec;
     byCommand[name] = {
