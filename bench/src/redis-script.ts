@@ -90,9 +90,8 @@ export async function benchRedisScript(ctx: RunContext): Promise<RedisScriptResu
       );
       await redis.config('RESETSTAT');
       const cpuBefore = readCpuSeconds(pid);
-      await (isNoOp
-        ? sendNoOp(redis, noOpSha, saleId, batch, checkouts, ctx.saleSize, nowMs)
-        : sendCheckouts(admission, saleId, batch, checkouts, ctx.saleSize, nowMs));
+      const calls = callsOf(batch, checkouts, ctx.saleSize, nowMs);
+      await (isNoOp ? sendNoOp(redis, noOpSha, saleId, calls) : sendCheckouts(admission, saleId, calls));
       const cpuAfter = readCpuSeconds(pid);
       const stats = commandStats(String(await redis.info('commandstats')));
       const cpuUs =
@@ -121,31 +120,40 @@ export async function benchRedisScript(ctx: RunContext): Promise<RedisScriptResu
   }
 }
 
-/** Each checkout a new buyer and a new item (spread over the sale), the clock moving 10 checkouts a ms. */
-function checkoutArgs(i: number, saleSize: number, startMs: number) {
-  return {
-    userId: `bench-buyer-${i}`,
-    itemId: (i * 7919) % saleSize,
-    newCode: `c${i.toString(36).padStart(21, '0')}`,
-    nowMs: startMs + Math.floor(i / 10),
-  };
+type CheckoutArgs = { userId: string; itemId: number; newCode: string; nowMs: number };
+
+/**
+ * The run's checkouts, a call's worth at a time: each a new buyer and a new item (spread over the
+ * sale), the clock moving 10 checkouts a ms.
+ */
+function* callsOf(
+  batch: number,
+  count: number,
+  saleSize: number,
+  startMs: number,
+): Generator<CheckoutArgs[]> {
+  for (let from = 0; from < count; from += batch) {
+    const call: CheckoutArgs[] = [];
+    for (let i = from; i < Math.min(from + batch, count); i++)
+      call.push({
+        userId: `bench-buyer-${i}`,
+        itemId: (i * 7919) % saleSize,
+        newCode: `c${i.toString(36).padStart(21, '0')}`,
+        nowMs: startMs + Math.floor(i / 10),
+      });
+    yield call;
+  }
 }
 
 async function sendCheckouts(
   admission: Admission,
   saleId: number,
-  batch: number,
-  count: number,
-  saleSize: number,
-  startMs: number,
+  calls: Iterable<CheckoutArgs[]>,
 ): Promise<void> {
-  for (let from = 0; from < count; from += batch) {
+  for (const call of calls) {
     // Asked in one turn with no call in flight, they go to Redis as one call.
-    const asked: Promise<unknown>[] = [];
-    for (let i = from; i < Math.min(from + batch, count); i++)
-      asked.push(admission.checkout({ saleId, ...checkoutArgs(i, saleSize, startMs) }));
-    const decisions = await Promise.all(asked);
-    if (decisions.some((d) => (d as { kind: string }).kind !== 'held'))
+    const decisions = await Promise.all(call.map((args) => admission.checkout({ saleId, ...args })));
+    if (decisions.some((d) => d.kind !== 'held'))
       throw new Error('a checkout of a new buyer and a new item was refused: the benchmark measures holds');
   }
 }
@@ -154,17 +162,11 @@ async function sendNoOp(
   redis: RedisClient,
   sha: string,
   saleId: number,
-  batch: number,
-  count: number,
-  saleSize: number,
-  startMs: number,
+  calls: Iterable<CheckoutArgs[]>,
 ): Promise<void> {
-  for (let from = 0; from < count; from += batch) {
+  for (const call of calls) {
     const args: Array<string | number> = [64];
-    for (let i = from; i < Math.min(from + batch, count); i++) {
-      const a = checkoutArgs(i, saleSize, startMs);
-      args.push(a.userId, a.itemId, a.newCode, a.nowMs);
-    }
+    for (const a of call) args.push(a.userId, a.itemId, a.newCode, a.nowMs);
     await redis.evalsha(sha, 9, ...saleDataKeys(saleId), ...args);
   }
 }
