@@ -153,16 +153,23 @@ type PendingCheckout = {
   reject: (error: unknown) => void;
 };
 
-function checkoutDecisionOf(reply: Array<string | number> | undefined): CheckoutDecision {
+function checkoutDecisionOf(reply: string | number | undefined, newCode: string): CheckoutDecision {
+  if (typeof reply === 'number') return { kind: 'held', code: newCode, expiresAtMs: reply, isNew: true };
   if (reply === undefined) throw new Error('checkout.lua answered fewer replies than checkouts');
-  const status = reply[0];
-  if (status === 'ok') {
-    return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
+  const bar = reply.indexOf('|');
+  if (bar !== -1) {
+    // The buyer's own live hold, asked again: its code and deadline.
+    return {
+      kind: 'held',
+      code: reply.slice(bar + 1),
+      expiresAtMs: Number(reply.slice(0, bar)),
+      isNew: false,
+    };
   }
-  if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
-    return { kind: 'refused', reason: status };
+  if (reply === 'sold_out' || reply === 'item_held' || reply === 'user_limit') {
+    return { kind: 'refused', reason: reply };
   }
-  if (status === 'no_item') return { kind: 'no_item' };
+  if (reply === 'no_item') return { kind: 'no_item' };
   return { kind: 'rebuild' };
 }
 
@@ -192,10 +199,10 @@ export function createAdmission(redis: RedisClient) {
     call('fsCheckout', saleDataKeys(saleId), ...args).then(
       (reply) => {
         answered();
-        const replies = reply as Array<Array<string | number>>;
+        const replies = reply as Array<string | number>;
         for (let i = 0; i < batch.length; i++) {
           try {
-            batch[i]!.resolve(checkoutDecisionOf(replies[i]));
+            batch[i]!.resolve(checkoutDecisionOf(replies[i], batch[i]!.input.newCode));
           } catch (error) {
             batch[i]!.reject(error);
           }
