@@ -15,9 +15,9 @@ import {
   saleDataKeys,
 } from '@flashsale/server';
 import { formatRatio, round } from './format.js';
-import type { RunContext } from './modes.js';
 import { readCpuSeconds } from './proc-stats.js';
 import type { BenchResult } from './results.js';
+import type { RunContext } from './session.js';
 
 const batchSizes = [1, 16, 64] as const;
 /** The batch size the ratio is taken at: about what the checkout load's calls carry. */
