@@ -77,6 +77,7 @@ export function serverSideFigures(
 export function formatServerSide(figures: ServerSideFigures | undefined): string {
   if (figures === undefined) return '-';
   const ms = (value: number | null) => (value === null ? '-' : `${value} ms`);
-  const gc = (kind: GcKind) => `${figures.gc[kind].per_s}/s of ${ms(figures.gc[kind].mean_ms)}`;
+  const gc = (kind: GcKind) =>
+    figures.gc[kind].count === 0 ? 'none' : `${figures.gc[kind].per_s}/s of ${ms(figures.gc[kind].mean_ms)}`;
   return `checkout ${ms(figures.checkout_p99_ms)}, purchase ${ms(figures.purchase_p99_ms)}; scavenges ${gc('minor')}, mark-compacts ${gc('major')}`;
 }

@@ -71,5 +71,13 @@ describe('the service side of a run', () => {
       'checkout 10 ms, purchase -; scavenges 2/s of 2 ms, mark-compacts 0.2/s of 10 ms',
     );
     expect(formatServerSide(undefined)).toBe('-');
+    const none = scrape({
+      checkout: [1035, 1035, 1050],
+      held: 10,
+      minor: [24, 0.048],
+      major: [1, 0.01],
+      lagSeconds: 0,
+    });
+    expect(formatServerSide(serverSideFigures(before, none, 10))).toContain('mark-compacts none');
   });
 });
