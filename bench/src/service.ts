@@ -1,8 +1,9 @@
 // The flashsale service under test, on the bench's world: `flashsale serve` with flags named by
 // the server's own settings table, the bench's sale opened once, and a service per measurement.
 import { join } from 'node:path';
-import { cliMainPath, gcNodeFlags, startServiceProcess } from '@flashsale/cli';
+import { cliMainPath, startServiceProcess } from '@flashsale/cli';
 import { readSaleAnswer } from '@flashsale/protocol';
+import { gcNodeFlags } from '@flashsale/server';
 import { readRssBytes } from './proc-stats.js';
 import { trackForCleanup } from './processes.js';
 import { repoRelative } from './repo-paths.js';

@@ -2,7 +2,8 @@
 // sampling the simulator's resident memory and CPU while it runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliMainPath, gcNodeFlags } from '@flashsale/cli';
+import { cliMainPath } from '@flashsale/cli';
+import { gcNodeFlags } from '@flashsale/server';
 import { parseReport, type SimReport } from '@flashsale/sim';
 import { type CpuCores, cpuSplit } from './cpu-split.js';
 import { durationFlag } from './duration-flag.js';

@@ -2,15 +2,16 @@
 // surface: `flashsale serve` in a process group of its own, ready once it listens, and gone
 // (workers included) once stopped; a service that cannot start, or a start given up, leaves
 // nothing running.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@flashsale/harness';
-import { loadServerConfig, type ServerConfig } from '@flashsale/server';
+import { gcNodeFlags, loadServerConfig, type ServerConfig } from '@flashsale/server';
 import { describe, expect, it } from 'vitest';
 import { useTestStores } from '../../server/test/support/db.js';
 import { REDIS_URL } from '../../server/test/support/redis.js';
-import { gcNodeFlags, serveArgsOf, startServiceProcess } from '../src/index.js';
+import { cliMainPath, serveArgsOf, startServiceProcess } from '../src/index.js';
 
 function isGroupGone(pid: number): boolean {
   try {
@@ -88,6 +89,38 @@ describe('startServiceProcess', () => {
       .split('\n')
       .filter((line) => line.includes('"event":"listening"'));
     expect(listening).toHaveLength(1);
+  });
+
+  it('serve --workers 2 started by hand, without the heap flags, gives them to its workers', {
+    timeout: 90_000,
+  }, async () => {
+    const primary = spawn(
+      process.execPath,
+      [cliMainPath, 'serve', ...serveArgsOf(config({ workers: '2' }))],
+      {
+        stdio: 'ignore',
+        detached: true,
+      },
+    );
+    const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    try {
+      const workers = await waitFor(
+        () => processesWith(stores.redis.prefix).filter((pid) => pid !== primary.pid),
+        (pids) => pids.length === 2,
+        Date.now() + 30_000,
+      );
+      expect(workers).toHaveLength(2);
+      expect(commandLine(primary.pid!)).not.toContain(gcNodeFlags[0]);
+      for (const pid of workers)
+        expect(commandLine(pid).slice(1, 1 + gcNodeFlags.length)).toEqual([...gcNodeFlags]);
+    } finally {
+      process.kill(-primary.pid!, 'SIGTERM');
+      await waitFor(
+        () => isGroupGone(primary.pid!),
+        (gone) => gone,
+        Date.now() + 15_000,
+      );
+    }
   });
 
   it('a service that cannot start rejects with its own one-line reason', { timeout: 90_000 }, async () => {

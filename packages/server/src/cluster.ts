@@ -5,6 +5,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import type { ServerConfig } from './config/settings.js';
 import { redactUrl, redisTargetText, workerEnv } from './config/settings.js';
+import { gcNodeFlags } from './gc-flags.js';
 import { createLogger, type Logger } from './observe/log.js';
 import { checkCanJoin, type RunningServer, startServer } from './start.js';
 import { migrate } from './store/pg/migrate.js';
@@ -47,7 +48,13 @@ async function superviseWorkers(config: Readonly<ServerConfig>, log: Logger): Pr
   // A worker that cannot reach Redis or Postgres, or whose settings disagree with the sale or the
   // other instances, dies and would be replaced forever: the primary checks once.
   await checkCanJoin(config, log);
-  cluster.setupPrimary({ exec: new URL('./worker.js', import.meta.url).pathname, silent: false });
+  cluster.setupPrimary({
+    exec: new URL('./worker.js', import.meta.url).pathname,
+    // The workers carry the load: they get the heap settings (gc-flags.ts); the primary's own
+    // node flags come after, so one given there wins.
+    execArgv: [...gcNodeFlags, ...process.execArgv],
+    silent: false,
+  });
   const aggregator = new AggregatorRegistry();
   let isStopping = false;
   let url: string | undefined;

@@ -17,6 +17,7 @@ export {
   serverSettings,
 } from './config/settings.js';
 export { UnavailableError } from './errors.js';
+export { gcNodeFlags } from './gc-flags.js';
 export type { Logger } from './observe/log.js';
 export type { Clock } from './sale/clock.js';
 export { codePattern } from './sale/codes.js';

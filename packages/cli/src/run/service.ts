@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { gcNodeFlags } from './gc-flags.js';
+import { gcNodeFlags } from '@flashsale/server';
 
 /** The built `flashsale` command; from src/ (tests) and dist/ alike, as the package lays them out. */
 export const cliMainPath = fileURLToPath(new URL('../../dist/main.js', import.meta.url));

@@ -1,8 +1,8 @@
 // V8 heap settings for the processes that carry the load: the service, and the simulator as the
 // bench runs it. node takes them on its command line only (V8 sizes its heap when it starts; this
 // one is refused in NODE_OPTIONS), so they are given where those processes are started:
-// startServiceProcess (`flashsale run`, the bench), the bench's simulator, and the Docker image's
-// entrypoint. A flag given after these wins (V8 keeps the last value of a flag).
+// startServiceProcess (`flashsale run`, the bench), the bench's simulator, the Docker image's
+// entrypoint, and `serve --workers N` (N > 1) for its workers. A flag given after these wins (V8 keeps the last value of a flag).
 //
 // Why: each request leaves a few KB that die within milliseconds, but some of it (ioredis'
 // command objects above all) lives through two scavenges and is promoted: ~2 MB/s at 3,150
