@@ -1,8 +1,8 @@
-// Admission, the one door to Redis: the atomic decisions of a sale (a script call per purchase,
-// one per sale for the checkouts gathered while the previous such call was out), and everything else the service reads or
-// writes there (restoring a sale, its locks, the reconciler's reads), as plain values. Scripts
-// are sent once per connection and run by EVALSHA after that (ioredis defineCommand). Nothing is
-// thrown for an expected refusal.
+// Admission, the one door to Redis: the atomic decisions of a sale (checkouts and purchases, each
+// kind sent per sale as one script call for those asked while the sale's previous call of that
+// kind was out: sale-calls.ts), and everything else the service reads or writes there (restoring a
+// sale, its locks, the reconciler's reads), as plain values. Scripts are sent once per connection
+// and run by EVALSHA after that (ioredis defineCommand). Nothing is thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
