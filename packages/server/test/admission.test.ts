@@ -371,6 +371,49 @@ describe('the admission scripts', () => {
     }
   });
 
+  it("a sale's checkout call out does not hold up its purchases: each script has its call in flight", async () => {
+    const saleId = Number((await post('/checkout?user_id=pc-eli&id=160')).body.sale_id);
+    const watched = await watchedAdmission();
+    try {
+      const { admission } = watched;
+      const now = world.clock.now();
+      const held = await admission.checkout({
+        saleId,
+        userId: 'fox',
+        itemId: 161,
+        newCode: `${saleId}.pc-fox-161`,
+        nowMs: now,
+      });
+      if (held.kind !== 'held') throw new Error('no hold');
+      watched.hold((args) => args.includes(`${saleId}.pc-gil-162`)); // a checkout call, until released
+      const stuck = admission.checkout({
+        saleId,
+        userId: 'gil',
+        itemId: 162,
+        newCode: `${saleId}.pc-gil-162`,
+        nowMs: now,
+      });
+      await turn();
+      const bought = admission.purchase({
+        saleId,
+        code: held.code,
+        purchaseId: purchaseIdFor(held.code),
+        requestId: 'r',
+        nowMs: now,
+      });
+      await turn();
+      expect(watched.calls.slice(-2).map((c) => codesIn(c.args))).toEqual([
+        [`${saleId}.pc-gil-162`],
+        [held.code],
+      ]);
+      expect(await bought).toMatchObject({ kind: 'purchased', itemId: 161 });
+      watched.releaseHeld();
+      expect(await stuck).toMatchObject({ kind: 'held', isNew: true });
+    } finally {
+      watched.client.disconnect();
+    }
+  });
+
   it('undoing a purchase after its hold lapsed returns the item to sale, not to its buyer', async () => {
     const hold = await post('/checkout?user_id=lea&id=50');
     const saleId = Number(hold.body.sale_id);

@@ -33,9 +33,6 @@ const MAX_CHECKOUTS_PER_CALL = 256;
 /** Most purchases in one script call, likewise. */
 const MAX_PURCHASES_PER_CALL = 256;
 
-/** Whether a sale's checkout and purchase calls share its one call in flight (see sale-calls.ts). */
-const IS_SLOT_SHARED = false;
-
 const scriptNames = {
   fsCheckout: 'checkout.lua',
   fsPurchase: 'purchase.lua',
@@ -211,29 +208,24 @@ export function createAdmission(redis: RedisClient) {
   const call = (name: ScriptName, keys: SaleDataKeys, ...args: Array<string | number>) =>
     scripts[name](...keys, ...args);
 
-  const calls = createSaleCalls(
-    {
-      checkout: {
-        maxPerCall: MAX_CHECKOUTS_PER_CALL,
-        send: (saleId: number, inputs: readonly CheckoutInput[]) => {
-          const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
-          for (const input of inputs) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
-          return call('fsCheckout', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
-        },
-        decode: checkoutDecisionOf,
-      },
-      purchase: {
-        maxPerCall: MAX_PURCHASES_PER_CALL,
-        send: (saleId: number, inputs: readonly PurchaseInput[]) => {
-          const args: Array<string | number> = [];
-          for (const input of inputs) args.push(input.code, input.purchaseId, input.nowMs, input.requestId);
-          return call('fsPurchase', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
-        },
-        decode: purchaseDecisionOf,
-      },
+  const askCheckout = createSaleCalls({
+    maxPerCall: MAX_CHECKOUTS_PER_CALL,
+    send: (saleId: number, inputs: readonly CheckoutInput[]) => {
+      const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
+      for (const input of inputs) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+      return call('fsCheckout', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
     },
-    { isSlotShared: IS_SLOT_SHARED },
-  );
+    decode: checkoutDecisionOf,
+  });
+  const askPurchase = createSaleCalls({
+    maxPerCall: MAX_PURCHASES_PER_CALL,
+    send: (saleId: number, inputs: readonly PurchaseInput[]) => {
+      const args: Array<string | number> = [];
+      for (const input of inputs) args.push(input.code, input.purchaseId, input.nowMs, input.requestId);
+      return call('fsPurchase', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
+    },
+    decode: purchaseDecisionOf,
+  });
 
   return {
     /**
@@ -242,7 +234,7 @@ export function createAdmission(redis: RedisClient) {
      * those that arrived while the previous call was in flight.
      */
     checkout(input: CheckoutInput): Promise<CheckoutDecision> {
-      return calls.ask('checkout', input.saleId, input);
+      return askCheckout(input.saleId, input);
     },
 
     /**
@@ -251,7 +243,7 @@ export function createAdmission(redis: RedisClient) {
      * is bought by the first and replayed by the second).
      */
     purchase(input: PurchaseInput): Promise<PurchaseDecision> {
-      return calls.ask('purchase', input.saleId, input);
+      return askPurchase(input.saleId, input);
     },
 
     /** Undoes a new hold whose attempt row could not be written. */

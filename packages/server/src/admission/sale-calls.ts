@@ -1,16 +1,16 @@
-// The batched script calls of a sale (checkout.lua, purchase.lua), one in flight per sale.
+// A batched script (checkout.lua, purchase.lua) called with one call in flight per sale.
 //
-//   ask(kind, sale, input) ──▶ lane of the sale ── waiting[kind]: [in, in, in]
-//                                   │ no call out: sent at the end of the event-loop turn
-//                                   │ a call out:  sent when it answers
-//                                   ▼
-//            one script call per kind (more when over its maxPerCall), decided in the order asked
+//   ask(sale, input) ──▶ lane of the sale: waiting [in, in, in]
+//                            │ no call out: sent at the end of the event-loop turn
+//                            │ a call out:  sent when it answers
+//                            ▼
+//        one script call (several when over maxPerCall), decided in the order asked
 //
 // Under load each call carries what arrived during the last round trip, so the calls (a socket
 // write and read here, a script run in Redis) grow fewer as the load grows. The lanes are per
-// sale: on a Redis Cluster a slow node holding one sale's call does not hold up another sale's.
-// With `isSlotShared` the kinds of a sale share one lane (a call of either kind out holds both);
-// without, each kind of each sale has its own.
+// sale, so on a Redis Cluster a slow node holding one sale's call holds up no other sale's; and
+// per script, so a sale's purchases do not wait for its checkout call (nor the reverse): sharing
+// one slot for both measured no less CPU per purchase, and would add up to a round trip of wait.
 
 /** One batched script: how a batch is sent, and how each of its replies is read. */
 export type BatchedCall<Input, Output> = {
@@ -22,57 +22,46 @@ export type BatchedCall<Input, Output> = {
   decode: (reply: unknown) => Output;
 };
 
-type AnyCall = BatchedCall<never, unknown>;
-type InputOf<C> = C extends BatchedCall<infer I, unknown> ? I : never;
-type OutputOf<C> = C extends BatchedCall<never, infer O> ? O : never;
-
-type Waiting = { input: unknown; resolve: (output: unknown) => void; reject: (error: unknown) => void };
-
-type Lane = {
-  saleId: number;
-  key: string;
-  callsOut: number;
-  isDue: boolean;
-  /** By kind, in the order asked. */
-  waiting: Map<string, Waiting[]>;
+type Waiting<Input, Output> = {
+  input: Input;
+  resolve: (output: Output) => void;
+  reject: (error: unknown) => void;
 };
 
-export function createSaleCalls<Kinds extends Record<string, AnyCall>>(
-  kinds: Kinds,
-  options: { isSlotShared: boolean },
-) {
-  const lanes = new Map<string, Lane>();
+type Lane<Input, Output> = {
+  saleId: number;
+  callsOut: number;
+  isDue: boolean;
+  waiting: Waiting<Input, Output>[];
+};
+
+/** `ask(saleId, input)` resolves to the input's decision, sent with the others of its sale as drawn above. */
+export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>) {
+  const lanes = new Map<number, Lane<Input, Output>>();
   // Lanes with something waiting and no call out: flushed together at the end of the turn.
-  const due = new Set<Lane>();
+  const due: Lane<Input, Output>[] = [];
 
   const flushDue = () => {
-    const lanesDue = [...due];
-    due.clear();
-    for (const lane of lanesDue) {
+    for (const lane of due.splice(0)) {
       lane.isDue = false;
       flush(lane);
     }
   };
 
-  const flush = (lane: Lane) => {
-    if (lane.callsOut > 0) return; // sent when the calls out answer
-    const batches = [...lane.waiting];
-    lane.waiting.clear();
-    for (const [kind, batch] of batches) {
-      const { maxPerCall } = kinds[kind]!;
-      for (let from = 0; from < batch.length; from += maxPerCall) {
-        send(lane, kind, batch.slice(from, from + maxPerCall));
-      }
+  const flush = (lane: Lane<Input, Output>) => {
+    const batch = lane.waiting;
+    lane.waiting = [];
+    for (let from = 0; from < batch.length; from += call.maxPerCall) {
+      send(lane, batch.slice(from, from + call.maxPerCall));
     }
   };
 
-  const send = (lane: Lane, kind: string, batch: readonly Waiting[]) => {
-    const call = kinds[kind]!;
+  const send = (lane: Lane<Input, Output>, batch: readonly Waiting<Input, Output>[]) => {
     lane.callsOut += 1;
     call
       .send(
         lane.saleId,
-        batch.map((w) => w.input as never),
+        batch.map((w) => w.input),
       )
       .then(
         (replies) => {
@@ -92,41 +81,25 @@ export function createSaleCalls<Kinds extends Record<string, AnyCall>>(
       );
   };
 
-  const answered = (lane: Lane) => {
+  const answered = (lane: Lane<Input, Output>) => {
     lane.callsOut -= 1;
-    if (lane.callsOut > 0) return;
-    if (lane.waiting.size > 0) flush(lane);
-    else if (!lane.isDue) lanes.delete(lane.key);
+    if (lane.callsOut > 0) return; // the rest of the turn's calls are still out
+    if (lane.waiting.length > 0) flush(lane);
+    else lanes.delete(lane.saleId);
   };
 
-  return {
-    /** The decision for `input`, sent with the others of its sale (and kind) as described above. */
-    ask<K extends keyof Kinds & string>(
-      kind: K,
-      saleId: number,
-      input: InputOf<Kinds[K]>,
-    ): Promise<OutputOf<Kinds[K]>> {
-      const key = options.isSlotShared ? String(saleId) : `${kind}:${saleId}`;
-      let lane = lanes.get(key);
+  return (saleId: number, input: Input): Promise<Output> =>
+    new Promise<Output>((resolve, reject) => {
+      let lane = lanes.get(saleId);
       if (lane === undefined) {
-        lane = { saleId, key, callsOut: 0, isDue: false, waiting: new Map() };
-        lanes.set(key, lane);
+        lane = { saleId, callsOut: 0, isDue: false, waiting: [] };
+        lanes.set(saleId, lane);
       }
-      let batch = lane.waiting.get(kind);
-      if (batch === undefined) {
-        batch = [];
-        lane.waiting.set(kind, batch);
-      }
-      const queue = batch;
-      const decided = new Promise<OutputOf<Kinds[K]>>((resolve, reject) => {
-        queue.push({ input, resolve: resolve as (output: unknown) => void, reject });
-      });
+      lane.waiting.push({ input, resolve, reject });
       if (lane.callsOut === 0 && !lane.isDue) {
         lane.isDue = true;
-        if (due.size === 0) setImmediate(flushDue);
-        due.add(lane);
+        if (due.length === 0) setImmediate(flushDue);
+        due.push(lane);
       }
-      return decided;
-    },
-  };
+    });
 }
