@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { type Started, startProcess } from './processes.js';
 import { repoRelative } from './repo-paths.js';
 
-const bareServerPath = fileURLToPath(new URL('./bare-server.js', import.meta.url));
+// From the build (also when this module is loaded from its source, as the tests do).
+const bareServerPath = fileURLToPath(new URL('../dist/bare-server.js', import.meta.url));
 
 export type BareServer = Readonly<{ url: string; process: Started; commandLine: string }>;
 

@@ -8,20 +8,30 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { SaleAnswer } from '@flashsale/protocol';
+import { saleOpenedBy } from './bare-sale.js';
 
 const { values } = parseArgs({
-  options: { port: { type: 'string', default: '0' }, workers: { type: 'string', default: '1' } },
+  options: {
+    port: { type: 'string', default: '0' },
+    workers: { type: 'string', default: '1' },
+    // Set by the primary for its workers, so that all answer the same sale.
+    'started-at-ms': { type: 'string' },
+  },
 });
 const workers = Number(values.workers);
 const port = Number(values.port);
+const startedAtMs = values['started-at-ms'] === undefined ? Date.now() : Number(values['started-at-ms']);
 
-const saleId = 2968;
+/** Longer than any benchmark: the sale open from the server's start on never ends under load. */
+const SALE_MIN_DURATION_MS = 86_400_000;
+const period = saleOpenedBy(startedAtMs, SALE_MIN_DURATION_MS);
+const saleId = period.saleId;
 const saleSize = 1_000_000;
-const expiresAt = new Date(Date.now() + 300_000).toISOString();
+const expiresAt = new Date(startedAtMs + 300_000).toISOString();
 const sale: SaleAnswer = {
   sale_id: saleId,
-  starts_at: new Date(Date.now() - 60_000).toISOString(),
-  ends_at: new Date(Date.now() + 86_400_000).toISOString(),
+  starts_at: new Date(period.startsAtMs).toISOString(),
+  ends_at: new Date(period.endsAtMs).toISOString(),
   size: saleSize,
   sold: 0,
   held: 0,
@@ -87,6 +97,7 @@ const announce = (boundPort: number) =>
   console.log(JSON.stringify({ event: 'listening', url: `http://127.0.0.1:${boundPort}` }));
 
 if (workers > 1 && cluster.isPrimary) {
+  cluster.setupPrimary({ args: [...process.argv.slice(2), '--started-at-ms', String(startedAtMs)] });
   let listening = 0;
   for (let i = 0; i < workers; i++) {
     cluster.fork().on('listening', (address) => {

@@ -1,6 +1,8 @@
 // The result of benchmark 1 for one service setup: the figures of its best round beside the best
 // round of its baseline, every round with its paired baseline, the service's own health over the
 // window (from /metrics), and flags for any attempt not durable before its answer.
+
+import type { BareRound, Rounds, ServiceRound } from './checkout-rounds.js';
 import {
   type CpuCores,
   cpuMicrosPerRequest,
@@ -11,7 +13,6 @@ import {
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
 import type { BenchResult } from './results.js';
-import type { BareRound, Rounds, ServiceRound } from './server-checkout.js';
 import type { SocketErrors, WrkRun } from './wrk.js';
 
 type BaselineFigures = Readonly<{

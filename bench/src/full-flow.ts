@@ -7,12 +7,12 @@ import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit, serviceProcessGroups } from './cpu-split.js';
 import { formatMs, formatRate, formatRatio, round } from './format.js';
 import { type CommitFigures, type CommitTable, commitFigures } from './group-commit.js';
-import type { RunContext } from './modes.js';
 import { type ListPids, processTree } from './proc-stats.js';
 import { scrapeMetrics } from './prometheus.js';
 import { type RateVerdict, searchMaxRate } from './rate-search.js';
 import type { BenchResult, TableRow } from './results.js';
 import { withService } from './service.js';
+import type { RunContext } from './session.js';
 import { type RunSummary, runSimulate, startUpS, summarizeRun } from './simulate.js';
 import { runWrk } from './wrk.js';
 

@@ -1,9 +1,10 @@
 // Benchmark 3: how the group commits of checkout_attempts behaved during the checkout load of
 // benchmark 1, from the difference of the two /metrics scrapes around its measured window.
+
+import type { CheckoutMeasurements, ServiceRound } from './checkout-rounds.js';
 import { formatMs, formatRatio, round } from './format.js';
 import { histogramDelta, histogramOf, histogramQuantile, type Sample } from './prometheus.js';
 import type { BenchResult } from './results.js';
-import type { CheckoutMeasurements, ServiceRound } from './server-checkout.js';
 
 /** The tables the service group-commits, as its metrics label them. */
 export type CommitTable = 'checkout_attempts' | 'purchases';

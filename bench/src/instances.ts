@@ -26,12 +26,12 @@ import {
   serviceProcessGroups,
 } from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
-import type { RunContext } from './modes.js';
 import { type ListPids, type ProcessUsage, processTree, sampleProcesses } from './proc-stats.js';
 import { trackForCleanup } from './processes.js';
 import { type Sample, scrapeMetrics, sumOf } from './prometheus.js';
 import type { BenchResult, TableRow } from './results.js';
 import { type Service, withServices } from './service.js';
+import type { RunContext } from './session.js';
 import { countAttempts } from './world.js';
 import { runWrk, type SocketErrors, type WrkOptions, type WrkRun } from './wrk.js';
 

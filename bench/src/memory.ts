@@ -4,10 +4,10 @@
 // a buyer is an index until it shops, so what costs memory is the sessions alive at a time).
 import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-baseline.js';
+import type { BareRound, CheckoutMeasurements, ServiceRound } from './checkout-rounds.js';
 import { formatMb, formatRatio, round } from './format.js';
-import type { RunContext } from './modes.js';
 import type { BenchResult } from './results.js';
-import type { BareRound, CheckoutMeasurements, ServiceRound } from './server-checkout.js';
+import type { RunContext } from './session.js';
 import { runSimulate } from './simulate.js';
 
 type ServerRss = Readonly<{

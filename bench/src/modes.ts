@@ -1,6 +1,5 @@
 // Seconds and counts of each mode of `pnpm bench`: quick stays under 2 minutes, full under 10.
 // They go into the results as written (camelCase keys), beside the sale's size.
-import type { BenchContext } from './session.js';
 
 export type BenchMode = 'full' | 'quick';
 
@@ -21,9 +20,6 @@ export type BenchSettings = Readonly<{
   /** wrk connections in all against 1, 2 and 3 instances: a multiple of each count. */
   instancesConnections: number;
 }>;
-
-/** The context every benchmark of `pnpm bench` runs in. */
-export type RunContext = BenchContext<BenchSettings>;
 
 export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
   full: {

@@ -3,15 +3,8 @@
 // rows, flags, notes, the ratio and what it is of); its figures and baseline are typed by the
 // benchmark that measures them. The README's Performance section is rendered from it.
 
-import type { CheckoutResult } from './checkout-result.js';
-import type { FullFlowResult } from './full-flow.js';
-import type { GroupCommitResult } from './group-commit.js';
-import type { InstancesResult } from './instances.js';
 import type { MachineFacts } from './machine.js';
-import type { MemoryResult } from './memory.js';
 import type { BenchMode, BenchSettings } from './modes.js';
-import type { RolloverResult } from './rollover.js';
-import type { SimulatorResult } from './simulator.js';
 
 export const resultsFormat = 'flashsale-bench@1';
 
@@ -43,16 +36,8 @@ export type ResultEnvelope = Readonly<{
 export type BenchResult<Figures, Baseline, CommandLines> = ResultEnvelope &
   Readonly<{ figures: Figures; baseline: Baseline; command_lines: CommandLines }>;
 
-export type AnyBenchResult =
-  | CheckoutResult
-  | GroupCommitResult
-  | FullFlowResult
-  | SimulatorResult
-  | MemoryResult
-  | RolloverResult
-  | InstancesResult;
-
-export type ResultsDocument<Result extends ResultEnvelope = AnyBenchResult> = Readonly<{
+/** `Result`: the results of the benchmarks (run.ts knows each one's figures; a reader, the envelope). */
+export type ResultsDocument<Result extends ResultEnvelope = ResultEnvelope> = Readonly<{
   format: typeof resultsFormat;
   mode: BenchMode;
   command: string;

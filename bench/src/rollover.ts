@@ -4,9 +4,9 @@
 // second of the same run (the median of the per-second p99s before the opening, after the
 // simulator's start-up): a sale prepared ahead opens without a stall.
 import { formatMs, formatRatio, round } from './format.js';
-import type { RunContext } from './modes.js';
 import type { BenchResult } from './results.js';
 import { withService } from './service.js';
+import type { RunContext } from './session.js';
 import { runSimulate, startUpS } from './simulate.js';
 
 const salePeriodMs = 10_000;

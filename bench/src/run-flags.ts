@@ -10,6 +10,7 @@ export const benchmarkNames = [
   'memory',
   'rollover',
   'instances',
+  'redis-script',
 ] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 

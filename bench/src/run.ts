@@ -4,26 +4,22 @@
 // prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { benchFullFlow } from './full-flow.js';
-import { groupCommitResult } from './group-commit.js';
-import { benchInstances } from './instances.js';
+import type { CheckoutResult } from './checkout-result.js';
+import { benchFullFlow, type FullFlowResult } from './full-flow.js';
+import { type GroupCommitResult, groupCommitResult } from './group-commit.js';
+import { benchInstances, type InstancesResult } from './instances.js';
 import { machineFacts } from './machine.js';
-import { benchMemory } from './memory.js';
-import { benchSaleSize, type RunContext, settingsByMode } from './modes.js';
+import { benchMemory, type MemoryResult } from './memory.js';
+import { benchSaleSize, settingsByMode } from './modes.js';
+import { benchRedisScript, type RedisScriptResult } from './redis-script.js';
 import { repoRoot } from './repo-paths.js';
-import {
-  type AnyBenchResult,
-  mergeResults,
-  type ResultsDocument,
-  readResultsDocument,
-  resultsFormat,
-} from './results.js';
-import { benchRollover } from './rollover.js';
+import { mergeResults, type ResultsDocument, readResultsDocument, resultsFormat } from './results.js';
+import { benchRollover, type RolloverResult } from './rollover.js';
 import { type BenchmarkName, benchmarkNames, parseRunFlags, type RunFlags } from './run-flags.js';
 import { benchServerCheckout } from './server-checkout.js';
 import { openBenchSale, withOwnSale } from './service.js';
-import { step, withBenchSession } from './session.js';
-import { benchSimulator } from './simulator.js';
+import { type RunContext, step, withBenchSession } from './session.js';
+import { benchSimulator, type SimulatorResult } from './simulator.js';
 import { renderFlags, renderTable } from './table.js';
 import { ensureWrk } from './wrk.js';
 
@@ -33,6 +29,17 @@ function defaultOutPath(flags: RunFlags): string {
     ? join(repoRoot, 'bench', 'results.json')
     : join(repoRoot, '.out', 'bench', 'results-quick.json');
 }
+
+/** Every result a benchmark of this run makes. */
+type AnyBenchResult =
+  | CheckoutResult
+  | GroupCommitResult
+  | FullFlowResult
+  | SimulatorResult
+  | MemoryResult
+  | RolloverResult
+  | InstancesResult
+  | RedisScriptResult;
 
 type CheckoutOutput = Awaited<ReturnType<typeof benchServerCheckout>>;
 /** What a benchmark hands on to those after it (the checkout load's figures). */
@@ -56,11 +63,13 @@ const runners: { readonly [Name in BenchmarkName]: Runner } = {
     checkout === undefined ? [] : [await benchMemory(ctx, checkout.measurements)],
   rollover: async (ctx) => [await benchRollover(ctx)],
   instances: (ctx) => benchInstances(ctx),
+  'redis-script': async (ctx) => [await benchRedisScript(ctx)],
 };
 
 async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBenchResult[]> {
-  // The rollover benchmark runs a service of its own, with short sales: it needs no bench sale.
-  if (only.some((name) => name !== 'rollover')) {
+  // The rollover benchmark runs a service of its own, with short sales, and the Redis script one
+  // a redis-server of its own: they need no bench sale.
+  if (only.some((name) => name !== 'rollover' && name !== 'redis-script')) {
     ctx.step(`opening the sale: ${ctx.saleSize.toLocaleString('en-US')} items`);
     ctx.sale = await openBenchSale(ctx);
     ctx.step(`sale ${ctx.sale.saleId} open in ${ctx.sale.openS} s`);
@@ -76,14 +85,14 @@ async function runBenchmarks(ctx: RunContext, { only }: RunFlags): Promise<AnyBe
  * The results file this run writes over, when there is one: a run with --only keeps the other
  * benchmarks' results. A file that is not a results document is replaced (and said so).
  */
-function previousResults(path: string): ResultsDocument | null {
+function previousResults(path: string): ResultsDocument<AnyBenchResult> | null {
   if (!existsSync(path)) return null;
   const read = readResultsDocument(readFileSync(path, 'utf8'), path);
   if (!read.ok) {
     step(`${read.message}: replacing it`);
     return null;
   }
-  return read.document as ResultsDocument;
+  return read.document as ResultsDocument<AnyBenchResult>;
 }
 
 async function main(): Promise<void> {
@@ -105,7 +114,7 @@ async function main(): Promise<void> {
     runBenchmarks(ctx, flags),
   );
   const finishedMs = Date.now();
-  const document: ResultsDocument = {
+  const document: ResultsDocument<AnyBenchResult> = {
     format: resultsFormat,
     mode,
     command: `${command}${flags.onlyText === undefined ? '' : ` --only ${flags.onlyText}`}`,

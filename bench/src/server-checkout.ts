@@ -4,46 +4,14 @@
 // are counted and compared with the requests answered.
 import { startBareServer } from './bare-baseline.js';
 import { type CheckoutResult, checkoutResult } from './checkout-result.js';
-import { runWrkOnService, type ServiceGroup } from './cpu-split.js';
-import type { RunContext } from './modes.js';
-import { type ProcessUsage, processTree, sampleProcesses } from './proc-stats.js';
-import { type Sample, scrapeMetrics } from './prometheus.js';
+import type { BareRound, CheckoutMeasurements, Rounds, ServiceRound } from './checkout-rounds.js';
+import { runWrkOnService } from './cpu-split.js';
+import { processTree, sampleProcesses } from './proc-stats.js';
+import { scrapeMetrics } from './prometheus.js';
 import { type Service, withService } from './service.js';
+import type { RunContext } from './session.js';
 import { countAttempts } from './world.js';
 import { runWrk, type WrkOptions, type WrkRun } from './wrk.js';
-
-/** One measured wrk run against the service, between two row counts and two /metrics scrapes. */
-export type ServiceRound = Readonly<{
-  workers: number;
-  connections: number;
-  primaryPid: number;
-  wrk: WrkRun;
-  rowsWritten: number;
-  metricsBefore: readonly Sample[];
-  metricsAfter: readonly Sample[];
-  usage: ProcessUsage<ServiceGroup>;
-  commandLine: string;
-}>;
-
-/** One measured wrk run against the bare server. */
-export type BareRound = Readonly<{
-  workers: number;
-  wrk: WrkRun;
-  usage: ProcessUsage<'server' | 'load_generator'>;
-  commandLine: string;
-  name: string;
-}>;
-
-export type Rounds<Round> = Readonly<{ rounds: readonly Round[]; best: Round }>;
-
-export type CheckoutMeasurements = Readonly<{
-  server1: Rounds<ServiceRound>;
-  server2: Rounds<ServiceRound>;
-  bare1: Rounds<BareRound>;
-  bare2: Rounds<BareRound>;
-  serverMany: Rounds<ServiceRound>;
-  bareMany: Rounds<BareRound>;
-}>;
 
 const bestOf = <Round extends { wrk: WrkRun }>(rounds: readonly Round[]): Rounds<Round> => ({
   rounds,

@@ -8,7 +8,7 @@ import { trackForCleanup } from './processes.js';
 import { repoRelative } from './repo-paths.js';
 import { type ServeValues, serveFlags } from './serve-flags.js';
 
-import type { BenchContext } from './session.js';
+import type { BenchContext, BenchSale } from './session.js';
 import { createWorld, dropWorld } from './world.js';
 
 /** How long `stop` gives the service to shut down gracefully before SIGKILL. */
@@ -24,8 +24,6 @@ export type Service = Readonly<{
   /** How to start it again, from the repository's root. */
   commandLine: string;
 }>;
-
-export type BenchSale = Readonly<{ saleId: number; openS: number; openerRssBytes: number | null }>;
 
 let launches = 0;
 

@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import { formatDurationMs } from '@flashsale/protocol';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { BenchMode } from './modes.js';
+import type { BenchMode, BenchSettings } from './modes.js';
 import { stopAllProcesses } from './processes.js';
-import type { BenchSale } from './service.js';
 import { adminDatabaseUrl, createWorld, dropWorld, redisUrl, type World } from './world.js';
 
 /** What a benchmark's settings say; each mode has its own (see run.ts). */
 export type SessionSettings = Readonly<{ measureS: number; warmUpS: number; connections: number }>;
+
+/** The sale a session opened (service.ts opens it) for the benchmarks that share it. */
+export type BenchSale = Readonly<{ saleId: number; openS: number; openerRssBytes: number | null }>;
 
 export type BenchContext<Settings extends SessionSettings = SessionSettings> = {
   readonly mode: BenchMode | 'profile';
@@ -35,6 +37,9 @@ export type BenchContext<Settings extends SessionSettings = SessionSettings> = {
   /** Another world of this session (see withOwnSale): removed with the session's own at its end. */
   readonly addWorld: (world: World) => void;
 };
+
+/** The context every benchmark of `pnpm bench` runs in. */
+export type RunContext = BenchContext<BenchSettings>;
 
 const startedMs = Date.now();
 

@@ -9,11 +9,11 @@ import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit } from './cpu-split.js';
 import { type FloorRun, runUndiciFloor, steadyAfterS } from './floor.js';
 import { formatMs, formatRate, formatRatio, round } from './format.js';
-import type { RunContext } from './modes.js';
 import { type ProcessSampler, processTree, readCpuSeconds, sampleProcesses } from './proc-stats.js';
 import type { Started } from './processes.js';
 import { searchMaxRate, verdictOf } from './rate-search.js';
 import type { BenchResult } from './results.js';
+import type { RunContext } from './session.js';
 import { type RunSummary, runSimulate, startUpS, summarizeRun } from './simulate.js';
 import { runWrk } from './wrk.js';
 

@@ -28,7 +28,7 @@ describe('pnpm bench flags', () => {
   it.each([
     [['--only', 'checkout,nope'], /^--only: unknown benchmark nope; expected some of checkout, full-flow/],
     [['--only', 'memory'], /^--only: memory needs checkout/],
-    [['--only', 'instance'], /^--only: unknown benchmark instance; expected .*, instances$/],
+    [['--only', 'instance'], /^--only: unknown benchmark instance; expected .*, instances, redis-script$/],
     [['--fast'], /--fast/],
     [['--only'], /--only/],
   ])('%j is refused with one line naming the flag', (args, message) => {

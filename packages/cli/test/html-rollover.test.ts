@@ -9,8 +9,9 @@ import { type ShopServer, startShopServer } from '../../sim/test/support/shop-se
 import type { ChartSpec } from '../src/html/chart-spec.js';
 import { renderHtmlReport } from '../src/html/render-report.js';
 import { toJsonAll } from '../src/output/json.js';
-import type { InvariantResult, VerifyReport } from '../src/verify/report.js';
+import type { VerifyReport } from '../src/verify/report.js';
 import { invariantIds } from '../src/verify/report.js';
+import type { InvariantStatus } from '../src/verify/result.js';
 
 function embeddedSpecs(html: string): ChartSpec[] {
   const json = /<script type="application\/json" id="chart-specs">(.*?)<\/script>/s.exec(html)?.[1];
@@ -18,7 +19,7 @@ function embeddedSpecs(html: string): ChartSpec[] {
   return JSON.parse(json) as ChartSpec[];
 }
 
-function passingReport(saleId: number, status: (id: string) => InvariantResult['status']): VerifyReport {
+function passingReport(saleId: number, status: (id: string) => InvariantStatus): VerifyReport {
   return {
     saleId,
     blackBox: null,

@@ -31,6 +31,14 @@ describe('flashsale run --help', () => {
     expect(optionHelp(result.stdout, flag)).toContain(shown);
   });
 
+  it('says that with --reconciler false run does not wait for reconciler rounds, and what verify reports', async () => {
+    const result = await runCli(['run', '--help']);
+    const text = result.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('With --reconciler false, run waits for purchases pending in Redis only as long');
+    expect(text).toContain('not for reconciler rounds');
+    expect(text).toContain('verify reports it: sell-out, and redis-agrees');
+  });
+
   it("run's own defaults sit below the environment", () => {
     const defaults = { port: '0', holdTtlMs: '10s' };
     expect(loadServerConfig({ env: {}, defaults })).toMatchObject({ port: 0, holdTtlMs: 10_000 });

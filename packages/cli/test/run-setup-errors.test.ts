@@ -3,26 +3,15 @@
 // error spam, no hang (each child is given a deadline, after which it counts as hung).
 
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@flashsale/harness';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestStores } from '../../server/test/support/db.js';
 import { REDIS_URL } from '../../server/test/support/redis.js';
 import { startCli } from './support/cli.js';
 
 const HANG_AFTER_MS = 30_000;
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function runUntilExit(args: readonly string[]) {
   const running = startCli(args);
@@ -37,7 +26,7 @@ describe('a dependency that cannot be reached', () => {
   const out = mkdtempSync(join(tmpdir(), 'flashsale-setup-errors-'));
   let port = 0;
   beforeAll(async () => {
-    port = await closedPort();
+    port = await freePort();
   });
 
   const badRedis = () => `redis://someone:secret@127.0.0.1:${port}/5`;

@@ -3,9 +3,9 @@
 // (workers included) once stopped; a service that cannot start, or a start given up, leaves
 // nothing running.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@flashsale/harness';
 import { loadServerConfig, type ServerConfig } from '@flashsale/server';
 import { describe, expect, it } from 'vitest';
 import { useTestStores } from '../../server/test/support/db.js';
@@ -33,17 +33,6 @@ function processesWith(text: string): number[] {
       }
     })
     .map(Number);
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitFor<T>(read: () => T, isDone: (value: T) => boolean, deadlineMs: number): Promise<T> {
@@ -98,7 +87,7 @@ describe('startServiceProcess', () => {
   });
 
   it('a service that cannot start rejects with its own one-line reason', { timeout: 90_000 }, async () => {
-    const redisUrl = `redis://127.0.0.1:${await closedPort()}`;
+    const redisUrl = `redis://127.0.0.1:${await freePort()}`;
     const start = startServiceProcess({ serveArgs: serveArgsOf(config({ redisUrl })) });
     await expect(start).rejects.toThrow(
       /^could not connect to Redis at redis:\/\/127\.0\.0\.1:\d+.*ECONNREFUSED/,

@@ -1,6 +1,7 @@
 // The public surface of @flashsale/server. Settings load eagerly (the CLI builds its flags from
 // them); everything that pulls in pg, ioredis or prom-client is imported on first use.
 
+export type { Admission, CheckoutDecision } from './admission/admission.js';
 export type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
@@ -25,6 +26,7 @@ export type { MigrationResult } from './store/pg/migrate.js';
 export type { SaleRow } from './store/pg/sale-row.js';
 export { saleColumns, saleOfRow } from './store/pg/sale-row.js';
 
+import type { Admission } from './admission/admission.js';
 import type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 import type { SaleRedisSnapshot } from './admission/snapshot.js';
 import type { ServeHandle } from './cluster.js';
@@ -65,6 +67,11 @@ export async function readSaleSnapshot(redis: RedisClient, saleId: number): Prom
  */
 export async function createRedisClient(target: RedisTarget, tuning: RedisTuning): Promise<RedisClient> {
   return (await import('./admission/client.js')).createRedisClient(target, tuning);
+}
+
+/** The service's door to Redis on `redis` (its scripts defined there): the benchmarks load Redis through it. */
+export async function createAdmission(redis: RedisClient): Promise<Admission> {
+  return (await import('./admission/admission.js')).createAdmission(redis);
 }
 
 export async function createLogger(

@@ -5,15 +5,14 @@ import { hostname } from 'node:os';
 import { saleIdAt } from '@flashsale/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
-import { loadServerConfig, type ServerConfig } from '../src/config/settings.js';
 import { SaleMismatchError } from '../src/errors.js';
 import { createLogger } from '../src/observe/log.js';
 import { createSharedClock } from '../src/sale/clock.js';
 import { labelOf, STALE_AFTER_MS } from '../src/sale/instances.js';
 import { type RunningServer, startServer } from '../src/start.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
-import { createTestRedis, REDIS_URL, type TestRedis } from './support/redis.js';
-import { call, manualClock } from './support/server.js';
+import { createTestRedis, type TestRedis } from './support/redis.js';
+import { call, localStores, manualClock, type TestFlags, testServerConfig } from './support/server.js';
 
 const log = createLogger('silent');
 const TEN_MINUTES_MS = 600_000;
@@ -32,27 +31,11 @@ afterEach(async () => {
   await db.drop();
 });
 
-function configWith(flags: Partial<Record<keyof ServerConfig, string>>): Readonly<ServerConfig> {
-  return loadServerConfig({
-    flags: {
-      port: '0',
-      databaseUrl: db.url,
-      redisUrl: REDIS_URL,
-      redisKeyPrefix: redis.prefix,
-      saleSize: '20',
-      userLimit: '10',
-      holdTtlMs: '30s',
-      saleDurationMs: '1d',
-      logLevel: 'silent',
-      reconcileIntervalMs: '1m',
-      ...flags,
-    },
-    env: {},
-  });
-}
+const configWith = (flags: TestFlags) =>
+  testServerConfig(localStores(db, redis), { saleSize: '20', ...flags });
 
 async function start(
-  flags: Partial<Record<keyof ServerConfig, string>>,
+  flags: TestFlags,
   options: Parameters<typeof startServer>[1] = {},
 ): Promise<RunningServer> {
   const server = await startServer(configWith(flags), { log, ...options });

@@ -8,12 +8,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
-import { loadServerConfig, type ServerConfig } from '../src/config/settings.js';
 import { UnavailableError } from '../src/errors.js';
 import { createLogger } from '../src/observe/log.js';
 import { startServer } from '../src/start.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
-import { call, manualClock } from './support/server.js';
+import { call, manualClock, type TestFlags, testServerConfig } from './support/server.js';
 
 const DAY_MS = 86_400_000;
 const PREFIX = 'cl:';
@@ -28,24 +27,11 @@ afterAll(async () => {
   await db?.drop();
 });
 
-function configWith(flags: Partial<Record<keyof ServerConfig, string>>): Readonly<ServerConfig> {
-  return loadServerConfig({
-    flags: {
-      port: '0',
-      databaseUrl: db.url,
-      redisClusterNodes: cluster.nodesFlag,
-      redisKeyPrefix: PREFIX,
-      saleSize: '5',
-      userLimit: '10',
-      holdTtlMs: '30s',
-      saleDurationMs: '1d',
-      logLevel: 'silent',
-      reconcileIntervalMs: '1m',
-      ...flags,
-    },
-    env: {},
-  });
-}
+const configWith = (flags: TestFlags) =>
+  testServerConfig(
+    { databaseUrl: db.url, redisClusterNodes: cluster.nodesFlag, redisKeyPrefix: PREFIX },
+    { saleSize: '5', ...flags },
+  );
 
 /** Two consecutive sale ids from today on whose keys live on different nodes. */
 async function consecutiveSalesOnTwoNodes(): Promise<[number, number, string, string]> {

@@ -2,12 +2,11 @@
 // Importing it is cheap: undici, hdr-histogram-js, cli-table3 and ink load on first use.
 export { type Environment, envNameOf } from './config/env.js';
 export type { Mix } from './config/mix.js';
+export type { OptionSpec, SimFlags } from './config/option-spec.js';
 export {
   flagOf,
-  type OptionSpec,
   type ProgressMode,
   parseSimOptions,
-  type SimFlags,
   type SimOptionName,
   type SimOptions,
   type Surroundings,

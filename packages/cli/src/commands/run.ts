@@ -1,6 +1,7 @@
 // `flashsale run`: serve + simulate + verify in one command, for CI. Takes the flags of `serve`
 // (--workers is the service's; the simulator's is --sim-workers) and of `simulate`.
-import { parseDurationMs } from '@flashsale/protocol';
+import { formatDurationMs, parseDurationMs } from '@flashsale/protocol';
+import { PENDING_GRACE_MS } from '@flashsale/server';
 import { type OptionSpec, simOptionTable } from '@flashsale/sim';
 import { type Command, Option } from 'commander';
 import { faultKinds, parseChaos } from '../chaos/kinds.js';
@@ -43,6 +44,17 @@ export function register(program: Command): void {
         'still verifies, a second stops at once). With --target and --profile (a service that is not ours) it ' +
         'starts nothing and verifies from the ledger alone (the black-box checks of verify --black-box)',
     );
+  command.addHelpText(
+    'after',
+    [
+      '',
+      'With --reconciler false, run waits for purchases pending in Redis only as long',
+      `as their own requests may still write them (${formatDurationMs(PENDING_GRACE_MS)} and a margin), not for`,
+      'reconciler rounds. One a dead process left pending stays so, and verify reports',
+      "it: sell-out, and redis-agrees once it is older than verify's tolerance for",
+      'writes in flight.',
+    ].join('\n'),
+  );
   const serverAttributes = addServerFlags(command, undefined, runDefaultsShown);
   for (const [name, spec] of Object.entries(simOptionTable) as [string, OptionSpec][]) {
     if (ownedByRun.has(name)) continue;

@@ -1,7 +1,8 @@
 // The machine report of `flashsale verify --json`: the same content as the table, in the SPEC's
 // snake_case, with the SPEC's invariant ids. Camel case ends here.
 import type { BlackBoxReport } from '../verify/black-box/report.js';
-import type { InvariantResult, VerifyReport } from '../verify/report.js';
+import type { VerifyReport } from '../verify/report.js';
+import type { InvariantResult } from '../verify/result.js';
 
 export type VerifyReportJson = {
   sale_id: number;

@@ -4,7 +4,8 @@
 import { createRequire } from 'node:module';
 import type { Builder, TestSuite } from 'junit-report-builder';
 import type { BlackBoxReport } from '../verify/black-box/report.js';
-import type { InvariantResult, VerifyReport } from '../verify/report.js';
+import type { VerifyReport } from '../verify/report.js';
+import type { InvariantResult } from '../verify/result.js';
 
 // The package is CommonJS whose types claim an ES default export; require() gets the real object.
 const junit = createRequire(import.meta.url)('junit-report-builder') as Builder;

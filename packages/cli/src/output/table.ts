@@ -2,7 +2,8 @@
 // to five example violations), then the verdict line.
 import Table from 'cli-table3';
 import type { BlackBoxReport } from '../verify/black-box/report.js';
-import type { InvariantResult, VerifyReport } from '../verify/report.js';
+import type { VerifyReport } from '../verify/report.js';
+import type { InvariantResult } from '../verify/result.js';
 
 const DEFAULT_COLUMNS = 120;
 

@@ -2,6 +2,7 @@
 // with the SPEC's ids (reports are read by machines that look for those ids).
 import type { Milliseconds } from '@flashsale/protocol';
 import type { BlackBoxReport } from './black-box/report.js';
+import type { InvariantResult } from './result.js';
 
 export const invariantIds = [
   'no-oversell',
@@ -15,23 +16,6 @@ export const invariantIds = [
 ] as const;
 
 export type InvariantId = (typeof invariantIds)[number];
-
-/** SKIP only for the ledger invariants without --ledger and sell-out without --expect-sellout. */
-export type InvariantStatus = 'PASS' | 'FAIL' | 'SKIP';
-
-export const MAX_EXAMPLES = 5;
-
-export type InvariantResult<Id extends string = InvariantId> = {
-  id: Id;
-  title: string;
-  status: InvariantStatus;
-  /** One line: what was counted, and how many of those broke the rule. */
-  counted: string;
-  violations: number;
-  /** Up to MAX_EXAMPLES violations, each naming ids a person can look up. */
-  examples: readonly string[];
-  elapsedMs: Milliseconds;
-};
 
 export type SaleFacts = {
   saleId: number;
@@ -68,7 +52,7 @@ export type VerifyReport = {
   /** The run that made the sale was cut short (Ctrl-C); sell-out was not applicable. */
   isRunInterrupted: boolean;
   ledger: LedgerSummary | null;
-  invariants: readonly InvariantResult[];
+  invariants: readonly InvariantResult<InvariantId>[];
   /** The black-box checks over the same ledgers; null without --ledger. */
   blackBox: BlackBoxReport | null;
   elapsedMs: Milliseconds;

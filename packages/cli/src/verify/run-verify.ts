@@ -20,13 +20,13 @@ import type { CheckContext, Invariant } from './invariants/invariant.js';
 import { loadLedger } from './ledger-table.js';
 import { createRedisTables, loadRedisSnapshot } from './redis-snapshot.js';
 import {
-  type InvariantResult,
+  type InvariantId,
   invariantIds,
   type LedgerSummary,
   type SaleFacts,
   type VerifyReport,
 } from './report.js';
-import { INTERRUPTED_REASON, judgedResult, skippedResult } from './result.js';
+import { INTERRUPTED_REASON, type InvariantResult, judgedResult, skippedResult } from './result.js';
 import { findSale, type SaleChoice } from './sale.js';
 import { judgeSelloutFromLedger, type SelloutExpectation } from './sellout-expectation.js';
 import { refreshStatistics } from './statistics.js';
@@ -109,7 +109,7 @@ async function check(
     redis: redisState,
     ledger,
   };
-  const results: InvariantResult[] = [];
+  const results: InvariantResult<InvariantId>[] = [];
   for (const id of invariantIds) results.push(await runInvariant(invariants[id], context, options, sellout));
   await client.query('COMMIT');
   // With ledgers, what they prove alone too: the same checks a service we cannot query gets.
@@ -162,7 +162,7 @@ async function runInvariant(
   context: CheckContext,
   options: VerifyOptions,
   sellout: SelloutExpectation,
-): Promise<InvariantResult> {
+): Promise<InvariantResult<InvariantId>> {
   if (invariant.requires === 'ledger' && context.ledger === null) {
     return skippedResult(invariant, 'no --ledger given');
   }

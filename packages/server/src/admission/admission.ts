@@ -159,17 +159,23 @@ export type PurchaseInput = {
   nowMs: Milliseconds;
 };
 
-function checkoutDecisionOf(answer: unknown): CheckoutDecision {
-  if (answer === undefined) throw new Error('checkout.lua answered fewer replies than checkouts');
-  const reply = answer as Array<string | number>;
-  const status = reply[0];
-  if (status === 'ok') {
-    return { kind: 'held', code: String(reply[1]), expiresAtMs: Number(reply[2]), isNew: reply[3] === 1 };
+function checkoutDecisionOf(reply: string | number | undefined, newCode: string): CheckoutDecision {
+  if (typeof reply === 'number') return { kind: 'held', code: newCode, expiresAtMs: reply, isNew: true };
+  if (reply === undefined) throw new Error('checkout.lua answered fewer replies than checkouts');
+  const bar = reply.indexOf('|');
+  if (bar !== -1) {
+    // The buyer's own live hold, asked again: its code and deadline.
+    return {
+      kind: 'held',
+      code: reply.slice(bar + 1),
+      expiresAtMs: Number(reply.slice(0, bar)),
+      isNew: false,
+    };
   }
-  if (status === 'sold_out' || status === 'item_held' || status === 'user_limit') {
-    return { kind: 'refused', reason: status };
+  if (reply === 'sold_out' || reply === 'item_held' || reply === 'user_limit') {
+    return { kind: 'refused', reason: reply };
   }
-  if (status === 'no_item') return { kind: 'no_item' };
+  if (reply === 'no_item') return { kind: 'no_item' };
   return { kind: 'rebuild' };
 }
 
@@ -215,7 +221,7 @@ export function createAdmission(redis: RedisClient) {
       for (const input of inputs) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
       return call('fsCheckout', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
     },
-    decode: checkoutDecisionOf,
+    decode: (reply, input) => checkoutDecisionOf(reply as string | number | undefined, input.newCode),
   });
   const askPurchase = createSaleCalls({
     maxPerCall: MAX_PURCHASES_PER_CALL,

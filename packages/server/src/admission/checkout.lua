@@ -3,9 +3,10 @@
 -- KEYS: the sale keys (see sale-lib.lua)
 -- ARGV: 1 most lapsed holds to sweep before refusing a buyer at the limit who has holds (no
 --       other checkout sweeps: the reconciler does), then per checkout: user, item, new code, now (ms)
--- Returns one reply per checkout: {'ok', code, expires_ms, is_new (1|0)} | {'sold_out'}
---        | {'item_held'} | {'user_limit'} | {'no_item'} (item id outside the sale)
---        | {'rebuild'} (the sale's keys are missing)
+-- Returns one flat reply per checkout (no table per checkout: each costs Redis a reply to build):
+--   expires_ms (an integer) for a new hold with the code given | 'expires_ms|code' (a string) for
+--   the buyer's own live hold on the item, asked again | 'sold_out' | 'item_held' | 'user_limit'
+--   | 'no_item' (item id outside the sale) | 'rebuild' (the sale's keys are missing)
 -- One read of the sale's parameters for the batch; no meta means the keys are gone.
 local meta = redis.call('HMGET', META, 'size', 'user_limit', 'hold_ttl_ms')
 local size, limit, ttl = tonumber(meta[1]), tonumber(meta[2]), tonumber(meta[3])
@@ -13,19 +14,19 @@ local sweep_limit = tonumber(ARGV[1])
 
 local function checkout(user, item, code, now)
   if tonumber(item) >= size then
-    return { 'no_item' }
+    return 'no_item'
   end
   if redis.call('HEXISTS', SOLD, item) == 1 then
-    return { 'sold_out' }
+    return 'sold_out'
   end
   local held = redis.call('HGET', HOLDS, item)
   if held then
     local _, holder, expires = parse_code(redis.call('HGET', CODES, held))
     if expires > now then
       if holder == user then
-        return { 'ok', held, expires, 0 } -- a refresh is not a second hold
+        return expires .. '|' .. held -- a refresh is not a second hold
       end
-      return { 'item_held' }
+      return 'item_held'
     end
     release_hold(item, held)
   end
@@ -38,7 +39,7 @@ local function checkout(user, item, code, now)
     holding = tonumber(redis.call('HGET', HELD, user) or '0')
   end
   if used + holding >= limit then
-    return { 'user_limit' }
+    return 'user_limit'
   end
 
   local expires = now + ttl
@@ -46,13 +47,13 @@ local function checkout(user, item, code, now)
   redis.call('ZADD', DEADLINES, expires, item)
   redis.call('HSET', CODES, code, item .. '|' .. user .. '|' .. expires)
   add_held(user, 1)
-  return { 'ok', code, expires, 1 }
+  return expires
 end
 
 local replies = {}
 for i = 2, #ARGV, 4 do
   if size == nil then
-    replies[#replies + 1] = { 'rebuild' }
+    replies[#replies + 1] = 'rebuild'
   else
     replies[#replies + 1] = checkout(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]))
   end

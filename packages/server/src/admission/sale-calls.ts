@@ -19,7 +19,7 @@ export type BatchedCall<Input, Output> = {
   /** Sends one call for `inputs` (all of one sale); resolves to one reply per input, in order. */
   send: (saleId: number, inputs: readonly Input[]) => Promise<readonly unknown[]>;
   /** One input's decision from its reply (undefined when the script answered too few); throws if unreadable. */
-  decode: (reply: unknown) => Output;
+  decode: (reply: unknown, input: Input) => Output;
 };
 
 type Waiting<Input, Output> = {
@@ -68,7 +68,7 @@ export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>)
           answered(lane);
           for (let i = 0; i < batch.length; i++) {
             try {
-              batch[i]!.resolve(call.decode(replies[i]));
+              batch[i]!.resolve(call.decode(replies[i], batch[i]!.input));
             } catch (error) {
               batch[i]!.reject(error);
             }

@@ -1,5 +1,5 @@
 // A real service on port 0 against this file's own database and Redis prefix, with a clock the
-// test moves by hand.
+// test moves by hand; and the config every test's service starts from (testServerConfig).
 import { loadServerConfig, type ServerConfig } from '../../src/config/settings.js';
 import { createLogger } from '../../src/observe/log.js';
 import { type RunningServer, startServer } from '../../src/start.js';
@@ -22,13 +22,15 @@ export type World = {
   url: string;
   /** POST/GET against the server; returns status, parsed JSON body and headers. */
   call: (method: 'GET' | 'POST', path: string, headers?: Record<string, string>) => Promise<Answer>;
-  startAnother: (flags?: Partial<Record<keyof ServerConfig, string>>) => Promise<RunningServer>;
+  startAnother: (flags?: TestFlags) => Promise<RunningServer>;
   close: () => Promise<void>;
 };
 
 export type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
 
-export const DEFAULT_TEST_FLAGS: Partial<Record<keyof ServerConfig, string>> = {
+export type TestFlags = Partial<Record<keyof ServerConfig, string>>;
+
+export const DEFAULT_TEST_FLAGS: TestFlags = {
   port: '0',
   saleSize: '100',
   userLimit: '10',
@@ -38,22 +40,28 @@ export const DEFAULT_TEST_FLAGS: Partial<Record<keyof ServerConfig, string>> = {
   reconcileIntervalMs: '1m', // tests run the reconciler by hand
 };
 
-export async function createWorld(flags: Partial<Record<keyof ServerConfig, string>> = {}): Promise<World> {
+/** Where a test's service keeps its state: its own database, and one Redis or a Redis Cluster under its own key prefix. */
+export type TestStores = Readonly<
+  { databaseUrl: string; redisKeyPrefix: string } & ({ redisUrl: string } | { redisClusterNodes: string })
+>;
+
+/** A test's own database and key prefix on the local Redis. */
+export const localStores = (db: TestDatabase, redis: TestRedis): TestStores => ({
+  databaseUrl: db.url,
+  redisUrl: REDIS_URL,
+  redisKeyPrefix: redis.prefix,
+});
+
+/** A service's config for a test: DEFAULT_TEST_FLAGS, on the test's stores, then the test's own flags. */
+export function testServerConfig(stores: TestStores, flags: TestFlags = {}): Readonly<ServerConfig> {
+  return loadServerConfig({ flags: { ...DEFAULT_TEST_FLAGS, ...stores, ...flags }, env: {} });
+}
+
+export async function createWorld(flags: TestFlags = {}): Promise<World> {
   const db = await createTestDatabase();
   const redis = createTestRedis();
   const clock = manualClock();
-  const configFor = (more: Partial<Record<keyof ServerConfig, string>>) =>
-    loadServerConfig({
-      flags: {
-        ...DEFAULT_TEST_FLAGS,
-        databaseUrl: db.url,
-        redisUrl: REDIS_URL,
-        redisKeyPrefix: redis.prefix,
-        ...flags,
-        ...more,
-      },
-      env: {},
-    });
+  const configFor = (more: TestFlags) => testServerConfig(localStores(db, redis), { ...flags, ...more });
   const config = configFor({});
   const log = createLogger(config.logLevel);
   const server = await startServer(config, { clock: clock.now, log });

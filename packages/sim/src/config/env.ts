@@ -2,7 +2,7 @@
 // (--rps: SIM_RPS, --max-in-flight: SIM_MAX_IN_FLIGHT), so a Kubernetes Job or a compose file can
 // configure a shard without a command line. A given flag wins over its variable.
 import { SimError } from '../errors.js';
-import type { OptionSpec, SimFlags } from './options.js';
+import type { OptionSpec, SimFlags } from './option-spec.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

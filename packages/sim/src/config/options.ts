@@ -8,6 +8,7 @@ import { parseThreshold, type Threshold } from '../report/thresholds.js';
 import { parseStages, plannedDurationMs, type Stage } from '../schedule/stages.js';
 import { type Environment, flagsWithEnv } from './env.js';
 import { defaultMix, type Mix, parseMix } from './mix.js';
+import type { OptionSpec, SimFlags } from './option-spec.js';
 import { defaultScenario, loadScenario, type Scenario } from './scenario.js';
 import { parseShard, type Shard } from './shard.js';
 import { parseStartAt, type StartAt } from './start-at.js';
@@ -46,20 +47,6 @@ export type SimOptions = Readonly<{
   runId: string;
   /** When the schedule starts; null: as soon as every part is ready. */
   startAt: StartAt | null;
-}>;
-
-/** Raw flag values as commander gives them (strings, booleans, string arrays), or typed values. */
-export type SimFlags = Readonly<Record<string, unknown>>;
-
-export type OptionSpec = Readonly<{
-  /** commander syntax: `--rps <n>`; a flag without `<value>` is a switch. */
-  flags: string;
-  description: string;
-  /** Shown in --help and parsed like a given value; undefined: no default. */
-  defaultValue?: string;
-  isRepeatable?: boolean;
-  /** An environment variable read when the flag is not given (a Job's pods share one setting). */
-  env?: string;
 }>;
 
 /** The flags, keyed by the attribute name commander gives each (camelCase of the flag). */

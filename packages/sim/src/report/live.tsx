@@ -4,7 +4,6 @@
 import { Box, render, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { SimStart, SimTick, Simulation } from '../simulation.js';
-import type { ProgressView } from './progress.js';
 import { progressToward } from './progress-goal.js';
 
 const barWidth = 40;
@@ -73,7 +72,8 @@ function LiveView({ simulation }: { simulation: Simulation }) {
   );
 }
 
-export function renderLiveView(simulation: Simulation, output: NodeJS.WriteStream): ProgressView {
+/** Draws the live view until the run is done; resolves once it has let go of the terminal. */
+export function renderLiveView(simulation: Simulation, output: NodeJS.WriteStream): Promise<void> {
   const instance = render(<LiveView simulation={simulation} />, {
     stdout: output,
     patchConsole: false,
@@ -81,5 +81,5 @@ export function renderLiveView(simulation: Simulation, output: NodeJS.WriteStrea
   });
   const finish = () => instance.unmount();
   simulation.done.then(finish, finish);
-  return { finished: instance.waitUntilExit().then(() => undefined) };
+  return instance.waitUntilExit().then(() => undefined);
 }

@@ -21,7 +21,7 @@ export async function startProgress(
   const isWideEnough = (output.columns ?? 0) >= MIN_LIVE_COLUMNS;
   if (mode === 'live' && isWideEnough) {
     const { renderLiveView } = await import('./live.js');
-    return renderLiveView(simulation, output);
+    return { finished: renderLiveView(simulation, output) };
   }
   if (mode === 'plain' || mode === 'live') {
     let started: SimStart | null = null;

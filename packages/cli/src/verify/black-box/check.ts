@@ -2,7 +2,7 @@
 // counts what it looked at and returns its violations. Indeterminate requests widen what it
 // allows and are said in its counts; they never fail a check by themselves.
 import type { Milliseconds } from '@flashsale/protocol';
-import type { Finding } from '../invariants/invariant.js';
+import type { Finding } from '../result.js';
 import type { LedgerFacts, Purchase } from './facts.js';
 
 export const blackBoxIds = [

@@ -1,6 +1,6 @@
 // What a black-box verification found: one result per check, with what the ledgers held.
 import type { Milliseconds } from '@flashsale/protocol';
-import type { InvariantResult } from '../report.js';
+import type { InvariantResult } from '../result.js';
 import type { BlackBoxId } from './check.js';
 import type { LedgerCounts } from './facts.js';
 

@@ -5,6 +5,7 @@ import type { Milliseconds } from '@flashsale/protocol';
 import type pg from 'pg';
 import type { RedisState } from '../redis-snapshot.js';
 import type { InvariantId, LedgerSummary, SaleFacts } from '../report.js';
+import type { Finding } from '../result.js';
 
 export type CheckContext = {
   client: pg.ClientBase;
@@ -17,12 +18,6 @@ export type CheckContext = {
   redis: RedisState;
   /** null without --ledger. */
   ledger: LedgerSummary | null;
-};
-
-export type Finding = {
-  counted: string;
-  violations: number;
-  examples: readonly string[];
 };
 
 export type Invariant = {
