@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
 import type { RedisClient } from './client.js';
-import { encodePurchasedEntry } from './entries.js';
+import { decodePurchasedEntry, encodePurchasedEntry } from './entries.js';
 import { clockKey, instancesKey, type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
 import { acquireLock } from './lock.js';
 import {
@@ -179,27 +179,28 @@ function checkoutDecisionOf(reply: string | number | undefined, newCode: string)
   return { kind: 'rebuild' };
 }
 
-function purchaseDecisionOf(answer: unknown): PurchaseDecision {
-  if (answer === undefined) throw new Error('purchase.lua answered fewer replies than purchases');
-  const reply = answer as Array<string | number>;
-  const status = reply[0];
-  if (status === 'ok') {
-    return {
-      kind: 'purchased',
-      purchaseId: String(reply[1]),
-      itemId: Number(reply[2]),
-      userId: String(reply[3]),
-      slot: Number(reply[4]),
-      holdExpiresAtMs: Number(reply[5]),
-      isReplay: reply[6] === 1,
-      isPending: reply[7] === 1,
-      admittedAtMs: Number(reply[8]),
-    };
+function purchaseDecisionOf(reply: unknown, nowMs: Milliseconds): PurchaseDecision {
+  if (reply === undefined) throw new Error('purchase.lua answered fewer replies than purchases');
+  if (reply === 'unknown_code' || reply === 'code_expired' || reply === 'user_limit') {
+    return { kind: 'refused', reason: reply };
   }
-  if (status === 'unknown_code' || status === 'code_expired' || status === 'user_limit') {
-    return { kind: 'refused', reason: status };
-  }
-  return { kind: 'rebuild' };
+  if (reply === 'rebuild') return { kind: 'rebuild' };
+  // A new purchase: the entry written, admitted now. A replay: the entry and when it was admitted
+  // (0 once Postgres has it).
+  const [text, admittedAtMs] = Array.isArray(reply) ? [reply[0], Number(reply[1])] : [reply, nowMs];
+  const entry = typeof text === 'string' ? decodePurchasedEntry(text) : undefined;
+  if (entry === undefined) throw new Error(`purchase.lua answered what is no purchase: ${String(text)}`);
+  return {
+    kind: 'purchased',
+    purchaseId: entry.purchaseId,
+    itemId: entry.itemId,
+    userId: entry.userId,
+    slot: entry.slot,
+    holdExpiresAtMs: entry.holdExpiresAtMs,
+    isReplay: Array.isArray(reply),
+    isPending: admittedAtMs > 0,
+    admittedAtMs,
+  };
 }
 
 /** Commands the client must not auto-pipeline: the checkout and purchase calls are batches already. */
@@ -230,7 +231,7 @@ export function createAdmission(redis: RedisClient) {
       for (const input of inputs) args.push(input.code, input.purchaseId, input.nowMs, input.requestId);
       return call('fsPurchase', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
     },
-    decode: purchaseDecisionOf,
+    decode: (reply, input) => purchaseDecisionOf(reply, input.nowMs),
   });
 
   return {
