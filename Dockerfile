@@ -18,5 +18,7 @@ EXPOSE 8080
 # a container is not restarted because Redis is briefly away. The slim image has no curl.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "packages/cli/dist/main.js"]
+# V8 heap sizes for a service under load (see packages/cli/src/run/gc-flags.ts); node takes them on
+# its command line only, so another --entrypoint is the way to change them.
+ENTRYPOINT ["node", "--initial-old-space-size=128", "packages/cli/dist/main.js"]
 CMD ["serve"]

@@ -11,6 +11,7 @@ import { type ListPids, processTree } from './proc-stats.js';
 import { scrapeMetrics } from './prometheus.js';
 import { type RateVerdict, searchMaxRate } from './rate-search.js';
 import type { BenchResult, TableRow } from './results.js';
+import { formatServerSide, type ServerSideFigures, serverSideFigures } from './server-side.js';
 import { withService } from './service.js';
 import type { RunContext } from './session.js';
 import { type RunSummary, runSimulate, startUpS, summarizeRun } from './simulate.js';
@@ -27,6 +28,8 @@ export type FullFlowRun = RunSummary &
   Readonly<{
     /** The service's group commits during the run (absent for the bare baseline). */
     group_commits?: Readonly<Record<CommitTable, CommitFigures>>;
+    /** What the service measured itself during the run: its p99s, GC pauses (absent for the bare baseline). */
+    server_side?: ServerSideFigures;
     failures: readonly string[];
   }>;
 
@@ -134,16 +137,19 @@ async function runFullFlow(ctx: RunContext, target: Target, rps: number): Promis
   });
   const summary = summarizeRun(run);
   let groupCommits: Record<CommitTable, CommitFigures> | undefined;
+  let serverSide: ServerSideFigures | undefined;
   if (metricsBefore !== null && target.metricsUrl !== undefined) {
     const metricsAfter = await scrapeMetrics(target.metricsUrl);
     const windowS = run.elapsedS ?? ctx.settings.stepS;
     groupCommits = Object.fromEntries(
       commitTables.map((table) => [table, commitFigures(metricsBefore, metricsAfter, table, windowS)]),
     ) as Record<CommitTable, CommitFigures>;
+    serverSide = serverSideFigures(metricsBefore, metricsAfter, windowS);
   }
   return {
     ...summary,
     group_commits: groupCommits,
+    server_side: serverSide,
     failures: fullFlowFailures(summary),
     commandLine: run.commandLine,
   };
@@ -215,7 +221,7 @@ export async function benchFullFlow(
         const halfRps = Math.round(search.maxRps / 2 / 50) * 50;
         const half = await turns.take(() => runFullFlow(ctx, serviceTarget, halfRps));
         ctx.step(
-          `  flashsale at half (${halfRps}/s): steady p99 ${half.steady.p99_ms} ms (whole run ${half.p99_ms} ms, checkout ${half.checkout_p99_ms} ms)`,
+          `  flashsale at half (${halfRps}/s): steady p99 ${half.steady.p99_ms} ms (whole run ${half.p99_ms} ms, checkout ${half.checkout_p99_ms} ms); in the service: ${formatServerSide(half.server_side)}`,
         );
         return { ...search, half: withoutCommandLine(half) };
       };
@@ -306,6 +312,7 @@ function fullFlowResult(
         formatRatio(ratio),
       ],
       halfRow,
+      ["at half, the service's own p99 and GC pauses", formatServerSide(server.half?.server_side), '', ''],
       [
         'group commits at that rate: rows per trip, commit mean',
         formatCommits(server.runs.find((run) => run.target_rps === server.maxRps)?.group_commits),

@@ -1,7 +1,7 @@
 // The flashsale service under test, on the bench's world: `flashsale serve` with flags named by
 // the server's own settings table, the bench's sale opened once, and a service per measurement.
 import { join } from 'node:path';
-import { cliMainPath, startServiceProcess } from '@flashsale/cli';
+import { cliMainPath, gcNodeFlags, startServiceProcess } from '@flashsale/cli';
 import { readSaleAnswer } from '@flashsale/protocol';
 import { readRssBytes } from './proc-stats.js';
 import { trackForCleanup } from './processes.js';
@@ -58,7 +58,8 @@ async function startService(
     signal: ctx.signal,
   });
   const untrack = trackForCleanup(started); // a failure or Ctrl-C stops it with everything else
-  const commandLine = ['node', ...nodeArgs, cliMainPath, 'serve', ...serveArgs].join(' ');
+  // startServiceProcess gives node gcNodeFlags first: the command line shows them.
+  const commandLine = ['node', ...gcNodeFlags, ...nodeArgs, cliMainPath, 'serve', ...serveArgs].join(' ');
   return {
     service: { url: started.url, pid: started.pid, workers, commandLine: repoRelative(commandLine) },
     stop: async () => {

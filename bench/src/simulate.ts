@@ -2,7 +2,7 @@
 // sampling the simulator's resident memory and CPU while it runs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliMainPath } from '@flashsale/cli';
+import { cliMainPath, gcNodeFlags } from '@flashsale/cli';
 import { parseReport, type SimReport } from '@flashsale/sim';
 import { type CpuCores, cpuSplit } from './cpu-split.js';
 import { durationFlag } from './duration-flag.js';
@@ -88,6 +88,9 @@ export async function runSimulate({
 }: SimulateOptions): Promise<SimulateRun> {
   const reportPath = join(workDir, `sim-${seed}-${rps}.json`);
   const simArgs = [
+    // The simulator's GC pauses count in its latencies (it measures from the intended send time):
+    // it runs with the service's heap sizes (see gcNodeFlags).
+    ...gcNodeFlags,
     cliMainPath,
     'simulate',
     '--target',

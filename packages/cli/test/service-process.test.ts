@@ -10,7 +10,7 @@ import { loadServerConfig, type ServerConfig } from '@flashsale/server';
 import { describe, expect, it } from 'vitest';
 import { useTestStores } from '../../server/test/support/db.js';
 import { REDIS_URL } from '../../server/test/support/redis.js';
-import { serveArgsOf, startServiceProcess } from '../src/index.js';
+import { gcNodeFlags, serveArgsOf, startServiceProcess } from '../src/index.js';
 
 function isGroupGone(pid: number): boolean {
   try {
@@ -70,7 +70,11 @@ describe('startServiceProcess', () => {
     });
     try {
       expect(service.url).toBe(`http://127.0.0.1:${service.port}`);
-      expect(service.argv.slice(1, 2)).toEqual(['--max-old-space-size=256']);
+      // The GC flags first, the caller's after them (the last of a V8 flag wins).
+      expect(service.argv.slice(1, 2 + gcNodeFlags.length)).toEqual([
+        ...gcNodeFlags,
+        '--max-old-space-size=256',
+      ]);
       expect(service.argv).toContain('serve');
       expect((await fetch(`${service.url}/health`)).status).toBe(200);
       const workers = await waitFor(service.workerPids, (pids) => pids.length === 2, Date.now() + 30_000);

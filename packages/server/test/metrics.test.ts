@@ -2,7 +2,7 @@
 // /metrics are those prom-client's own Histogram and Counter give for the same requests.
 import { Counter, Histogram, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, type Route } from '../src/observe/metrics.js';
+import { createMetrics, type Route, requestSecondsBounds } from '../src/observe/metrics.js';
 
 const observed: Array<[Route, string, number]> = [
   ['checkout', 'ok', 0.0004],
@@ -25,7 +25,7 @@ describe('request metrics', () => {
       name: 'flashsale_http_request_duration_seconds',
       help: 'reference',
       labelNames: ['route', 'outcome'] as const,
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: [...requestSecondsBounds],
       registers: [reference],
     });
     const counter = new Counter({
@@ -54,6 +54,13 @@ describe('request metrics', () => {
       'flashsale_http_request_duration_seconds_bucket{le="0.0005",route="checkout",outcome="ok"} 2',
     );
     expect(first).toContain('flashsale_http_requests_total{route="checkout",outcome="ok"} 3');
+    // The fine bounds around the 10 ms target: 3.1 ms is above 3 ms, 12 ms within 15 ms.
+    expect(first).toContain(
+      'flashsale_http_request_duration_seconds_bucket{le="0.003",route="checkout",outcome="ok"} 2',
+    );
+    expect(first).toContain(
+      'flashsale_http_request_duration_seconds_bucket{le="0.015",route="checkout",outcome="item_held"} 1',
+    );
 
     // Requests between scrapes, and a refusal counted before parsing, add up.
     observe('checkout', 'ok', 0.002);

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { gcNodeFlags } from './gc-flags.js';
 
 /** The built `flashsale` command; from src/ (tests) and dist/ alike, as the package lays them out. */
 export const cliMainPath = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
@@ -17,7 +18,7 @@ const GROUP_POLL_MS = 50;
 export type ServiceLaunch = {
   /** `flashsale serve` flags, e.g. `serveArgsOf(config)`; later ones win. */
   serveArgs: readonly string[];
-  /** Node's own flags, before the script (e.g. `--cpu-prof`). */
+  /** Node's own flags, before the script (e.g. `--cpu-prof`), after gcNodeFlags (so they win). */
   nodeArgs?: readonly string[];
   /** The service's stdout and stderr are appended here; without one they are not kept. */
   logPath?: string;
@@ -49,7 +50,14 @@ export type ServiceProcess = {
  */
 export async function startServiceProcess(launch: ServiceLaunch): Promise<ServiceProcess> {
   const { logPath, signal } = launch;
-  const argv = [process.execPath, ...(launch.nodeArgs ?? []), cliMainPath, 'serve', ...launch.serveArgs];
+  const argv = [
+    process.execPath,
+    ...gcNodeFlags,
+    ...(launch.nodeArgs ?? []),
+    cliMainPath,
+    'serve',
+    ...launch.serveArgs,
+  ];
   const log = logPath === undefined ? undefined : createWriteStream(logPath, { flags: 'a' });
   const child = spawn(argv[0]!, argv.slice(1), {
     stdio: ['ignore', 'pipe', 'pipe'],
