@@ -3,7 +3,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
-import { saleKeys } from '../src/admission/keys.js';
+import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
+import { purchaseIdFor } from '../src/sale/codes.js';
 import { admitPurchaseOnly } from './support/admit.js';
 import { REDIS_URL } from './support/redis.js';
 import { createWorld, type World } from './support/server.js';
@@ -11,7 +12,7 @@ import { createWorld, type World } from './support/server.js';
 describe('the admission scripts', () => {
   let world: World;
   beforeAll(async () => {
-    world = await createWorld({ saleSize: '100', holdTtlMs: '30s' });
+    world = await createWorld({ saleSize: '200', holdTtlMs: '30s' });
   });
   afterAll(() => world.close());
 
@@ -118,6 +119,298 @@ describe('the admission scripts', () => {
       expect(buyersOf).toEqual([['turn0'], ['turn1', 'turn2', 'turn3']]);
     } finally {
       client.disconnect();
+    }
+  });
+
+  /** An admission on a client of its own whose script calls are recorded, and held while `isHeld` says so. */
+  const watchedAdmission = async () => {
+    const client = new Redis(REDIS_URL, { keyPrefix: world.redis.prefix });
+    await client.ping(); // connected: only the admission's own commands are watched
+    const calls: Array<{ name: string; args: string[] }> = [];
+    let isHeld: (args: readonly string[]) => boolean = () => false;
+    let beforeSend: (args: readonly string[]) => Promise<void> = async () => {};
+    const held: Array<() => void> = [];
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command, stream) => {
+      if (command.name !== 'evalsha' && command.name !== 'eval') return send(command, stream);
+      const args = command.args.map(String);
+      calls.push({ name: command.name, args });
+      if (isHeld(args)) {
+        held.push(() => send(command, stream));
+      } else {
+        void beforeSend(args).then(() => send(command, stream));
+      }
+      return command.promise;
+    };
+    return {
+      admission: createAdmission(client),
+      client,
+      calls,
+      hold(when: (args: readonly string[]) => boolean) {
+        isHeld = when;
+      },
+      before(step: (args: readonly string[]) => Promise<void>) {
+        beforeSend = step;
+      },
+      releaseHeld() {
+        isHeld = () => false;
+        for (const sendHeld of held.splice(0)) sendHeld();
+      },
+    };
+  };
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  const codesIn = (args: readonly string[]) => args.filter((arg) => arg.includes('.pc-'));
+
+  it('the purchases of one turn reach Redis as one script call: a code asked twice is bought by the first and replayed by the second', async () => {
+    const saleId = Number((await post('/checkout?user_id=pc-quinn&id=120')).body.sale_id);
+    const watched = await watchedAdmission();
+    try {
+      const { admission } = watched;
+      const now = world.clock.now();
+      const hold = (userId: string, itemId: number) =>
+        admission.checkout({
+          saleId,
+          userId,
+          itemId,
+          newCode: `${saleId}.pc-${userId}-${itemId}`,
+          nowMs: now,
+        });
+      const a = await hold('rae', 121);
+      const b = await hold('sam', 122);
+      if (a.kind !== 'held' || b.kind !== 'held') throw new Error('no hold');
+      const buy = (code: string, requestId: string) =>
+        admission.purchase({ saleId, code, purchaseId: purchaseIdFor(code), requestId, nowMs: now });
+      watched.calls.length = 0;
+      const [first, second, other] = await Promise.all([
+        buy(a.code, 'r1'),
+        buy(a.code, 'r2'),
+        buy(b.code, 'r3'),
+      ]);
+      expect(watched.calls.map((c) => c.name)).toEqual(['evalsha']);
+      expect(codesIn(watched.calls[0]!.args)).toEqual([a.code, a.code, b.code]);
+      const bought = {
+        kind: 'purchased',
+        purchaseId: purchaseIdFor(a.code),
+        itemId: 121,
+        userId: 'rae',
+        slot: 1,
+        holdExpiresAtMs: a.expiresAtMs,
+        isPending: true,
+        admittedAtMs: now,
+      };
+      expect(first).toEqual({ ...bought, isReplay: false });
+      expect(second).toEqual({ ...bought, isReplay: true });
+      expect(other).toMatchObject({ kind: 'purchased', itemId: 122, userId: 'sam', isReplay: false });
+      const keys = saleKeys(saleId);
+      expect(await world.redis.client.hget(keys.owned, 'rae')).toBe('1'); // one slot, not two
+      expect(await world.redis.client.hget(keys.purchased, a.code)).toMatch(/\|r1$/); // the first request's
+      expect(await world.redis.client.zscore(keys.pending, a.code)).toBe(String(now));
+
+      // More than one call holds (256) go as several calls, each answered.
+      watched.calls.length = 0;
+      const many = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => buy(`${saleId}.pc-none-${i}`, `m${i}`)),
+      );
+      expect(watched.calls.map((c) => c.name)).toEqual(['evalsha', 'evalsha']);
+      expect(many.every((d) => d.kind === 'refused' && d.reason === 'unknown_code')).toBe(true);
+    } finally {
+      watched.client.disconnect();
+    }
+  });
+
+  it('a batch of purchases mixing live, unknown and lapsed codes answers each as if alone', async () => {
+    const saleId = Number((await post('/checkout?user_id=pc-tia&id=130')).body.sale_id);
+    const watched = await watchedAdmission();
+    try {
+      const { admission } = watched;
+      const now = world.clock.now();
+      const hold = async (userId: string, itemId: number, nowMs: number) => {
+        const d = await admission.checkout({
+          saleId,
+          userId,
+          itemId,
+          newCode: `${saleId}.pc-${userId}-${itemId}`,
+          nowMs,
+        });
+        if (d.kind !== 'held') throw new Error('no hold');
+        return d.code;
+      };
+      const live = await hold('uma', 131, now);
+      const lapsed = await hold('uma', 132, now - 31_000); // its 30 s hold ended a second ago
+      const alsoLive = await hold('vic', 133, now);
+      const unknown = `${saleId}.pc-nobody-134`;
+      const keys = saleKeys(saleId);
+      expect(await world.redis.client.hget(keys.held, 'uma')).toBe('2');
+      watched.calls.length = 0;
+      const decisions = await Promise.all(
+        [live, unknown, lapsed, alsoLive].map((code, i) =>
+          admission.purchase({
+            saleId,
+            code,
+            purchaseId: purchaseIdFor(code),
+            requestId: `x${i}`,
+            nowMs: now,
+          }),
+        ),
+      );
+      expect(watched.calls.map((c) => c.name)).toEqual(['evalsha']);
+      expect(decisions).toEqual([
+        expect.objectContaining({ kind: 'purchased', itemId: 131, userId: 'uma', slot: 1, isReplay: false }),
+        { kind: 'refused', reason: 'unknown_code' },
+        { kind: 'refused', reason: 'code_expired' },
+        expect.objectContaining({ kind: 'purchased', itemId: 133, userId: 'vic', slot: 1, isReplay: false }),
+      ]);
+      // The lapsed hold was released on the way (the item is anyone's), its code kept as lapsed.
+      expect(await world.redis.client.hexists(keys.holds, '132')).toBe(0);
+      expect(await world.redis.client.hget(keys.held, 'uma')).toBeNull();
+      expect(await world.redis.client.hget(keys.codes, lapsed)).toMatch(/^132\|uma\|/);
+      expect(await world.redis.client.hgetall(keys.sold)).toMatchObject({ 131: 'uma', 133: 'vic' });
+      expect(await world.redis.client.hexists(keys.sold, '132')).toBe(0);
+    } finally {
+      watched.client.disconnect();
+    }
+  });
+
+  it('purchases gathered while a call is out go as the next call; when the keys vanish before it, each of them answers rebuild', async () => {
+    const saleId = Number((await post('/checkout?user_id=pc-wes&id=140')).body.sale_id);
+    const watched = await watchedAdmission();
+    try {
+      const { admission } = watched;
+      const now = world.clock.now();
+      const codes: string[] = [];
+      for (const [userId, itemId] of [
+        ['xia', 141],
+        ['yul', 142],
+        ['zed', 143],
+      ] as const) {
+        const d = await admission.checkout({
+          saleId,
+          userId,
+          itemId,
+          newCode: `${saleId}.pc-${userId}-${itemId}`,
+          nowMs: now,
+        });
+        if (d.kind !== 'held') throw new Error('no hold');
+        codes.push(d.code);
+      }
+      const buy = (code: string) =>
+        admission.purchase({ saleId, code, purchaseId: purchaseIdFor(code), requestId: 'r', nowMs: now });
+      watched.calls.length = 0;
+      watched.hold((args) => codesIn(args).includes(codes[0]!));
+      const first = buy(codes[0]!);
+      await turn();
+      const later = [buy(codes[1]!)];
+      await turn();
+      later.push(buy(codes[2]!));
+      await turn();
+      expect(watched.calls).toHaveLength(1); // the later ones wait for the call out
+      // The sale's keys vanish after the first call ran and before the second is sent.
+      watched.before(async () => {
+        await world.redis.client.del(...saleDataKeys(saleId));
+      });
+      watched.releaseHeld();
+      expect(await first).toMatchObject({ kind: 'purchased', itemId: 141 });
+      expect(await Promise.all(later)).toEqual([{ kind: 'rebuild' }, { kind: 'rebuild' }]);
+      expect(watched.calls.map((c) => codesIn(c.args))).toEqual([[codes[0]], [codes[1], codes[2]]]);
+    } finally {
+      watched.client.disconnect();
+    }
+  });
+
+  it("one sale's call out holds up neither the checkouts nor the purchases of another sale", async () => {
+    const saleId = Number((await post('/checkout?user_id=pc-abe&id=150')).body.sale_id);
+    const otherSaleId = saleId + 700_000; // a sale of its own in Redis, as far as the scripts go
+    await world.redis.client.hset(saleKeys(otherSaleId).meta, {
+      size: 200,
+      user_limit: 10,
+      hold_ttl_ms: 30_000,
+    });
+    const watched = await watchedAdmission();
+    try {
+      const { admission } = watched;
+      const now = world.clock.now();
+      const checkout = (sale: number, userId: string, itemId: number) =>
+        admission.checkout({
+          saleId: sale,
+          userId,
+          itemId,
+          newCode: `${sale}.pc-${userId}-${itemId}`,
+          nowMs: now,
+        });
+      const buy = (sale: number, code: string) =>
+        admission.purchase({
+          saleId: sale,
+          code,
+          purchaseId: purchaseIdFor(code),
+          requestId: code,
+          nowMs: now,
+        });
+      const otherHold = await checkout(otherSaleId, 'bea', 151);
+      if (otherHold.kind !== 'held') throw new Error('no hold');
+
+      // Every call of the first sale stays out (as on a slow cluster node) until released.
+      const firstSaleKey = saleKeys(saleId).meta;
+      watched.hold((args) => args.some((arg) => arg.endsWith(firstSaleKey)));
+      const stuckCheckout = checkout(saleId, 'cal', 152);
+      const stuckPurchase = buy(saleId, `${saleId}.pc-nobody-153`);
+      await turn();
+      const quick = [checkout(otherSaleId, 'dee', 154), buy(otherSaleId, otherHold.code)] as const;
+      await turn();
+      const otherSaleKey = saleKeys(otherSaleId).meta;
+      const otherSaleCalls = () =>
+        watched.calls.filter((c) => c.args.some((arg) => arg.endsWith(otherSaleKey)));
+      expect(otherSaleCalls()).toHaveLength(1 + 2); // sent, with the first sale's calls still out
+      expect(await quick[0]).toMatchObject({ kind: 'held', isNew: true });
+      expect(await quick[1]).toMatchObject({ kind: 'purchased', itemId: 151 });
+
+      watched.releaseHeld();
+      expect(await stuckCheckout).toMatchObject({ kind: 'held', isNew: true });
+      expect(await stuckPurchase).toEqual({ kind: 'refused', reason: 'unknown_code' });
+    } finally {
+      watched.client.disconnect();
+    }
+  });
+
+  it("a sale's checkout call out does not hold up its purchases: each script has its call in flight", async () => {
+    const saleId = Number((await post('/checkout?user_id=pc-eli&id=160')).body.sale_id);
+    const watched = await watchedAdmission();
+    try {
+      const { admission } = watched;
+      const now = world.clock.now();
+      const held = await admission.checkout({
+        saleId,
+        userId: 'fox',
+        itemId: 161,
+        newCode: `${saleId}.pc-fox-161`,
+        nowMs: now,
+      });
+      if (held.kind !== 'held') throw new Error('no hold');
+      watched.hold((args) => args.includes(`${saleId}.pc-gil-162`)); // a checkout call, until released
+      const stuck = admission.checkout({
+        saleId,
+        userId: 'gil',
+        itemId: 162,
+        newCode: `${saleId}.pc-gil-162`,
+        nowMs: now,
+      });
+      await turn();
+      const bought = admission.purchase({
+        saleId,
+        code: held.code,
+        purchaseId: purchaseIdFor(held.code),
+        requestId: 'r',
+        nowMs: now,
+      });
+      await turn();
+      expect(watched.calls.slice(-2).map((c) => codesIn(c.args))).toEqual([
+        [`${saleId}.pc-gil-162`],
+        [held.code],
+      ]);
+      expect(await bought).toMatchObject({ kind: 'purchased', itemId: 161 });
+      watched.releaseHeld();
+      expect(await stuck).toMatchObject({ kind: 'held', isNew: true });
+    } finally {
+      watched.client.disconnect();
     }
   });
 

@@ -7,6 +7,7 @@ import { saleIdAt } from '@flashsale/protocol';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdmission } from '../src/admission/admission.js';
+import { createRedisClient } from '../src/admission/client.js';
 import { saleDataKeys, saleKeys } from '../src/admission/keys.js';
 import { UnavailableError } from '../src/errors.js';
 import { createLogger } from '../src/observe/log.js';
@@ -108,6 +109,35 @@ describe('on a Redis Cluster', () => {
     const error = await startServer(config, { log: createLogger('silent') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnavailableError);
     expect(String((error as Error).cause)).toMatch(/--redis-cluster-nodes/);
+  });
+
+  it("a node that stalls one sale's calls holds up no checkout of a sale on another node", async () => {
+    const [first, second, firstNode] = await consecutiveSalesOnTwoNodes();
+    const client = createRedisClient(
+      { redisUrl: '', redisClusterNodes: cluster.nodes, redisKeyPrefix: PREFIX },
+      { maxRetriesPerRequest: 1, retry: () => null },
+    );
+    await client.connect();
+    try {
+      const admission = createAdmission(client);
+      const checkout = (saleId: number, userId: string, itemId: number) =>
+        admission.checkout({ saleId, userId, itemId, newCode: `${saleId}.${userId}`, nowMs: Date.now() });
+      for (const saleId of [first, second]) {
+        await client.hset(saleKeys(saleId).meta, { size: 5, user_limit: 10, hold_ttl_ms: 30_000 });
+        expect(await checkout(saleId, 'warm', 3)).toMatchObject({ kind: 'held' }); // scripts loaded
+      }
+      const answered: string[] = [];
+      // The first sale's node answers nobody for 2 s; its call goes out first, then the second's.
+      await cluster.node(firstNode).call('CLIENT', 'PAUSE', '2000');
+      const stalled = checkout(first, 'cy', 2).then((d) => answered.push('first') && d);
+      await new Promise((resolve) => setImmediate(resolve));
+      const other = checkout(second, 'di', 2).then((d) => answered.push('second') && d);
+      expect(await other).toMatchObject({ kind: 'held', isNew: true });
+      expect(await stalled).toMatchObject({ kind: 'held', isNew: true });
+      expect(answered).toEqual(['second', 'first']);
+    } finally {
+      client.disconnect();
+    }
   });
 
   // Last: it leaves the cluster without one of its nodes.

@@ -1,13 +1,13 @@
-// Admission, the one door to Redis: the atomic decisions of a sale (a script call per purchase,
-// one per sale for the checkouts gathered while the previous such call was out), and everything else the service reads or
-// writes there (restoring a sale, its locks, the reconciler's reads), as plain values. Scripts
-// are sent once per connection and run by EVALSHA after that (ioredis defineCommand). Nothing is
-// thrown for an expected refusal.
+// Admission, the one door to Redis: the atomic decisions of a sale (checkouts and purchases, each
+// kind sent per sale as one script call for those asked while the sale's previous call of that
+// kind was out: sale-calls.ts), and everything else the service reads or writes there (restoring a
+// sale, its locks, the reconciler's reads), as plain values. Scripts are sent once per connection
+// and run by EVALSHA after that (ioredis defineCommand). Nothing is thrown for an expected refusal.
 import { readFileSync } from 'node:fs';
 import type { Milliseconds } from '@flashsale/protocol';
 import type { PurchaseRecord, SaleInfo, SaleRecords } from '../store/sale-store.js';
 import type { RedisClient } from './client.js';
-import { encodePurchasedEntry } from './entries.js';
+import { decodePurchasedEntry, encodePurchasedEntry } from './entries.js';
 import { clockKey, instancesKey, type SaleDataKeys, type SaleKeys, saleDataKeys, saleKeys } from './keys.js';
 import { acquireLock } from './lock.js';
 import {
@@ -19,6 +19,7 @@ import {
 } from './reads.js';
 import { restoreSale } from './restore.js';
 import { retainSale } from './retention.js';
+import { createSaleCalls } from './sale-calls.js';
 
 /**
  * Lapsed holds a checkout sweeps before refusing a buyer at the limit who has holds (some may be
@@ -28,6 +29,9 @@ const SWEEP_BEFORE_LIMIT_REFUSAL = 64;
 
 /** Most checkouts in one script call: a turn with more sends several, so no call runs long. */
 const MAX_CHECKOUTS_PER_CALL = 256;
+
+/** Most purchases in one script call, likewise. */
+const MAX_PURCHASES_PER_CALL = 256;
 
 const scriptNames = {
   fsCheckout: 'checkout.lua',
@@ -147,10 +151,12 @@ export type CheckoutInput = {
   nowMs: Milliseconds;
 };
 
-type PendingCheckout = {
-  input: CheckoutInput;
-  resolve: (decision: CheckoutDecision) => void;
-  reject: (error: unknown) => void;
+export type PurchaseInput = {
+  saleId: number;
+  code: string;
+  purchaseId: string;
+  requestId: string;
+  nowMs: Milliseconds;
 };
 
 function checkoutDecisionOf(reply: string | number | undefined, newCode: string): CheckoutDecision {
@@ -173,8 +179,32 @@ function checkoutDecisionOf(reply: string | number | undefined, newCode: string)
   return { kind: 'rebuild' };
 }
 
-/** Commands the client must not auto-pipeline: the checkout call is one batch already. */
-export const notAutoPipelined = ['fsCheckout'];
+function purchaseDecisionOf(reply: unknown, nowMs: Milliseconds): PurchaseDecision {
+  if (reply === undefined) throw new Error('purchase.lua answered fewer replies than purchases');
+  if (reply === 'unknown_code' || reply === 'code_expired' || reply === 'user_limit') {
+    return { kind: 'refused', reason: reply };
+  }
+  if (reply === 'rebuild') return { kind: 'rebuild' };
+  // A new purchase: the entry written, admitted now. A replay: the entry and when it was admitted
+  // (0 once Postgres has it).
+  const [text, admittedAtMs] = Array.isArray(reply) ? [reply[0], Number(reply[1])] : [reply, nowMs];
+  const entry = typeof text === 'string' ? decodePurchasedEntry(text) : undefined;
+  if (entry === undefined) throw new Error(`purchase.lua answered what is no purchase: ${String(text)}`);
+  return {
+    kind: 'purchased',
+    purchaseId: entry.purchaseId,
+    itemId: entry.itemId,
+    userId: entry.userId,
+    slot: entry.slot,
+    holdExpiresAtMs: entry.holdExpiresAtMs,
+    isReplay: Array.isArray(reply),
+    isPending: admittedAtMs > 0,
+    admittedAtMs,
+  };
+}
+
+/** Commands the client must not auto-pipeline: the checkout and purchase calls are batches already. */
+export const notAutoPipelined = ['fsCheckout', 'fsPurchase'];
 
 export function createAdmission(redis: RedisClient) {
   const sources = loadScripts();
@@ -185,49 +215,24 @@ export function createAdmission(redis: RedisClient) {
   const call = (name: ScriptName, keys: SaleDataKeys, ...args: Array<string | number>) =>
     scripts[name](...keys, ...args);
 
-  // Checkouts asked, by sale, waiting to be sent. They go at the end of the event-loop turn
-  // (setImmediate) when no checkout call is in flight, else as soon as the one in flight answers:
-  // under load each call carries the checkouts that arrived during the last round trip, so the
-  // calls (a socket write and read here, a script run in Redis) grow fewer as the load grows.
-  const checkoutBatches = new Map<number, PendingCheckout[]>();
-  let isFlushScheduled = false;
-  let callsInFlight = 0;
-  const sendCheckouts = (saleId: number, batch: readonly PendingCheckout[]) => {
-    const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
-    for (const { input } of batch) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
-    callsInFlight += 1;
-    call('fsCheckout', saleDataKeys(saleId), ...args).then(
-      (reply) => {
-        answered();
-        const replies = reply as Array<string | number>;
-        for (let i = 0; i < batch.length; i++) {
-          try {
-            batch[i]!.resolve(checkoutDecisionOf(replies[i], batch[i]!.input.newCode));
-          } catch (error) {
-            batch[i]!.reject(error);
-          }
-        }
-      },
-      (error: unknown) => {
-        answered();
-        for (const pending of batch) pending.reject(error);
-      },
-    );
-  };
-  const answered = () => {
-    callsInFlight -= 1;
-    if (callsInFlight === 0 && checkoutBatches.size > 0) flushCheckouts();
-  };
-  const flushCheckouts = () => {
-    isFlushScheduled = false;
-    if (callsInFlight > 0) return; // sent when the call in flight answers
-    for (const [saleId, batch] of checkoutBatches) {
-      for (let from = 0; from < batch.length; from += MAX_CHECKOUTS_PER_CALL) {
-        sendCheckouts(saleId, batch.slice(from, from + MAX_CHECKOUTS_PER_CALL));
-      }
-    }
-    checkoutBatches.clear();
-  };
+  const askCheckout = createSaleCalls({
+    maxPerCall: MAX_CHECKOUTS_PER_CALL,
+    send: (saleId: number, inputs: readonly CheckoutInput[]) => {
+      const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
+      for (const input of inputs) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+      return call('fsCheckout', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
+    },
+    decode: (reply, input) => checkoutDecisionOf(reply as string | number | undefined, input.newCode),
+  });
+  const askPurchase = createSaleCalls({
+    maxPerCall: MAX_PURCHASES_PER_CALL,
+    send: (saleId: number, inputs: readonly PurchaseInput[]) => {
+      const args: Array<string | number> = [];
+      for (const input of inputs) args.push(input.code, input.purchaseId, input.nowMs, input.requestId);
+      return call('fsPurchase', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
+    },
+    decode: (reply, input) => purchaseDecisionOf(reply, input.nowMs),
+  });
 
   return {
     /**
@@ -236,53 +241,16 @@ export function createAdmission(redis: RedisClient) {
      * those that arrived while the previous call was in flight.
      */
     checkout(input: CheckoutInput): Promise<CheckoutDecision> {
-      return new Promise((resolve, reject) => {
-        let batch = checkoutBatches.get(input.saleId);
-        if (batch === undefined) {
-          batch = [];
-          checkoutBatches.set(input.saleId, batch);
-        }
-        batch.push({ input, resolve, reject });
-        if (!isFlushScheduled && callsInFlight === 0) {
-          isFlushScheduled = true;
-          setImmediate(flushCheckouts);
-        }
-      });
+      return askCheckout(input.saleId, input);
     },
 
-    async purchase(input: {
-      saleId: number;
-      code: string;
-      purchaseId: string;
-      requestId: string;
-      nowMs: Milliseconds;
-    }): Promise<PurchaseDecision> {
-      const reply = (await call(
-        'fsPurchase',
-        saleDataKeys(input.saleId),
-        input.code,
-        input.purchaseId,
-        input.nowMs,
-        input.requestId,
-      )) as Array<string | number>;
-      const status = reply[0];
-      if (status === 'ok') {
-        return {
-          kind: 'purchased',
-          purchaseId: String(reply[1]),
-          itemId: Number(reply[2]),
-          userId: String(reply[3]),
-          slot: Number(reply[4]),
-          holdExpiresAtMs: Number(reply[5]),
-          isReplay: reply[6] === 1,
-          isPending: reply[7] === 1,
-          admittedAtMs: Number(reply[8]),
-        };
-      }
-      if (status === 'unknown_code' || status === 'code_expired' || status === 'user_limit') {
-        return { kind: 'refused', reason: status };
-      }
-      return { kind: 'rebuild' };
+    /**
+     * Checks the code and turns its hold into a purchase. Purchases go to Redis together, per sale,
+     * as one script call, the same way as checkouts (each decided as if alone: a code asked twice
+     * is bought by the first and replayed by the second).
+     */
+    purchase(input: PurchaseInput): Promise<PurchaseDecision> {
+      return askPurchase(input.saleId, input);
     },
 
     /** Undoes a new hold whose attempt row could not be written. */
