@@ -90,6 +90,20 @@ describe('verifySale on a sale driven through a real server', () => {
       await copy.cleanup();
     }
   });
+
+  it('a checkout answered 408 (the service never had the request) needs no attempt row', async () => {
+    const copy = await copySale(sale);
+    try {
+      const second = join(sale.dir, `timeout-${process.pid}.jsonl`);
+      const line = { request_id: 'idle-conn-1', status: 408, error: 'request_timeout' };
+      await writeFile(second, `${ledgerLine(line)}\n`);
+      const report = await verifySale(copy.options({ ledgerPaths: [sale.ledgerPath, second] }));
+      expect(failedIds(report)).toEqual([]);
+      expect(report.ledger).toMatchObject({ checkoutsLoaded: 30, checkoutsUnanswered: 2 });
+    } finally {
+      await copy.cleanup();
+    }
+  });
 });
 
 const dayMs = 86_400_000;

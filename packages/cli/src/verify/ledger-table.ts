@@ -79,7 +79,10 @@ function isKept(request: LedgerRequest, saleId: number, summary: LedgerSummary):
     return true;
   }
   const { status } = request;
-  if (status === null || status === 400 || status >= 500) {
+  // Not an attempt: unanswered, refused as bad input (400), answered before the service had the
+  // request (408: node:http's timeout, which also ends a connection opened and left idle past the
+  // headers timeout, so a request a client sent on it just then reads that 408), or 5xx.
+  if (status === null || status === 400 || status === 408 || status >= 500) {
     summary.checkoutsUnanswered += 1;
     return false;
   }

@@ -1,4 +1,4 @@
--- attempts-persisted: every checkout the ledger saw answered (not 400, not 5xx; the loader kept
+-- attempts-persisted: every checkout the ledger saw answered (not 400 or 408, not 5xx; the loader kept
 -- only those) has a checkout_attempts row of sale $1 with the same user, item and outcome (200 ok
 -- with its code, 403 user_limit, 409 sold_out or item_held as answered).
 -- A line is matched by the attempt id the service answered with (x-attempt-id), which is unique.

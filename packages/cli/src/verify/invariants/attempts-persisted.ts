@@ -1,4 +1,4 @@
-// attempts-persisted (with --ledger): every checkout the ledger saw answered (non-5xx, not 400) is
+// attempts-persisted (with --ledger): every checkout the ledger saw answered (non-5xx, not 400/408) is
 // in Postgres with the same outcome, matched by the attempt id the service answered with
 // (x-attempt-id), else by the x-request-id the client sent, unless that is ambiguous.
 import { readFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ export const attemptsPersisted: Invariant = {
     return {
       counted:
         `${row.checked} answered checkouts matched ${matchedBy}` +
-        ` (${unanswered} 400/5xx/unanswered not matched${elsewhere > 0 ? `, ${elsewhere} stored under other sales` : ''});` +
+        ` (${unanswered} 400/408/5xx/unanswered not matched${elsewhere > 0 ? `, ${elsewhere} stored under other sales` : ''});` +
         ` ${row.missing} missing,${row.ambiguous > 0 ? ` ${row.ambiguous} ambiguous,` : ''} ${row.differing} with another outcome`,
       violations: row.missing + row.ambiguous + row.differing,
       examples: row.examples,
