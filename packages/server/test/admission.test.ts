@@ -142,10 +142,23 @@ describe('the admission scripts', () => {
       }
       return command.promise;
     };
+    const admission = createAdmission(client);
+    /** A checkout through the watched admission, its code named after the sale, buyer and item. */
+    const checkout = (saleId: number, userId: string, itemId: number, nowMs: number) =>
+      admission.checkout({ saleId, userId, itemId, newCode: `${saleId}.pc-${userId}-${itemId}`, nowMs });
     return {
-      admission: createAdmission(client),
+      admission,
       client,
       calls,
+      checkout,
+      /** A checkout that must place a hold: its decision. */
+      async held(saleId: number, userId: string, itemId: number, nowMs: number) {
+        const decision = await checkout(saleId, userId, itemId, nowMs);
+        if (decision.kind !== 'held') throw new Error('no hold');
+        return decision;
+      },
+      buy: (saleId: number, code: string, requestId: string, nowMs: number) =>
+        admission.purchase({ saleId, code, purchaseId: purchaseIdFor(code), requestId, nowMs }),
       hold(when: (args: readonly string[]) => boolean) {
         isHeld = when;
       },
@@ -165,21 +178,10 @@ describe('the admission scripts', () => {
     const saleId = Number((await post('/checkout?user_id=pc-quinn&id=120')).body.sale_id);
     const watched = await watchedAdmission();
     try {
-      const { admission } = watched;
       const now = world.clock.now();
-      const hold = (userId: string, itemId: number) =>
-        admission.checkout({
-          saleId,
-          userId,
-          itemId,
-          newCode: `${saleId}.pc-${userId}-${itemId}`,
-          nowMs: now,
-        });
-      const a = await hold('rae', 121);
-      const b = await hold('sam', 122);
-      if (a.kind !== 'held' || b.kind !== 'held') throw new Error('no hold');
-      const buy = (code: string, requestId: string) =>
-        admission.purchase({ saleId, code, purchaseId: purchaseIdFor(code), requestId, nowMs: now });
+      const a = await watched.held(saleId, 'rae', 121, now);
+      const b = await watched.held(saleId, 'sam', 122, now);
+      const buy = (code: string, requestId: string) => watched.buy(saleId, code, requestId, now);
       watched.calls.length = 0;
       const [first, second, other] = await Promise.all([
         buy(a.code, 'r1'),
@@ -222,19 +224,9 @@ describe('the admission scripts', () => {
     const saleId = Number((await post('/checkout?user_id=pc-tia&id=130')).body.sale_id);
     const watched = await watchedAdmission();
     try {
-      const { admission } = watched;
       const now = world.clock.now();
-      const hold = async (userId: string, itemId: number, nowMs: number) => {
-        const d = await admission.checkout({
-          saleId,
-          userId,
-          itemId,
-          newCode: `${saleId}.pc-${userId}-${itemId}`,
-          nowMs,
-        });
-        if (d.kind !== 'held') throw new Error('no hold');
-        return d.code;
-      };
+      const hold = async (userId: string, itemId: number, nowMs: number) =>
+        (await watched.held(saleId, userId, itemId, nowMs)).code;
       const live = await hold('uma', 131, now);
       const lapsed = await hold('uma', 132, now - 31_000); // its 30 s hold ended a second ago
       const alsoLive = await hold('vic', 133, now);
@@ -243,15 +235,7 @@ describe('the admission scripts', () => {
       expect(await world.redis.client.hget(keys.held, 'uma')).toBe('2');
       watched.calls.length = 0;
       const decisions = await Promise.all(
-        [live, unknown, lapsed, alsoLive].map((code, i) =>
-          admission.purchase({
-            saleId,
-            code,
-            purchaseId: purchaseIdFor(code),
-            requestId: `x${i}`,
-            nowMs: now,
-          }),
-        ),
+        [live, unknown, lapsed, alsoLive].map((code, i) => watched.buy(saleId, code, `x${i}`, now)),
       );
       expect(watched.calls.map((c) => c.name)).toEqual(['evalsha']);
       expect(decisions).toEqual([
@@ -275,7 +259,6 @@ describe('the admission scripts', () => {
     const saleId = Number((await post('/checkout?user_id=pc-wes&id=140')).body.sale_id);
     const watched = await watchedAdmission();
     try {
-      const { admission } = watched;
       const now = world.clock.now();
       const codes: string[] = [];
       for (const [userId, itemId] of [
@@ -283,18 +266,9 @@ describe('the admission scripts', () => {
         ['yul', 142],
         ['zed', 143],
       ] as const) {
-        const d = await admission.checkout({
-          saleId,
-          userId,
-          itemId,
-          newCode: `${saleId}.pc-${userId}-${itemId}`,
-          nowMs: now,
-        });
-        if (d.kind !== 'held') throw new Error('no hold');
-        codes.push(d.code);
+        codes.push((await watched.held(saleId, userId, itemId, now)).code);
       }
-      const buy = (code: string) =>
-        admission.purchase({ saleId, code, purchaseId: purchaseIdFor(code), requestId: 'r', nowMs: now });
+      const buy = (code: string) => watched.buy(saleId, code, 'r', now);
       watched.calls.length = 0;
       watched.hold((args) => codesIn(args).includes(codes[0]!));
       const first = buy(codes[0]!);
@@ -327,26 +301,11 @@ describe('the admission scripts', () => {
     });
     const watched = await watchedAdmission();
     try {
-      const { admission } = watched;
       const now = world.clock.now();
       const checkout = (sale: number, userId: string, itemId: number) =>
-        admission.checkout({
-          saleId: sale,
-          userId,
-          itemId,
-          newCode: `${sale}.pc-${userId}-${itemId}`,
-          nowMs: now,
-        });
-      const buy = (sale: number, code: string) =>
-        admission.purchase({
-          saleId: sale,
-          code,
-          purchaseId: purchaseIdFor(code),
-          requestId: code,
-          nowMs: now,
-        });
-      const otherHold = await checkout(otherSaleId, 'bea', 151);
-      if (otherHold.kind !== 'held') throw new Error('no hold');
+        watched.checkout(sale, userId, itemId, now);
+      const buy = (sale: number, code: string) => watched.buy(sale, code, code, now);
+      const otherHold = await watched.held(otherSaleId, 'bea', 151, now);
 
       // Every call of the first sale stays out (as on a slow cluster node) until released.
       const firstSaleKey = saleKeys(saleId).meta;
@@ -375,32 +334,12 @@ describe('the admission scripts', () => {
     const saleId = Number((await post('/checkout?user_id=pc-eli&id=160')).body.sale_id);
     const watched = await watchedAdmission();
     try {
-      const { admission } = watched;
       const now = world.clock.now();
-      const held = await admission.checkout({
-        saleId,
-        userId: 'fox',
-        itemId: 161,
-        newCode: `${saleId}.pc-fox-161`,
-        nowMs: now,
-      });
-      if (held.kind !== 'held') throw new Error('no hold');
+      const held = await watched.held(saleId, 'fox', 161, now);
       watched.hold((args) => args.includes(`${saleId}.pc-gil-162`)); // a checkout call, until released
-      const stuck = admission.checkout({
-        saleId,
-        userId: 'gil',
-        itemId: 162,
-        newCode: `${saleId}.pc-gil-162`,
-        nowMs: now,
-      });
+      const stuck = watched.checkout(saleId, 'gil', 162, now);
       await turn();
-      const bought = admission.purchase({
-        saleId,
-        code: held.code,
-        purchaseId: purchaseIdFor(held.code),
-        requestId: 'r',
-        nowMs: now,
-      });
+      const bought = watched.buy(saleId, held.code, 'r', now);
       await turn();
       expect(watched.calls.slice(-2).map((c) => codesIn(c.args))).toEqual([
         [`${saleId}.pc-gil-162`],
