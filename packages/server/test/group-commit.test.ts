@@ -56,6 +56,18 @@ describe('GroupCommit', () => {
     expect(r.batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it("rows that gathered during a flush are sent before that flush's requests are answered", async () => {
+    const r = recorder();
+    r.hold();
+    const first = r.commit.enqueue(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    r.commit.enqueue(2);
+    // What the first batch's request sees when it is answered: the second batch already sent.
+    const seenAtAnswer = first.batch.then(() => r.batches.length);
+    r.release();
+    expect(await seenAtAnswer).toBe(2);
+  });
+
   it('with two flushes allowed, a second batch starts while the first is in flight, and no third', async () => {
     const r = recorder({ maxFlushesInFlight: 2 });
     r.hold();

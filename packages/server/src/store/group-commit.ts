@@ -99,20 +99,24 @@ export class GroupCommit<Row, Result> {
   async #flush(batch: Batch<Row, Result>): Promise<void> {
     this.#flushesInFlight += 1;
     const started = performance.now();
+    let results: readonly Result[] | undefined;
+    let failure: unknown;
     try {
-      const results = await this.#options.flush(batch.rows);
+      results = await this.#options.flush(batch.rows);
       this.#options.onBatch?.(batch.rows.length, (performance.now() - started) / 1000);
-      batch.resolve(results);
     } catch (error) {
+      failure = error;
       this.#options.onFailure?.(error, batch.rows.length);
-      batch.reject(error);
-    } finally {
-      this.#queuedRows -= batch.rows.length;
-      this.#flushesInFlight -= 1;
-      // Rows that gathered during the flush go now: they have already waited one round trip.
-      if (this.#waiting.length > 0 || this.#open !== undefined) this.#schedule(0);
-      else if (this.#queuedRows === 0) for (const resolve of this.#idle.splice(0)) resolve();
     }
+    this.#queuedRows -= batch.rows.length;
+    this.#flushesInFlight -= 1;
+    // Rows that gathered during the flush go out now, before this batch's requests are answered:
+    // they have already waited one round trip, and answering a large batch takes a while (a
+    // socket write each), time in which Postgres would otherwise sit idle.
+    if (this.#waiting.length > 0 || this.#open !== undefined) this.#startFlushes();
+    if (results !== undefined) batch.resolve(results);
+    else batch.reject(failure);
+    if (this.#queuedRows === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 }
 

@@ -11,7 +11,7 @@ import { isoTimes } from '../../sale/iso-time.js';
 import { isConnectionFailure } from '../failures.js';
 import type { AttemptRow, CodeRecord } from '../sale-store.js';
 import { copyIn } from './copy-in.js';
-import { ignoreLostConnection, queryIdempotent } from './pool.js';
+import { type KeptConnection, keptConnection, queryIdempotent } from './pool.js';
 
 const copyAttempts =
   'COPY checkout_attempts (attempt_id, request_id, sale_id, user_id, item_id, outcome, code, expires_at, attempted_at) FROM STDIN';
@@ -59,35 +59,35 @@ export function attemptsCopyText(rows: readonly AttemptRow[]): string {
   return text;
 }
 
-async function copyOnce(pool: pg.Pool, text: string): Promise<void> {
-  const client = await pool.connect();
-  client.on('error', ignoreLostConnection);
+async function copyOnce(connection: KeptConnection, text: string): Promise<void> {
+  const client = await connection.take();
   try {
     await copyIn(client, copyAttempts, text);
   } catch (error) {
-    // A connection that failed mid-COPY is not put back in the pool.
-    client.off('error', ignoreLostConnection);
-    client.release(isConnectionFailure(error) ? (error as Error) : undefined);
+    // A connection that failed mid-COPY is not kept nor put back in the pool.
+    connection.done(client, isConnectionFailure(error) ? (error as Error) : undefined);
     throw error;
   }
-  client.off('error', ignoreLostConnection);
-  client.release();
+  connection.done(client);
 }
 
 const isAttemptKeyTaken = (error: unknown) =>
   (error as { code?: string; constraint?: string }).code === '23505' &&
   (error as { constraint?: string }).constraint === 'checkout_attempts_pkey';
 
+/** Writes a batch of attempts; `release` gives back the connection it keeps between batches. */
 export function attemptWriter(pool: pg.Pool) {
-  return async (rows: readonly AttemptRow[]): Promise<readonly true[]> => {
+  const connection = keptConnection(pool);
+  const write = async (rows: readonly AttemptRow[]): Promise<readonly true[]> => {
     try {
-      await copyOnce(pool, attemptsCopyText(rows));
+      await copyOnce(connection, attemptsCopyText(rows));
     } catch (error) {
       if (!isConnectionFailure(error) && !isAttemptKeyTaken(error)) throw error;
       await insertSkippingStored(pool, rows);
     }
     return new Array<true>(rows.length).fill(true);
   };
+  return { write, release: connection.release };
 }
 
 async function insertSkippingStored(pool: pg.Pool, rows: readonly AttemptRow[]): Promise<void> {

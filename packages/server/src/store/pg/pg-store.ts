@@ -9,12 +9,14 @@ import { findSale, openSale, selectItemsPage } from './sales.js';
 /** A store on its own pool (no connection is made until the first statement). */
 export function createPgStore(options: PoolOptions, log: Logger): SaleStore {
   const pool = createPool(options, log);
+  const attempts = attemptWriter(pool);
+  const purchases = purchaseWriter(pool);
   return {
     findSale: (saleId) => findSale(pool, saleId),
     openSale: (sale, itemText) => openSale(pool, sale, itemText),
     itemsPage: (saleId, fromItemId, limit) => selectItemsPage(pool, saleId, fromItemId, limit),
-    writeAttempts: attemptWriter(pool),
-    writePurchases: purchaseWriter(pool),
+    writeAttempts: attempts.write,
+    writePurchases: purchases.write,
     async saleRecords(saleId) {
       const [purchases, codes] = await Promise.all([
         selectPurchasesOf(pool, saleId),
@@ -28,6 +30,10 @@ export function createPgStore(options: PoolOptions, log: Logger): SaleStore {
       await pool.query('SELECT 1');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    close: () => pool.end(),
+    close: () => {
+      attempts.release();
+      purchases.release();
+      return pool.end();
+    },
   };
 }

@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import type { PurchaseRecord, PurchaseRow, PurchaseWrite } from '../sale-store.js';
-import { queryIdempotent } from './pool.js';
+import { type KeptConnection, keptConnection } from './pool.js';
 
 const insertPurchases = `
   INSERT INTO purchases
@@ -37,10 +37,12 @@ const findTakenSlots = `
   SELECT sale_id, user_id, slot FROM purchases p
   WHERE (sale_id, user_id, slot) IN (SELECT * FROM unnest($1::int8[], $2::text[], $3::int4[]))`;
 
+/** Writes a batch of purchases; `release` gives back the connection it keeps between batches. */
 export function purchaseWriter(pool: pg.Pool) {
-  return async (rows: readonly PurchaseRow[]): Promise<readonly PurchaseWrite[]> => {
+  const connection = keptConnection(pool);
+  const write = async (rows: readonly PurchaseRow[]): Promise<readonly PurchaseWrite[]> => {
     try {
-      return await insertBatch(pool, rows);
+      return await insertBatch(pool, connection, rows);
     } catch (error) {
       // A foreign key or check violation fails the whole statement; isolate the bad row so the
       // others still land.
@@ -52,7 +54,7 @@ export function purchaseWriter(pool: pg.Pool) {
       const results: PurchaseWrite[] = [];
       for (const row of rows) {
         try {
-          results.push(...(await insertBatch(pool, [row])));
+          results.push(...(await insertBatch(pool, connection, [row])));
         } catch (rowError) {
           if (!isConstraintViolation(rowError)) throw rowError;
           results.push({ status: 'refused', reason: 'invalid', isSlotTaken: false });
@@ -61,9 +63,14 @@ export function purchaseWriter(pool: pg.Pool) {
       return results;
     }
   };
+  return { write, release: connection.release };
 }
 
-async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise<PurchaseWrite[]> {
+async function insertBatch(
+  pool: pg.Pool,
+  connection: KeptConnection,
+  rows: readonly PurchaseRow[],
+): Promise<PurchaseWrite[]> {
   const n = rows.length;
   const columns = {
     ids: new Array<string>(n),
@@ -88,7 +95,7 @@ async function insertBatch(pool: pg.Pool, rows: readonly PurchaseRow[]): Promise
     columns.expires[i] = row.holdExpiresAtMs;
     columns.times[i] = row.purchasedAtMs;
   }
-  const inserted = await queryIdempotent<{ code: string; slot: number }>(pool, {
+  const inserted = await connection.query<{ code: string; slot: number }>({
     name: 'insert_purchases',
     text: insertPurchases,
     values: Object.values(columns),
