@@ -1,7 +1,7 @@
 // The public surface of @flashsale/server. Settings load eagerly (the CLI builds its flags from
 // them); everything that pulls in pg, ioredis or prom-client is imported on first use.
 
-export type { Admission, CheckoutDecision } from './admission/admission.js';
+export type { Admission, CallBatching, CheckoutDecision } from './admission/admission.js';
 export type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 export type { SaleDataKeys, SaleKeys } from './admission/keys.js';
 export { saleDataKeys, saleKeys } from './admission/keys.js';
@@ -27,7 +27,7 @@ export type { MigrationResult } from './store/pg/migrate.js';
 export type { SaleRow } from './store/pg/sale-row.js';
 export { saleColumns, saleOfRow } from './store/pg/sale-row.js';
 
-import type { Admission } from './admission/admission.js';
+import type { Admission, CallBatching } from './admission/admission.js';
 import type { RedisClient, RedisTarget, RedisTuning } from './admission/client.js';
 import type { SaleRedisSnapshot } from './admission/snapshot.js';
 import type { ServeHandle } from './cluster.js';
@@ -70,9 +70,12 @@ export async function createRedisClient(target: RedisTarget, tuning: RedisTuning
   return (await import('./admission/client.js')).createRedisClient(target, tuning);
 }
 
-/** The service's door to Redis on `redis` (its scripts defined there): the benchmarks load Redis through it. */
-export async function createAdmission(redis: RedisClient): Promise<Admission> {
-  return (await import('./admission/admission.js')).createAdmission(redis);
+/**
+ * The service's door to Redis on `redis` (its scripts defined there): the benchmarks load Redis
+ * through it. `batching` fixes how calls are sent (the service's own when absent).
+ */
+export async function createAdmission(redis: RedisClient, batching?: CallBatching): Promise<Admission> {
+  return (await import('./admission/admission.js')).createAdmission(redis, batching);
 }
 
 export async function createLogger(

@@ -9,10 +9,12 @@ type Sent = {
   fail: (error: Error) => void;
 };
 
-function fakeCalls(maxPerCall = 10) {
+function fakeCalls({ maxPerCall = 10, maxCallsOut = 1, sendAt = Number.POSITIVE_INFINITY } = {}) {
   const sent: Sent[] = [];
   const ask = createSaleCalls({
     maxPerCall,
+    maxCallsOut,
+    sendAt,
     send: (saleId: number, inputs: readonly string[]) =>
       new Promise<readonly unknown[]>((resolve, reject) => {
         sent.push({ saleId, inputs: [...inputs], answer: resolve, fail: reject });
@@ -29,7 +31,7 @@ function fakeCalls(maxPerCall = 10) {
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('sale calls', () => {
-  it('sends the inputs of a turn as one call per sale and kind, and those asked while it is out as the next', async () => {
+  it('with one call allowed, sends the inputs of a turn as one call per sale, and those asked while it is out as the next', async () => {
     const { ask, sent, echo } = fakeCalls();
     const first = [ask(1, 'a'), ask(1, 'b'), ask(2, 'c')];
     await turn();
@@ -50,7 +52,7 @@ describe('sale calls', () => {
   });
 
   it('splits a turn over calls of at most maxPerCall, and sends the next batch only when all of them answered', async () => {
-    const { ask, sent, echo } = fakeCalls(2);
+    const { ask, sent, echo } = fakeCalls({ maxPerCall: 2 });
     const asked = ['a', 'b', 'c', 'd', 'e'].map((input) => ask(7, input));
     await turn();
     expect(sent.map((s) => s.inputs)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
@@ -80,5 +82,45 @@ describe('sale calls', () => {
     await turn();
     sent[2]!.answer([]);
     await expect(short).rejects.toThrow('no reply');
+  });
+
+  it('with two calls allowed, a second goes out while the first is in flight, and a third waits for an answer', async () => {
+    const { ask, sent, echo } = fakeCalls({ maxCallsOut: 2 });
+    const first = ask(4, 'a');
+    await turn();
+    const second = ask(4, 'b');
+    await turn();
+    const third = [ask(4, 'c'), ask(4, 'd')];
+    await turn();
+    expect(sent.map((s) => s.inputs)).toEqual([['a'], ['b']]);
+    echo(sent[1]!); // answers out of order still free a slot
+    expect(await second).toBe('b!');
+    expect(sent[2]!.inputs).toEqual(['c', 'd']);
+    echo(sent[0]!);
+    echo(sent[2]!);
+    expect(await Promise.all([first, ...third])).toEqual(['a!', 'c!', 'd!']);
+  });
+
+  it('sends sendAt waiting inputs at once, before the turn ends, and the rest of the turn at its end', async () => {
+    const { ask, sent, echo } = fakeCalls({ maxCallsOut: 2, sendAt: 3 });
+    const asked = ['a', 'b', 'c'].map((input) => ask(5, input));
+    expect(sent.map((s) => s.inputs)).toEqual([['a', 'b', 'c']]); // no turn has passed
+    asked.push(ask(5, 'd'), ask(5, 'e'));
+    expect(sent).toHaveLength(1);
+    await turn();
+    expect(sent.map((s) => s.inputs)).toEqual([
+      ['a', 'b', 'c'],
+      ['d', 'e'],
+    ]);
+    // Both slots taken: more waits for an answer, however many arrive.
+    const later = ['f', 'g', 'h', 'i'].map((input) => ask(5, input));
+    await turn();
+    expect(sent).toHaveLength(2);
+    echo(sent[0]!);
+    echo(sent[1]!);
+    expect(await Promise.all(asked)).toEqual(['a!', 'b!', 'c!', 'd!', 'e!']);
+    expect(sent[2]!.inputs).toEqual(['f', 'g', 'h', 'i']);
+    echo(sent[2]!);
+    expect(await Promise.all(later)).toEqual(['f!', 'g!', 'h!', 'i!']);
   });
 });

@@ -1,21 +1,29 @@
-// A batched script (checkout.lua, purchase.lua) called with one call in flight per sale.
+// A batched script (checkout.lua, purchase.lua) called with a few calls in flight per sale.
 //
 //   ask(sale, input) ──▶ lane of the sale: waiting [in, in, in]
-//                            │ no call out: sent at the end of the event-loop turn
-//                            │ a call out:  sent when it answers
+//                            │ sendAt waiting and a call slot free: sent at once
+//                            │ fewer, a slot free:  sent at the end of the event-loop turn
+//                            │ no slot free:        sent when a call answers
 //                            ▼
 //        one script call (several when over maxPerCall), decided in the order asked
 //
-// Under load each call carries what arrived during the last round trip, so the calls (a socket
-// write and read here, a script run in Redis) grow fewer as the load grows. The lanes are per
-// sale, so on a Redis Cluster a slow node holding one sale's call holds up no other sale's; and
-// per script, so a sale's purchases do not wait for its checkout call (nor the reverse): sharing
-// one slot for both measured no less CPU per purchase, and would add up to a round trip of wait.
+// Under load each call carries what arrived since the last was sent, so calls grow as the load
+// grows and Redis spends less per input. Requests come in bursts (a group commit answers many at
+// once, and their clients ask again together): a burst's first inputs go out as soon as sendAt of
+// them have arrived, so Redis decides them while the rest are still being read, and the second
+// call slot lets the rest go out while the first is in flight, not after it. Calls of one sale go
+// over one connection (one node on a Redis Cluster), so Redis runs them in the order sent. The
+// lanes are per sale, so on a Redis Cluster a slow node holding one sale's call holds up no other
+// sale's; and per script, so a sale's purchases do not wait for its checkout calls.
 
 /** One batched script: how a batch is sent, and how each of its replies is read. */
 export type BatchedCall<Input, Output> = {
   /** Most inputs in one call: a turn with more sends several, so no call runs long. */
   maxPerCall: number;
+  /** Calls of one sale in flight at once; more are sent when one answers. */
+  maxCallsOut: number;
+  /** Inputs waiting that are sent at once (a call slot free) instead of at the end of the turn. */
+  sendAt: number;
   /** Sends one call for `inputs` (all of one sale); resolves to one reply per input, in order. */
   send: (saleId: number, inputs: readonly Input[]) => Promise<readonly unknown[]>;
   /** One input's decision from its reply (undefined when the script answered too few); throws if unreadable. */
@@ -31,6 +39,7 @@ type Waiting<Input, Output> = {
 type Lane<Input, Output> = {
   saleId: number;
   callsOut: number;
+  /** In the list sent at the end of the turn. */
   isDue: boolean;
   waiting: Waiting<Input, Output>[];
 };
@@ -38,18 +47,20 @@ type Lane<Input, Output> = {
 /** `ask(saleId, input)` resolves to the input's decision, sent with the others of its sale as drawn above. */
 export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>) {
   const lanes = new Map<number, Lane<Input, Output>>();
-  // Lanes with something waiting and no call out: flushed together at the end of the turn.
+  // Lanes with something waiting: sent together at the end of the turn if a call slot is free.
   const due: Lane<Input, Output>[] = [];
 
   const flushDue = () => {
     for (const lane of due.splice(0)) {
       lane.isDue = false;
-      flush(lane);
+      if (lane.callsOut < call.maxCallsOut) flush(lane);
+      if (lane.callsOut === 0 && lane.waiting.length === 0) lanes.delete(lane.saleId);
     }
   };
 
   const flush = (lane: Lane<Input, Output>) => {
     const batch = lane.waiting;
+    if (batch.length === 0) return; // sent early in the turn
     lane.waiting = [];
     for (let from = 0; from < batch.length; from += call.maxPerCall) {
       send(lane, batch.slice(from, from + call.maxPerCall));
@@ -81,11 +92,13 @@ export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>)
       );
   };
 
+  // A slot is free: what waited for it goes now, before this call's inputs are answered (unless the
+  // turn's end sends it anyway).
   const answered = (lane: Lane<Input, Output>) => {
     lane.callsOut -= 1;
-    if (lane.callsOut > 0) return; // the rest of the turn's calls are still out
-    if (lane.waiting.length > 0) flush(lane);
-    else lanes.delete(lane.saleId);
+    if (lane.waiting.length > 0) {
+      if (!lane.isDue && lane.callsOut < call.maxCallsOut) flush(lane);
+    } else if (lane.callsOut === 0 && !lane.isDue) lanes.delete(lane.saleId);
   };
 
   return (saleId: number, input: Input): Promise<Output> =>
@@ -96,7 +109,9 @@ export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>)
         lanes.set(saleId, lane);
       }
       lane.waiting.push({ input, resolve, reject });
-      if (lane.callsOut === 0 && !lane.isDue) {
+      if (lane.callsOut >= call.maxCallsOut) return; // sent when a call answers
+      if (lane.waiting.length >= call.sendAt) flush(lane);
+      else if (!lane.isDue) {
         lane.isDue = true;
         if (due.length === 0) setImmediate(flushDue);
         due.push(lane);
