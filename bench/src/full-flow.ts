@@ -227,7 +227,13 @@ export async function benchFullFlow(
       };
       const [server, baseline] = await allOrFirstError([
         searchServer(),
-        searchAgainst(ctx, bareTarget, ctx.settings.simulatorStartRps, turns),
+        // Bare answers at least as fast as the service: its search starts no lower.
+        searchAgainst(
+          ctx,
+          bareTarget,
+          Math.max(ctx.settings.simulatorStartRps, checkoutRpsHint * 0.4),
+          turns,
+        ),
       ]);
       return fullFlowResult(ctx, server, baseline, service.commandLine);
     });
