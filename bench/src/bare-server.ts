@@ -39,10 +39,11 @@ const sale: SaleAnswer = {
 };
 const saleBody = JSON.stringify(sale);
 
-// A code as long as the service's ("<sale>.<22 base64url chars>"), unique per answer so the
-// simulator's buyers can purchase with it, made from a counter rather than random bytes.
+// A code as long as the service's ("<sale>.<6 base36 time digits><22 base64url chars>"), unique
+// per answer so the simulator's buyers can purchase with it, made from a counter rather than
+// random bytes.
 let counter = 0;
-const nextCode = () => `${saleId}.${(counter++).toString(36).padStart(22, '0')}`;
+const nextCode = () => `${saleId}.${(counter++).toString(36).padStart(28, '0')}`;
 
 /** The `id` parameter of a checkout query, split by hand as the service does. */
 function itemIdOf(query: string): number {

@@ -17,7 +17,7 @@ describe('POST /checkout', () => {
     expect(headers.get('content-type')).toBe('application/json');
     expect(Number(headers.get('content-length'))).toBeGreaterThan(0);
     expect(body).toEqual({
-      code: expect.stringMatching(/^\d+\.[A-Za-z0-9_-]{22}$/),
+      code: expect.stringMatching(/^\d+\.[0-9a-z]{6}[A-Za-z0-9_-]{22}$/),
       sale_id: expect.any(Number),
       item_id: 1,
       expires_at: new Date(world.clock.now() + 30_000).toISOString(),

@@ -125,7 +125,7 @@ describe('the codec and the Lua scripts', () => {
 
   it('a code entry encoded here is one the purchase script redeems', async () => {
     const keys = saleKeys(saleId);
-    const code = newCode(saleId);
+    const code = newCode(saleId, Date.now());
     const expiresAtMs = world.clock.now() + 10_000;
     await redis().hset(keys.codes, code, encodeCodeEntry({ itemId: 5, userId: 'cal', expiresAtMs }));
     await redis().hset(keys.holds, '5', code);
@@ -152,7 +152,7 @@ describe('the codec and the Lua scripts', () => {
 
   it('a purchased entry and owned mask encoded here are ones the scripts replay and undo', async () => {
     const keys = saleKeys(saleId);
-    const code = newCode(saleId);
+    const code = newCode(saleId, Date.now());
     const entry: PurchasedEntry = {
       purchaseId: purchaseIdFor(code),
       itemId: 6,
@@ -192,7 +192,7 @@ describe('the codec and the Lua scripts', () => {
   });
 
   it('a purchase the apply script wrote from a record decodes to that record', async () => {
-    const code = newCode(saleId);
+    const code = newCode(saleId, Date.now());
     const record = {
       code,
       purchaseId: purchaseIdFor(code),

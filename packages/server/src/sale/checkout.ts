@@ -18,7 +18,7 @@ export type CheckoutOutcome =
 export async function checkout(deps: SaleDeps, input: CheckoutInput): Promise<CheckoutOutcome> {
   const nowMs = deps.clock();
   const saleId = saleIdAt(nowMs, deps.config.saleDurationMs);
-  const code = newCode(saleId);
+  const code = newCode(saleId, nowMs);
   let decision: CheckoutDecision;
   try {
     const sale = deps.sales.cached(saleId) ?? (await deps.sales.open(saleId));
