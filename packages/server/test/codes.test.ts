@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { codePattern, newCode, purchaseIdFor, saleIdOfCode } from '../src/sale/codes.js';
 
@@ -34,6 +35,23 @@ describe('checkout codes', () => {
     expect(purchaseIdFor(a)).toBe(purchaseIdFor(a));
     expect(purchaseIdFor(a)).not.toBe(purchaseIdFor(b));
     expect(purchaseIdFor(a)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('of the time-digit shape have purchase ids that begin with that time and sort with it', () => {
+    const startMs = Date.UTC(2026, 11, 1, 12);
+    const codes = Array.from({ length: 200 }, (_, i) => newCode(7, startMs + i * 5));
+    const ids = codes.map(purchaseIdFor);
+    expect([...ids].sort()).toEqual(ids);
+    expect(Number.parseInt(ids[0]!.slice(0, 8), 16)).toBe(startMs % 36 ** 6);
+    expect(new Set(ids).size).toBe(codes.length);
+  });
+
+  it('of the earlier shape keep the purchase id they had (a purchase in flight across an upgrade)', () => {
+    const code = `12.${'Q'.repeat(22)}`;
+    const h = createHash('sha256').update(code).digest('hex');
+    expect(purchaseIdFor(code)).toBe(
+      `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`,
+    );
   });
 
   it.each([
