@@ -100,11 +100,9 @@ export function keptConnection(pool: pg.Pool): KeptConnection {
         done(client);
         return result;
       } catch (error) {
-        if (!isConnectionFailure(error)) {
-          done(client);
-          throw error;
-        }
-        done(client, error as Error);
+        const isLost = isConnectionFailure(error);
+        done(client, isLost ? (error as Error) : undefined);
+        if (!isLost) throw error;
         return await pool.query<R>(config);
       }
     },
