@@ -14,7 +14,7 @@ describe('parsing simulator options', () => {
       users: 1_000_000,
       connections: 100,
       timeoutMs: 10_000,
-      warmUpMs: 500,
+      warmUpMs: 1000,
       shard: { index: 0, count: 1 },
       workers: 1,
       progress: 'none',

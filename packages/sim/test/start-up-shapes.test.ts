@@ -1,6 +1,6 @@
 // What keeps the code V8 compiles during the warm-up valid once the schedule starts: every
-// histogram in one shape from the first, the warm-up's throwaway server answering GET /sale, and
-// the sale watch reading on a client made after the warm-up.
+// histogram in one shape from the first, the warm-up's throwaway server answering GET /sale, the
+// sale watch reading on a client made after the warm-up, and a warm-up in several rounds.
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readSaleAnswer } from '@flashsale/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerTo } from '../src/run/warm-up.js';
+import { parseSimOptions, type SimOptions } from '../src/index.js';
+import { answerTo, warmUp } from '../src/run/warm-up.js';
 import { SaleMonitor } from '../src/sale/monitor.js';
 
 const run = promisify(execFile);
@@ -97,5 +98,31 @@ describe('the sale watch', () => {
     } finally {
       await monitor.close();
     }
+  });
+});
+
+describe('the warm-up', () => {
+  it('runs in rounds of at most 250 ms, each a part of its own against the throwaway server', async () => {
+    const target = 'http://127.0.0.1:9';
+    const options = parseSimOptions({ target, rps: 3000, duration: '5s', warmUp: '1s' });
+    const rounds: SimOptions[] = [];
+    await warmUp(options, async (round) => {
+      rounds.push(round);
+    });
+    expect(rounds).toHaveLength(4);
+    for (const round of rounds) {
+      expect(round.targets).not.toContain(target);
+      expect(round.warmUpMs).toBe(0);
+      expect(round.stages).toEqual([{ durationMs: 250, rps: 3000 }]);
+    }
+  });
+
+  it('keeps a short warm-up in one round', async () => {
+    const options = parseSimOptions({ target: 'http://127.0.0.1:9', rps: 20_000, warmUp: '100ms' });
+    const rounds: SimOptions[] = [];
+    await warmUp(options, async (round) => {
+      rounds.push(round);
+    });
+    expect(rounds.map((round) => round.stages)).toEqual([[{ durationMs: 100, rps: 10_000 }]]);
   });
 });

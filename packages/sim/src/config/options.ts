@@ -130,7 +130,7 @@ export const simOptionTable = {
   warmUp: {
     flags: '--warm-up <d>',
     description: 'warm the client up in-process before the run (no request reaches the target); 0 to skip',
-    defaultValue: '500ms',
+    defaultValue: '1s',
   },
   threshold: {
     flags: '--threshold <objective>',
