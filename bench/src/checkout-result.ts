@@ -138,6 +138,10 @@ function durabilityFlags(measured: ServiceRound): string[] {
     flags.push(
       `only ${measured.rowsWritten} checkout_attempts rows for ${measured.wrk.requests} answered requests (${serverErrors} answered 5xx, which are not persisted)`,
     );
+  if (measured.repeatsEarlier)
+    flags.push(
+      "its request numbers passed the sale's size: some of its buyers and items repeat earlier requests' (answered from their holds, not new checkouts)",
+    );
   const socketErrors = socketErrorCount(measured.wrk);
   if (socketErrors > 0)
     flags.push(`wrk saw ${socketErrors} socket errors: ${JSON.stringify(measured.wrk.socketErrors)}`);
@@ -242,7 +246,7 @@ export function checkoutResult(
       baseline: baseline.best.commandLine,
     },
     notes: [
-      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; new buyers and items every run (bench/checkout.lua). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk.`,
+      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; each configuration on a sale of its own (a fresh database and Redis prefix), new buyers and items every request (bench/checkout.lua; a run that would pass the sale's size is flagged). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk.`,
     ],
     flags,
     rows: [

@@ -12,6 +12,8 @@ export type ServiceRound = Readonly<{
   primaryPid: number;
   wrk: WrkRun;
   rowsWritten: number;
+  /** The measured run's buyers and items repeat earlier runs' (the sale's request numbers wrapped). */
+  repeatsEarlier: boolean;
   metricsBefore: readonly Sample[];
   metricsAfter: readonly Sample[];
   usage: ProcessUsage<ServiceGroup>;

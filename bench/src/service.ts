@@ -9,7 +9,7 @@ import { trackForCleanup } from './processes.js';
 import { repoRelative } from './repo-paths.js';
 import { type ServeValues, serveFlags } from './serve-flags.js';
 
-import type { BenchContext, BenchSale } from './session.js';
+import { type BenchContext, type BenchSale, newOffsets } from './session.js';
 import { createWorld, dropWorld } from './world.js';
 
 /** How long `stop` gives the service to shut down gracefully before SIGKILL. */
@@ -102,7 +102,8 @@ export async function openBenchSale(ctx: BenchContext): Promise<BenchSale> {
 /**
  * Runs `body` with the bench's sale opened in a world of its own (database and Redis prefix), so
  * the holds the benchmarks before it left (5 minutes each, on items a load of random picks would
- * keep meeting) do not stand in its buyers' way; the world is removed after.
+ * keep meeting) do not stand in its buyers' way, and its wrk request numbers start again from 0;
+ * the world is removed after.
  */
 export async function withOwnSale<C extends BenchContext, T>(
   ctx: C,
@@ -110,7 +111,7 @@ export async function withOwnSale<C extends BenchContext, T>(
 ): Promise<T> {
   const world = createWorld();
   ctx.addWorld(world); // removed with the session too, should it stop first (Ctrl-C)
-  const own: C = { ...ctx, world, sale: null };
+  const own: C = { ...ctx, ...newOffsets(ctx.saleSize), world, sale: null };
   try {
     ctx.step(`a sale of its own: database ${world.databaseName}, Redis prefix ${world.redisKeyPrefix}`);
     own.sale = await openBenchSale(own);

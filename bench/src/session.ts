@@ -34,6 +34,8 @@ export type BenchContext<Settings extends SessionSettings = SessionSettings> = {
   /** wrk request numbers (bench/checkout.lua): each run against the service starts past the last. */
   readonly takeOffset: () => number;
   readonly advanceOffset: (next: number) => void;
+  /** Whether the numbers have wrapped: runs from then on repeat earlier buyers and items. */
+  readonly hasWrapped: () => boolean;
   /** Another world of this session (see withOwnSale): removed with the session's own at its end. */
   readonly addWorld: (world: World) => void;
 };
@@ -75,17 +77,35 @@ function createContext<Settings extends SessionSettings>(
   >,
 ): BenchContext<Settings> {
   let seed = 1000;
-  let offset = 0;
   return {
     ...base,
     step,
     sale: null,
     nextSeed: () => seed++,
+    ...newOffsets(base.saleSize),
+  };
+}
+
+/**
+ * wrk request numbers for one sale, from 0. They wrap before every item of the sale is held; a run
+ * after that asks for items its own buyers already hold (answered from the hold), so it no longer
+ * measures a new buyer and item per request, and says so (hasWrapped).
+ */
+export function newOffsets(
+  saleSize: number,
+): Pick<BenchContext, 'takeOffset' | 'advanceOffset' | 'hasWrapped'> {
+  let offset = 0;
+  let hasWrapped = false;
+  return {
     takeOffset: () => offset,
     advanceOffset: (next) => {
       offset = next + 1000;
-      if (offset > base.saleSize * 0.9) offset = 0; // wrap before every item of the sale is held
+      if (offset > saleSize * 0.9) {
+        offset = 0;
+        hasWrapped = true;
+      }
     },
+    hasWrapped: () => hasWrapped,
   };
 }
 
