@@ -1,4 +1,5 @@
-// Seconds and counts of each mode of `pnpm bench`: quick stays under 2 minutes, full under 10.
+// Seconds and counts of each mode of `pnpm bench`: quick takes about 3 minutes on a slow 2-core box,
+// full about 11.
 // They go into the results as written (camelCase keys), beside the sale's size.
 
 export type BenchMode = 'full' | 'quick';

@@ -44,7 +44,7 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
   }
   lines.push(
     '',
-    '`pnpm bench --quick` (under 2 minutes) writes `.out/bench/results-quick.json` instead; `pnpm bench --only instances`',
+    '`pnpm bench --quick` (3 minutes on a slow 2-core box) writes `.out/bench/results-quick.json` instead; `pnpm bench --only instances`',
     "(or any of the benchmarks' names, comma-separated) runs those and keeps the other results in the file; `pnpm bench:profile`",
     'profiles the server under the checkout load (`node --cpu-prof`); `pnpm bench:cpu` runs that load in rounds against one',
     'service and gives the median CPU µs per checkout of each process.',

@@ -6,6 +6,7 @@ import { startBareServer } from './bare-baseline.js';
 import { type CheckoutResult, checkoutResult } from './checkout-result.js';
 import type { BareRound, CheckoutMeasurements, Rounds, ServiceRound } from './checkout-rounds.js';
 import { runWrkOnService } from './cpu-split.js';
+import type { BenchSettings } from './modes.js';
 import { processTree, sampleProcesses } from './proc-stats.js';
 import { scrapeMetrics } from './prometheus.js';
 import { type Service, withOwnSale, withService } from './service.js';
@@ -25,36 +26,35 @@ export async function benchServerCheckout(
   const bare1: BareRound[] = [];
   const bare2: BareRound[] = [];
   const bareMany: BareRound[] = [];
-  // Each configuration on a sale of its own, so its runs meet new buyers and items (a run at 40,000/s
-  // asks for 400,000 of the million), and its service a table the earlier ones did not fill.
-  const server1 = await withOwnSale(ctx, (own) =>
-    withService(own, { workers: 1 }, (service) =>
-      measureRounds(own, service, connections, async (round) => {
-        ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${connections}`);
-        bare1.push(await measureBare(ctx, 1, connections));
-        ctx.step(`checkout ${round}: flashsale serve --workers 1`);
-      }),
-    ),
-  );
-  // Group commit fills its batches from the requests in flight: the same service with more clients.
-  const serverMany = await withOwnSale(ctx, (own) =>
-    withService(own, { workers: 1 }, (service) =>
-      measureRounds(own, service, manyConnections, async (round) => {
-        ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${manyConnections}`);
-        bareMany.push(await measureBare(ctx, 1, manyConnections));
-        ctx.step(`checkout ${round}: flashsale serve --workers 1, wrk -c${manyConnections}`);
-      }),
-    ),
-  );
-  const server2 = await withOwnSale(ctx, (own) =>
-    withService(own, { workers: 2 }, (service) =>
-      measureRounds(own, service, connections, async (round) => {
-        ctx.step(`checkout ${round}: bare node:http, 2 processes (node:cluster)`);
-        bare2.push(await measureBare(ctx, 2, connections));
-        ctx.step(`checkout ${round}: flashsale serve --workers 2`);
-      }),
-    ),
-  );
+  const [server1, serverMany, server2] = await onFreshSales(ctx, [
+    (own) =>
+      withService(own, { workers: 1 }, (service) =>
+        measureRounds(own, service, connections, async (round) => {
+          ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${connections}`);
+          bare1.push(await measureBare(ctx, 1, connections));
+          ctx.step(`checkout ${round}: flashsale serve --workers 1`);
+        }),
+      ),
+    // Group commit fills its batches from the requests in flight: the same service with more clients.
+    (own) =>
+      withService(own, { workers: 1 }, (service) =>
+        measureRounds(own, service, manyConnections, async (round) => {
+          ctx.step(`checkout ${round}: bare node:http, 1 process, wrk -c${manyConnections}`);
+          bareMany.push(await measureBare(ctx, 1, manyConnections));
+          ctx.step(`checkout ${round}: flashsale serve --workers 1, wrk -c${manyConnections}`);
+        }),
+      ),
+    (own) =>
+      withService(own, { workers: 2 }, (service) =>
+        measureRounds(own, service, connections, async (round) => {
+          ctx.step(`checkout ${round}: bare node:http, 2 processes (node:cluster)`);
+          bare2.push(await measureBare(ctx, 2, connections));
+          ctx.step(`checkout ${round}: flashsale serve --workers 2`);
+        }),
+      ),
+  ]);
+  if (server1 === undefined || serverMany === undefined || server2 === undefined)
+    throw new Error('a checkout configuration gave no rounds');
   const measurements: CheckoutMeasurements = {
     server1: bestOf(server1),
     server2: bestOf(server2),
@@ -85,6 +85,39 @@ export async function benchServerCheckout(
     ],
     measurements,
   };
+}
+
+/**
+ * How many checkout configurations one sale carries: each may ask for its runs at 50,000/s (above
+ * any rate seen so far), and the wrk request numbers wrap at 90 % of the sale.
+ */
+export function configurationsPerSale(
+  settings: Pick<BenchSettings, 'rounds' | 'warmUpS' | 'measureS'>,
+  saleSize: number,
+): number {
+  const requestsOfConfiguration = settings.rounds * (settings.warmUpS + settings.measureS) * 50_000;
+  return Math.max(1, Math.floor((saleSize * 0.9) / requestsOfConfiguration));
+}
+
+/**
+ * Runs the configurations in turn on fresh sales (a database and Redis prefix each), as many on
+ * one sale as its items carry, so every run meets new buyers and items and a service does not
+ * start on a table the configurations before it filled. A full run's configuration may ask for
+ * 1.3M (2 rounds of 13 s): one sale each. A quick run's three fit on one.
+ */
+async function onFreshSales<T>(
+  ctx: RunContext,
+  configurations: readonly ((own: RunContext) => Promise<T>)[],
+): Promise<T[]> {
+  const perSale = configurationsPerSale(ctx.settings, ctx.saleSize);
+  const results: T[] = [];
+  for (let first = 0; first < configurations.length; first += perSale) {
+    await withOwnSale(ctx, async (own) => {
+      for (const configuration of configurations.slice(first, first + perSale))
+        results.push(await configuration(own));
+    });
+  }
+  return results;
 }
 
 /** Rounds of (baseline, then service), back to back, so both see the same noise on this box. */
