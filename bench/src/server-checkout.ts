@@ -10,7 +10,7 @@ import type { BenchSettings } from './modes.js';
 import { processTree, sampleProcesses } from './proc-stats.js';
 import { scrapeMetrics } from './prometheus.js';
 import { type Service, withOwnSale, withService } from './service.js';
-import type { RunContext } from './session.js';
+import { offsetsWrapAt, type RunContext } from './session.js';
 import { countAttempts } from './world.js';
 import { runWrk, type WrkOptions, type WrkRun } from './wrk.js';
 
@@ -89,14 +89,14 @@ export async function benchServerCheckout(
 
 /**
  * How many checkout configurations one sale carries: each may ask for its runs at 50,000/s (above
- * any rate seen so far), and the wrk request numbers wrap at 90 % of the sale.
+ * any rate seen so far), and the wrk request numbers wrap at offsetsWrapAt of the sale.
  */
 export function configurationsPerSale(
   settings: Pick<BenchSettings, 'rounds' | 'warmUpS' | 'measureS'>,
   saleSize: number,
 ): number {
   const requestsOfConfiguration = settings.rounds * (settings.warmUpS + settings.measureS) * 50_000;
-  return Math.max(1, Math.floor((saleSize * 0.9) / requestsOfConfiguration));
+  return Math.max(1, Math.floor((saleSize * offsetsWrapAt) / requestsOfConfiguration));
 }
 
 /**

@@ -86,6 +86,9 @@ function createContext<Settings extends SessionSettings>(
   };
 }
 
+/** The share of a sale's items after which the wrk request numbers wrap (before every item is held). */
+export const offsetsWrapAt = 0.9;
+
 /**
  * wrk request numbers for one sale, from 0. They wrap before every item of the sale is held; a run
  * after that asks for items its own buyers already hold (answered from the hold), so it no longer
@@ -100,7 +103,7 @@ export function newOffsets(
     takeOffset: () => offset,
     advanceOffset: (next) => {
       offset = next + 1000;
-      if (offset > saleSize * 0.9) {
+      if (offset > saleSize * offsetsWrapAt) {
         offset = 0;
         hasWrapped = true;
       }
