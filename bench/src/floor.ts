@@ -23,6 +23,9 @@ export type FloorFigures = Readonly<{
   ended_at_ms: number;
   /** Requests answered from `steadyAfterS` after the start until the end: CPU per request apart from start-up. */
   steady_requests: number;
+  /** Open loop: requests whose slot lies `steadyAfterS` or more after the start, and of those the late. */
+  steady_sent: number;
+  steady_late: number;
 }>;
 
 /** Seconds at the start of a floor run left out of its steady CPU figure, as the simulator's are. */

@@ -13,6 +13,8 @@ export type BenchSettings = Readonly<{
   stepS: number;
   searchRuns: number;
   lateSearchRuns: number;
+  /** Runs of undici's floor, open loop, searching its own maximum on schedule from the simulator's. */
+  floorSearchRuns: number;
   simulatorStartRps: number;
   memoryRps: number;
   memoryS: number;
@@ -32,6 +34,7 @@ export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
     stepS: 8,
     searchRuns: 6,
     lateSearchRuns: 3,
+    floorSearchRuns: 4,
     simulatorStartRps: 4000,
     memoryRps: 4000,
     memoryS: 15,
@@ -47,6 +50,7 @@ export const settingsByMode: Readonly<Record<BenchMode, BenchSettings>> = {
     stepS: 4,
     searchRuns: 2,
     lateSearchRuns: 0,
+    floorSearchRuns: 1,
     simulatorStartRps: 4000,
     memoryRps: 3000,
     memoryS: 3,

@@ -7,7 +7,7 @@
 import { runAutocannon } from './autocannon.js';
 import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit } from './cpu-split.js';
-import { type FloorRun, runUndiciFloor, steadyAfterS } from './floor.js';
+import { type FloorFigures, type FloorRun, runUndiciFloor, steadyAfterS } from './floor.js';
 import { formatMs, formatRate, formatRatio, round } from './format.js';
 import { type ProcessSampler, processTree, readCpuSeconds, sampleProcesses } from './proc-stats.js';
 import type { Started } from './processes.js';
@@ -31,6 +31,28 @@ type FloorResult = Readonly<{
   steady_cpu_us_per_request: number | null;
 }>;
 
+type FloorSearchRun = Readonly<{
+  target_rps: number;
+  rps: number;
+  late: number;
+  steady_sent: number;
+  steady_late: number;
+  verdict: string;
+}>;
+
+/**
+ * Why an open-loop run of undici's floor does not count as on schedule, on the simulator's terms:
+ * achieved within 2% of the target, no failed request, and under 1% of the steady seconds' slots
+ * written more than 10 ms late.
+ */
+export function floorFailures(run: FloorFigures): string[] {
+  const reasons: string[] = [];
+  if (run.target_rps !== null && run.rps < run.target_rps * 0.98) reasons.push(`achieved ${run.rps}/s`);
+  if (run.errors + run.non2xx > 0) reasons.push(`${run.errors + run.non2xx} failed`);
+  if (run.steady_late > run.steady_sent * 0.01) reasons.push(`${run.steady_late} late in steady seconds`);
+  return reasons;
+}
+
 /** The simulator's default --connections: the floor runs on as many. */
 const simulatorConnections = 100;
 
@@ -52,6 +74,13 @@ export type SimulatorResult = BenchResult<
     /** The same over the steady seconds of each (start-up and the final report left out). */
     steady_cpu_per_request_vs_floor: number | null;
     max_achieved_rps_any_lateness: number | null;
+    /**
+     * undici's floor, open loop, searched on the simulator's terms: the highest rate it keeps on
+     * schedule, so the share of autocannon any generator on undici can keep is known beside ours.
+     */
+    undici_floor_max_open_loop_rps: number | null;
+    undici_floor_first_failing_rps: number | null;
+    undici_floor_runs: readonly FloorSearchRun[];
     at_max_achieved: RunSummary | null;
     runs: readonly RunSummary[];
   }>,
@@ -233,6 +262,44 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         onStart,
       }),
     );
+    const floorVerdict = (run: FloorFigures) => {
+      const failures = floorFailures(run);
+      return failures.length === 0 ? 'pass' : `fail (${failures.join(', ')})`;
+    };
+    const floorIsOnSchedule = (run: FloorFigures) => floorFailures(run).length === 0;
+    ctx.step(
+      `  undici floor ${floorRps}/s: ${floor.late} late, ${floor.steady_late} of them in steady seconds; on schedule: ${floorVerdict(floor)}`,
+    );
+    const floorSearch = await searchMaxRate<FloorRun>({
+      startRps: floorRps,
+      maxRuns: ctx.settings.floorSearchRuns,
+      factor: 1.25,
+      isPass: floorIsOnSchedule,
+      measured: new Map([[floorRps, floor]]),
+      measure: async (rps) => {
+        const run = await runUndiciFloor({
+          url: bare.url,
+          connections: simulatorConnections,
+          durationS: ctx.settings.stepS,
+          rps,
+          cpus: generatorCpus,
+        });
+        ctx.step(
+          `  undici floor ${rps}/s: achieved ${run.rps}/s, ${run.late} late, ${run.steady_late} of them in steady seconds; on schedule: ${floorVerdict(run)}`,
+        );
+        return run;
+      },
+    });
+    const floorRuns: FloorSearchRun[] = [...floorSearch.measured.values()]
+      .sort((a, b) => (a.target_rps ?? 0) - (b.target_rps ?? 0))
+      .map((run) => ({
+        target_rps: run.target_rps ?? 0,
+        rps: run.rps,
+        late: run.late,
+        steady_sent: run.steady_sent,
+        steady_late: run.steady_late,
+        verdict: floorVerdict(run),
+      }));
     ctx.step(`simulator: undici floor -c ${simulatorConnections}, ${durationS} s (closed loop)`);
     const floorClosed = await withCpu((onStart) =>
       runUndiciFloor({
@@ -260,6 +327,10 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
       flags.push(
         `noisy: kept the schedule at ${onTime.maxRps}/s but not at ${onTime.lowestFailRps}/s; the figure is the highest rate that passed`,
       );
+    if (floorSearch.lowestFailRps === null)
+      flags.push(
+        "undici's floor kept the schedule at every rate tried: its maximum is at least the figure shown",
+      );
     if (onTime.lowestFailRps === null)
       flags.push('the simulator passed every rate tried: the maximum is at least the figure shown');
     return {
@@ -281,6 +352,9 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         cpu_per_request_vs_floor: round(cpuVsFloor),
         steady_cpu_per_request_vs_floor: round(steadyVsFloor),
         max_achieved_rps_any_lateness: achieved.maxRps,
+        undici_floor_max_open_loop_rps: floorSearch.maxRps,
+        undici_floor_first_failing_rps: floorSearch.lowestFailRps,
+        undici_floor_runs: floorRuns,
         at_max_achieved: atAchievedMax === null ? null : withoutCommandLine(atAchievedMax),
         runs: runs.map(withoutCommandLine),
       },
@@ -311,7 +385,7 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
       },
       notes: [
         `Generators run under taskset -c ${generatorCpus}, the server under taskset -c ${serverCpus}. The simulator runs its default buyer mix, ${ctx.settings.stepS} s per rate. On schedule: achieved >= 98% of target and nothing dropped over the run, and under 1% of requests late (written > 10 ms after their slot) in its steady seconds (after the first ${startUpS} s, the simulator's own start-up, reported apart in the JSON). "Max achieved" is the issue's definition (achieved within 2%, nothing dropped): such a run may still send late, so its latencies include the generator's own queueing. CPU per request is the generator process's user+system time over its whole life (start-up included) per request sent.`,
-        `undici floor: bench/src/undici-floor.ts, one undici Pool with the simulator's ${simulatorConnections} connections, sending the same POST with an x-request-id header and dropping the answer, through undici's own handler interface; open loop at the rate of the simulator's CPU figure for ${ctx.settings.stepS} s (its late sends counted as the simulator's), and closed loop for ${durationS} s. What the simulator spends above it is its own: buyers, reading answers, histograms, the schedule. "Steady seconds only": each generator's CPU from ${startUpS} s after its schedule started to its end, per request answered in between, which leaves out process start, the simulator's warm-up (V8 compiling its hot path) and its final report.`,
+        `undici floor: bench/src/undici-floor.ts, one undici Pool with the simulator's ${simulatorConnections} connections, sending the same POST with an x-request-id header and dropping the answer, through undici's own handler interface; open loop at the rate of the simulator's CPU figure for ${ctx.settings.stepS} s (its late sends counted as the simulator's), then searched from that rate in steps of 1.25 for its own highest rate on schedule (the simulator's test: achieved >= 98%, nothing failed, under 1% late in the steady seconds; at most ${ctx.settings.floorSearchRuns} more runs), and closed loop for ${durationS} s. The floor's own open-loop maximum is the most any generator on undici (the HTTP client this toolkit uses) keeps on schedule on this core: a share of autocannon above it is out of reach for the simulator. What the simulator spends above it is its own: buyers, reading answers, histograms, the schedule. "Steady seconds only": each generator's CPU from ${startUpS} s after its schedule started to its end, per request answered in between, which leaves out process start, the simulator's warm-up (V8 compiling its hot path) and its final report.`,
       ],
       flags,
       rows: [
@@ -332,6 +406,20 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
           formatRate(onTime.maxRps),
           formatRate(floorClosed.rps),
           formatRatio(onTime.maxRps === null ? null : onTime.maxRps / floorClosed.rps),
+        ],
+        [
+          '  undici floor, open loop: its own max on schedule vs autocannon',
+          formatRate(floorSearch.maxRps),
+          formatRate(autocannon.rps),
+          formatRatio(floorSearch.maxRps === null ? null : floorSearch.maxRps / autocannon.rps),
+        ],
+        [
+          '  simulator vs that floor, both open loop on schedule',
+          formatRate(onTime.maxRps),
+          formatRate(floorSearch.maxRps),
+          formatRatio(
+            onTime.maxRps === null || floorSearch.maxRps === null ? null : onTime.maxRps / floorSearch.maxRps,
+          ),
         ],
         ['send lag p99 at that rate', formatMs(atMax?.send_lag_p99_ms), '', ''],
         [

@@ -49,6 +49,9 @@ let inFlight = 0;
 let onDrained: () => void = () => undefined;
 let steadyFromMs = Number.POSITIVE_INFINITY;
 let steadyRequests = 0;
+// Open loop: the slots of the steady seconds, sent and sent late, as the simulator's verdict counts them.
+let steadySent = 0;
+let steadyLate = 0;
 let endedAtMs = 0;
 
 /**
@@ -62,8 +65,7 @@ class FloorRequest implements Dispatcher.DispatchHandler {
     this.intendedMs = intendedMs;
   }
   onConnect(): void {
-    sent += 1;
-    if (performance.now() - this.intendedMs > lateAfterMs) late += 1;
+    noteSent(this.intendedMs);
   }
   onHeaders(statusCode: number): boolean {
     if (statusCode < 200 || statusCode >= 300) non2xx += 1;
@@ -82,6 +84,17 @@ class FloorRequest implements Dispatcher.DispatchHandler {
   }
 }
 
+/** Counts a request written, late if more than 10 ms after its slot, in the steady seconds or not. */
+function noteSent(intendedMs: number): void {
+  const isLate = performance.now() - intendedMs > lateAfterMs;
+  sent += 1;
+  if (isLate) late += 1;
+  if (intendedMs >= steadyFromMs) {
+    steadySent += 1;
+    if (isLate) steadyLate += 1;
+  }
+}
+
 /** Counts an answer of the steady window, then sends the next (closed loop) or ends the run. */
 function settle(): void {
   if (!isOver && performance.now() >= steadyFromMs) steadyRequests += 1;
@@ -97,8 +110,7 @@ class WrappedFloorRequest implements Dispatcher.DispatchHandler {
     this.intendedMs = intendedMs;
   }
   onRequestStart(): void {
-    sent += 1;
-    if (performance.now() - this.intendedMs > lateAfterMs) late += 1;
+    noteSent(this.intendedMs);
   }
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
     if (statusCode < 200 || statusCode >= 300) non2xx += 1;
@@ -192,5 +204,7 @@ const figures: FloorFigures = {
   started_at_ms: Math.round(performance.timeOrigin + startMs),
   ended_at_ms: Math.round(endedAtMs),
   steady_requests: steadyRequests,
+  steady_sent: values.closed ? 0 : steadySent,
+  steady_late: values.closed ? 0 : steadyLate,
 };
 console.log(JSON.stringify(figures));
