@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readSaleAnswer } from '@flashsale/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readAnswer } from '../src/http/answer.js';
 import { parseSimOptions, type SimOptions } from '../src/index.js';
 import { answerTo, warmUp } from '../src/run/warm-up.js';
 import { SaleMonitor } from '../src/sale/monitor.js';
@@ -45,7 +46,30 @@ describe("the warm-up's throwaway server", () => {
 
   it('answers GET /sale with a sale the watch reads', () => {
     const snapshot = readSaleAnswer(bodyOf(answerTo(request('GET /sale'), 4)));
-    expect(snapshot).toMatchObject({ saleId: 0, size: 1, sold: 0 });
+    expect(snapshot).toMatchObject({ size: 10_000, sold: 0 });
+    expect(snapshot?.saleId).toBe(Math.floor(Date.now() / 3_600_000));
+  });
+
+  it('answers with times of now, as a live service does', () => {
+    // Epoch ms past 2^31 are doubles to V8, a time of 0 a small integer: code compiled for the one
+    // is thrown away at the other. Times of now are what a live service's answers carry.
+    const now = Date.now();
+    const checkout = readAnswer(
+      200,
+      Buffer.from(bodyOf(answerTo(request('POST /checkout?user_id=u&id=7'), 5))),
+    );
+    expect(checkout.expiresAtMs).toBeGreaterThan(now);
+    const sale = readSaleAnswer(bodyOf(answerTo(request('GET /sale'), 4)));
+    expect(sale?.startsAtMs).toBeGreaterThan(2 ** 31);
+    expect(sale?.endsAtMs).toBeGreaterThan(now);
+  });
+
+  it('sends the headers node:http adds, keep-alive among them', () => {
+    const head = answerTo(request('POST /checkout?user_id=u&id=1'), 5)
+      .toString('latin1')
+      .split('\r\n\r\n')[0];
+    expect(head).toMatch(/\r\nKeep-Alive: timeout=\d+(\r\n|$)/);
+    expect(head).toMatch(/\r\nDate: /);
   });
 
   it('answers a checkout with a code and anything else with a purchase', () => {

@@ -33,28 +33,46 @@ const warmUpRoundMs = 250;
 /** How often the warm-up reads GET /sale: often enough for V8 to see it before it compiles the shared code. */
 const saleReadEveryMs = 10;
 
+// The answers look like a live service's, values and headers alike: times of now (epoch ms past
+// 2^31, which V8 keeps as doubles, where a time of 0 is a small integer), a UUID for a purchase, and
+// the headers node:http adds (date, keep-alive). V8 specialises the code and the object shapes it
+// compiles to what it has seen: answers with `expires_at` at the epoch left the run's first
+// answers to change the field's representation from small integer to double in the objects built
+// from them ("wrong map", "not a Smi"), and undici's header callbacks met `keep-alive` for the first
+// time ("insufficient type feedback"), each throwing compiled code away in the run's first second.
+const holdMs = 5 * 60_000;
+const nowMs = Date.now();
+const hourMs = 3_600_000;
+const saleId = Math.floor(nowMs / hourMs);
 const checkoutBody = JSON.stringify({
-  code: 'warm-up-code-0000000000',
-  sale_id: 0,
-  item_id: 0,
-  expires_at: new Date(0).toISOString(),
+  code: `${saleId}.warmup0000000000000000000000`,
+  sale_id: saleId,
+  item_id: 1,
+  expires_at: new Date(nowMs + holdMs).toISOString(),
 });
 const saleBody = JSON.stringify({
-  sale_id: 0,
-  starts_at: new Date(0).toISOString(),
-  ends_at: new Date(0).toISOString(),
-  size: 1,
+  sale_id: saleId,
+  starts_at: new Date(saleId * hourMs).toISOString(),
+  ends_at: new Date((saleId + 1) * hourMs).toISOString(),
+  size: 10_000,
   sold: 0,
   held: 0,
-  available: 1,
+  available: 10_000,
 });
-const purchaseBody = JSON.stringify({ purchase_id: 'warm-up', sale_id: 0, item_id: 0, user_id: 'warm-up' });
+const purchaseBody = JSON.stringify({
+  purchase_id: '00000000-0000-4000-8000-000000000000',
+  sale_id: saleId,
+  item_id: 1,
+  user_id: 'warm-up.u1',
+});
 
-/** A whole 200 answer with a JSON body, as bytes. */
+/** A whole 200 answer with a JSON body, as bytes, with the headers a node:http service sends. */
 function answerOf(body: string): Buffer {
   return Buffer.from(
     `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-      `x-attempt-id: warm-up\r\nconnection: keep-alive\r\n\r\n${body}`,
+      `x-request-id: warm-up\r\nx-attempt-id: warm-up\r\nDate: ${new Date(nowMs).toUTCString()}\r\n` +
+      'Connection: keep-alive\r\nKeep-Alive: timeout=65\r\n\r\n' +
+      body,
     'latin1',
   );
 }
