@@ -10,12 +10,19 @@ import { readSaleAnswer } from '@flashsale/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readAnswer } from '../src/http/answer.js';
 import { parseSimOptions, type SimOptions } from '../src/index.js';
+import type { PartSale } from '../src/run/part.js';
 import { answerTo, warmUp } from '../src/run/warm-up.js';
 import { SaleMonitor } from '../src/sale/monitor.js';
 
 const run = promisify(execFile);
 // The built module: V8's own shape check needs a process started with --allow-natives-syntax.
 const histogramsModule = fileURLToPath(new URL('../dist/record/histograms.js', import.meta.url));
+
+const request = (line: string) => `${line} HTTP/1.1\r\nhost: x\r\n\r\n`;
+const bodyOf = (answer: Buffer) => {
+  const text = answer.toString('latin1');
+  return text.slice(text.indexOf('\r\n\r\n') + 4);
+};
 
 describe('histograms', () => {
   it('keep the shape of a fresh one after one records a value beyond small integers', async () => {
@@ -38,12 +45,6 @@ describe('histograms', () => {
 });
 
 describe("the warm-up's throwaway server", () => {
-  const request = (line: string) => `${line} HTTP/1.1\r\nhost: x\r\n\r\n`;
-  const bodyOf = (answer: Buffer) => {
-    const text = answer.toString('latin1');
-    return text.slice(text.indexOf('\r\n\r\n') + 4);
-  };
-
   it('answers GET /sale with a sale the watch reads', () => {
     const snapshot = readSaleAnswer(bodyOf(answerTo(request('GET /sale'), 4)));
     expect(snapshot).toMatchObject({ size: 10_000, sold: 0 });
@@ -139,6 +140,31 @@ describe('the warm-up', () => {
       expect(round.warmUpMs).toBe(0);
       expect(round.stages).toEqual([{ durationMs: 250, rps: 3000 }]);
     }
+  });
+
+  it("tells each round of the sale as the run will be told: the throwaway server's, by id and period, or unknown when the target has no GET /sale", async () => {
+    const sales: PartSale[] = [];
+    const withSale = parseSimOptions({ target: 'http://127.0.0.1:9', rps: 3000, warmUp: '500ms' });
+    await warmUp(withSale, async (_round, sale) => {
+      sales.push(sale);
+    });
+    const served = readSaleAnswer(bodyOf(answerTo(request('GET /sale'), 4)));
+    expect(sales).toHaveLength(2);
+    for (const sale of sales) {
+      expect(sale.saleId).toBe(served?.saleId);
+      expect(sale.periodMs).toBe((served?.endsAtMs ?? 0) - (served?.startsAtMs ?? 0));
+    }
+    const unknown: PartSale[] = [];
+    const contest = parseSimOptions({
+      target: 'http://127.0.0.1:9',
+      rps: 3000,
+      warmUp: '250ms',
+      profile: 'contest',
+    });
+    await warmUp(contest, async (_round, sale) => {
+      unknown.push(sale);
+    });
+    expect(unknown).toEqual([{ size: contest.saleSize, saleId: null, periodMs: null }]);
   });
 
   it('keeps a short warm-up in one round', async () => {

@@ -18,7 +18,7 @@ import { ItemsFeed } from '../sale/items-feed.js';
 import { OpenLoop } from '../schedule/open-loop.js';
 import { plannedDurationMs, RateSchedule } from '../schedule/stages.js';
 import { epochMsOf, epochNowMs, performanceMsOf } from './epoch-clock.js';
-import type { PartSetup, SchedulePart, TickListener } from './part.js';
+import type { PartSale, PartSetup, SchedulePart, TickListener } from './part.js';
 import { Traffic } from './traffic.js';
 import { warmUp } from './warm-up.js';
 
@@ -301,12 +301,8 @@ export class LocalPart implements SchedulePart {
 }
 
 /** A whole schedule in this process, started at once and alone: the warm-up's throwaway run. */
-async function runAlone(options: SimOptions): Promise<ReportParts> {
-  const part = new LocalPart(
-    options,
-    { phase: 0, sale: Promise.resolve({ size: options.saleSize, saleId: null, periodMs: null }) },
-    () => undefined,
-  );
+async function runAlone(options: SimOptions, sale: PartSale): Promise<ReportParts> {
+  const part = new LocalPart(options, { phase: 0, sale: Promise.resolve(sale) }, () => undefined);
   await part.ready;
   part.start(epochNowMs());
   return part.done;

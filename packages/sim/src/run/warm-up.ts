@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
 import type { SimOptions } from '../config/options.js';
 import { SaleMonitor } from '../sale/monitor.js';
+import type { PartSale } from './part.js';
 
 /** The warm-up runs at the first stage's rate up to this: the hotter, the sooner V8 optimises the path. */
 const warmUpMaxRps = 10_000;
@@ -108,9 +109,22 @@ export function answerTo(request: string, pathAt: number): Buffer {
   return request.startsWith('/sale ', pathAt) ? saleAnswer : purchaseAnswer;
 }
 
+/**
+ * The sale a warm-up part is told of: the throwaway server's, known by id and period as a live
+ * service's is when it has GET /sale, and unknown (null) when the target has none, as the run's will
+ * be. A part's fields hold what it is told: a part that held null where the run's holds a number
+ * would give the run's objects another shape than the warm-up's, and its code compiled for it
+ * would be thrown away at the start.
+ */
+export function warmUpSale(options: SimOptions): PartSale {
+  return options.profile.hasSaleEndpoint
+    ? { size: options.saleSize, saleId, periodMs: hourMs }
+    : { size: options.saleSize, saleId: null, periodMs: null };
+}
+
 export async function warmUp(
   options: SimOptions,
-  runWarm: (options: SimOptions) => Promise<unknown>,
+  runWarm: (options: SimOptions, sale: PartSale) => Promise<unknown>,
 ): Promise<void> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -143,7 +157,7 @@ export async function warmUp(
   };
   try {
     monitor.watch(saleReadEveryMs, () => undefined);
-    for (let i = 0; i < rounds; i++) await runWarm(round);
+    for (let i = 0; i < rounds; i++) await runWarm(round, warmUpSale(options));
   } finally {
     await monitor.close();
     for (const socket of sockets) socket.destroy();
