@@ -65,6 +65,14 @@ describe("the warm-up's throwaway server", () => {
     expect(sale?.endsAtMs).toBeGreaterThan(now);
   });
 
+  it('names in a checkout answer the item asked for, ids past small integers too', () => {
+    const itemOf = (path: string) => JSON.parse(bodyOf(answerTo(request(`POST ${path}`), 5))).item_id;
+    expect(itemOf('/checkout?user_id=u&id=7')).toBe(7);
+    expect(itemOf('/checkout?id=2147483648&user_id=u')).toBe(2_147_483_648);
+    expect(itemOf('/checkout?user_id=u&id=abc')).toBe(1);
+    expect(itemOf('/checkout')).toBe(1);
+  });
+
   it('sends the headers node:http adds, keep-alive among them', () => {
     const head = answerTo(request('POST /checkout?user_id=u&id=1'), 5)
       .toString('latin1')

@@ -45,12 +45,14 @@ const holdMs = 5 * 60_000;
 const nowMs = Date.now();
 const hourMs = 3_600_000;
 const saleId = Math.floor(nowMs / hourMs);
-const checkoutBody = JSON.stringify({
-  code: `${saleId}.warmup0000000000000000000000`,
-  sale_id: saleId,
-  item_id: 1,
-  expires_at: new Date(nowMs + holdMs).toISOString(),
-});
+const checkoutOf = (itemId: number) =>
+  JSON.stringify({
+    code: `${saleId}.warmup0000000000000000000000`,
+    sale_id: saleId,
+    item_id: itemId,
+    expires_at: new Date(nowMs + holdMs).toISOString(),
+  });
+const checkoutBody = checkoutOf(1);
 const saleBody = JSON.stringify({
   sale_id: saleId,
   starts_at: new Date(saleId * hourMs).toISOString(),
@@ -105,8 +107,22 @@ function answerRequests(socket: Socket): void {
 
 /** The prepared answer to a request whose path starts at `pathAt`. */
 export function answerTo(request: string, pathAt: number): Buffer {
-  if (request.startsWith('/checkout', pathAt)) return checkoutAnswer;
+  if (request.startsWith('/checkout', pathAt)) return checkoutAnswerTo(request, pathAt);
   return request.startsWith('/sale ', pathAt) ? saleAnswer : purchaseAnswer;
+}
+
+const itemIdParameter = /[?&]id=(\d{1,15})(?:&|$)/;
+
+/**
+ * A checkout's answer names the item asked for, as a service that echoes it does. The invalid
+ * buyers ask for ids past V8's small integers (2147483648): read back from an answer, such an id
+ * is a double, and the first one met changed the shape of every answer object read after it
+ * ("wrong map"), at the run's start when the warm-up had answered item 1 to all.
+ */
+function checkoutAnswerTo(request: string, pathAt: number): Buffer {
+  const path = request.slice(pathAt, request.indexOf(' ', pathAt));
+  const itemId = itemIdParameter.exec(path)?.[1];
+  return itemId === undefined || itemId === '1' ? checkoutAnswer : answerOf(checkoutOf(Number(itemId)));
 }
 
 /**
