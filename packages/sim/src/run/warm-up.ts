@@ -37,10 +37,9 @@ const saleReadEveryMs = 10;
 // The answers look like a live service's, values and headers alike: times of now (epoch ms past
 // 2^31, which V8 keeps as doubles, where a time of 0 is a small integer), a UUID for a purchase, and
 // the headers node:http adds (date, keep-alive). V8 specialises the code and the object shapes it
-// compiles to what it has seen: answers with `expires_at` at the epoch left the run's first
-// answers to change the field's representation from small integer to double in the objects built
-// from them ("wrong map", "not a Smi"), and undici's header callbacks met `keep-alive` for the first
-// time ("insufficient type feedback"), each throwing compiled code away in the run's first second.
+// compiles to the values and headers it has seen, and throws that code away when the run's answers
+// differ ("not a Smi", "wrong map", and "insufficient type feedback" in undici's header callbacks
+// were among the deopts at the start with answers of times of 0 and no keep-alive).
 const holdMs = 5 * 60_000;
 const nowMs = Date.now();
 const hourMs = 3_600_000;
