@@ -6,14 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminQuery, databaseUrl } from '../../server/test/support/db.js';
-import { REDIS_URL } from '../../server/test/support/redis.js';
+import { createTestRedis, REDIS_URL } from '../../server/test/support/redis.js';
 import { runCli } from './support/cli.js';
 
 describe('flashsale run on a database that does not exist yet', () => {
   const name = `flashsale_fresh_${randomBytes(4).toString('hex')}`;
   const out = mkdtempSync(join(tmpdir(), 'flashsale-fresh-db-'));
+  const redis = createTestRedis(); // its prefix, and its keys deleted at the end
 
   afterAll(async () => {
+    await redis.cleanup();
     await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
     await adminQuery(`DROP DATABASE IF EXISTS ${name}`);
   });
@@ -28,7 +30,7 @@ describe('flashsale run on a database that does not exist yet', () => {
       '--redis-url',
       REDIS_URL,
       '--redis-key-prefix',
-      `${name}:`,
+      redis.prefix,
       // The database is the point: a small sale with short holds sells out and settles quickly.
       '--sale-size',
       '100',
