@@ -20,3 +20,7 @@ export const formatRatio = (ratio: Figure): string => (isMissing(ratio) ? '-' : 
 export function round(value: Figure, digits = 2): number | null {
   return isMissing(value) ? null : Math.round(value * 10 ** digits) / 10 ** digits;
 }
+
+/** A run's verdict for a progress line: pass, or fail with its reasons. */
+export const verdictText = (failures: readonly string[]): string =>
+  failures.length === 0 ? 'pass' : `fail (${failures.join(', ')})`;

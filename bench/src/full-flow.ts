@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit, serviceProcessGroups } from './cpu-split.js';
-import { formatMs, formatRate, formatRatio, round } from './format.js';
+import { formatMs, formatRate, formatRatio, round, verdictText } from './format.js';
 import { type CommitFigures, type CommitTable, commitFigures } from './group-commit.js';
 import { type ListPids, processTree } from './proc-stats.js';
 import { scrapeMetrics } from './prometheus.js';
@@ -104,7 +104,7 @@ async function searchAgainst(
               )
               .join(', ')}`;
       ctx.step(
-        `  ${target.label} ${rps}/s: steady p99 ${run.steady.p99_ms} ms (whole run ${run.p99_ms} ms), ${run.failures.length === 0 ? 'pass' : `fail (${run.failures.join(', ')})`}; cores: ${formatCpuSplit(run.cpu_cores)}${commits}`,
+        `  ${target.label} ${rps}/s: steady p99 ${run.steady.p99_ms} ms (whole run ${run.p99_ms} ms), ${verdictText(run.failures)}; cores: ${formatCpuSplit(run.cpu_cores)}${commits}`,
       );
       return run;
     },

@@ -8,7 +8,7 @@ import { runAutocannon } from './autocannon.js';
 import { startBareServer } from './bare-baseline.js';
 import { formatCpuSplit } from './cpu-split.js';
 import { type FloorFigures, type FloorRun, runUndiciFloor, steadyAfterS } from './floor.js';
-import { formatMs, formatRate, formatRatio, round } from './format.js';
+import { formatMs, formatRate, formatRatio, round, verdictText } from './format.js';
 import { type ProcessSampler, processTree, readCpuSeconds, sampleProcesses } from './proc-stats.js';
 import type { Started } from './processes.js';
 import { searchMaxRate, verdictOf } from './rate-search.js';
@@ -212,10 +212,7 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         otherGroups: { server: () => processTree(bare.process.pid) },
       });
       const summary = { ...summarizeRun(run), commandLine: run.commandLine };
-      const verdict = (onSchedule: boolean) => {
-        const failures = simulatorFailures(summary, { onSchedule });
-        return failures.length === 0 ? 'pass' : `fail (${failures.join(', ')})`;
-      };
+      const verdict = (onSchedule: boolean) => verdictText(simulatorFailures(summary, { onSchedule }));
       ctx.step(
         `  simulate ${rps}/s: achieved ${summary.achieved_rps}/s, late ${summary.start_up.late} in start-up + ${summary.steady.late} steady, send lag p99 ${summary.send_lag_p99_ms} ms; on schedule: ${verdict(true)}; achieved: ${verdict(false)}; cores: ${formatCpuSplit(summary.cpu_cores)}`,
       );
@@ -262,14 +259,12 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         onStart,
       }),
     );
-    const floorVerdict = (run: FloorFigures) => {
-      const failures = floorFailures(run);
-      return failures.length === 0 ? 'pass' : `fail (${failures.join(', ')})`;
-    };
     const floorIsOnSchedule = (run: FloorFigures) => floorFailures(run).length === 0;
-    ctx.step(
-      `  undici floor ${floorRps}/s: ${floor.late} late, ${floor.steady_late} of them in steady seconds; on schedule: ${floorVerdict(floor)}`,
-    );
+    const floorStep = (run: FloorFigures) =>
+      ctx.step(
+        `  undici floor ${run.target_rps}/s: achieved ${run.rps}/s, ${run.late} late, ${run.steady_late} of them in steady seconds; on schedule: ${verdictText(floorFailures(run))}`,
+      );
+    floorStep(floor);
     const floorSearch = await searchMaxRate<FloorRun>({
       startRps: floorRps,
       maxRuns: ctx.settings.floorSearchRuns,
@@ -284,9 +279,7 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
           rps,
           cpus: generatorCpus,
         });
-        ctx.step(
-          `  undici floor ${rps}/s: achieved ${run.rps}/s, ${run.late} late, ${run.steady_late} of them in steady seconds; on schedule: ${floorVerdict(run)}`,
-        );
+        floorStep(run);
         return run;
       },
     });
@@ -298,7 +291,7 @@ export async function benchSimulator(ctx: RunContext): Promise<SimulatorResult> 
         late: run.late,
         steady_sent: run.steady_sent,
         steady_late: run.steady_late,
-        verdict: floorVerdict(run),
+        verdict: verdictText(floorFailures(run)),
       }));
     ctx.step(`simulator: undici floor -c ${simulatorConnections}, ${durationS} s (closed loop)`);
     const floorClosed = await withCpu((onStart) =>
