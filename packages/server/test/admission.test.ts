@@ -40,6 +40,9 @@ describe('the admission scripts', () => {
     const saleId = Number((await post('/checkout?user_id=jon&id=40')).body.sale_id);
     const keys = saleKeys(saleId);
     expect((await post('/checkout?user_id=sweep0&id=60')).status).toBe(403); // 10 live holds: the limit
+    // The refused checkout's hold was counted and taken back: the buyer still counts 10, item 60 is free.
+    expect(await world.redis.client.hget(keys.held, 'sweep0')).toBe('10');
+    expect(await world.redis.client.hexists(keys.holds, '60')).toBe(0);
     world.clock.advance(30_000); // all 21 lapse
     expect((await post('/checkout?user_id=kim&id=41')).status).toBe(200);
     expect(await world.redis.client.zcard(keys.deadlines)).toBe(21 + 1);
@@ -52,6 +55,20 @@ describe('the admission scripts', () => {
 
     const sale = await world.call('GET', '/sale');
     expect(sale.body).toMatchObject({ held: 2 });
+  });
+
+  it('a buyer whose purchases fill the limit is refused with no held count left behind', async () => {
+    let saleId = 0;
+    for (let i = 0; i < 10; i++) {
+      const held = await post(`/checkout?user_id=lee&id=${100 + i}`);
+      saleId = Number(held.body.sale_id);
+      expect((await post(`/purchase?code=${held.body.code}`)).status).toBe(200);
+    }
+    const keys = saleKeys(saleId);
+    expect(await world.redis.client.hget(keys.held, 'lee')).toBeNull();
+    expect((await post('/checkout?user_id=lee&id=110')).status).toBe(403);
+    expect(await world.redis.client.hget(keys.held, 'lee')).toBeNull();
+    expect(await world.redis.client.hexists(keys.holds, '110')).toBe(0);
   });
 
   it('the checkouts of one event-loop turn, or of the time a call was out, reach Redis as one script call, decided in the order asked', async () => {

@@ -32,13 +32,18 @@ local function checkout(user, item, code, now)
   end
 
   local used = slots_used(tonumber(redis.call('HGET', OWNED, user) or '0'))
-  local holding = tonumber(redis.call('HGET', HELD, user) or '0')
-  if used + holding >= limit and holding > 0 then
+  if used >= limit then
+    return 'user_limit'
+  end
+  -- Counts this checkout's hold at once: one call instead of a read and an increment.
+  local holding = redis.call('HINCRBY', HELD, user, 1)
+  if used + holding > limit and holding > 1 then
     -- Some of the buyer's holds may have lapsed and not been swept yet: they must not count.
     sweep(now, sweep_limit)
-    holding = tonumber(redis.call('HGET', HELD, user) or '0')
+    holding = tonumber(redis.call('HGET', HELD, user))
   end
-  if used + holding >= limit then
+  if used + holding > limit then
+    add_held(user, -1)
     return 'user_limit'
   end
 
@@ -46,7 +51,6 @@ local function checkout(user, item, code, now)
   redis.call('HSET', HOLDS, item, code)
   redis.call('ZADD', DEADLINES, expires, item)
   redis.call('HSET', CODES, code, item .. '|' .. user .. '|' .. expires)
-  add_held(user, 1)
   return expires
 end
 
