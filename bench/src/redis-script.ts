@@ -24,9 +24,13 @@ const batchSizes = [1, 16, 64] as const;
 const ratioBatch = 16;
 const holdTtlMs = 300_000;
 
-/** Does nothing with a checkout call's keys and arguments, and answers as the checkout script does. */
+/**
+ * Does nothing with a checkout call's keys and arguments (sweep limit, now, then user, item and code
+ * per checkout), and answers as the checkout script does for a new hold: its deadline.
+ */
 const noOpScript = `local replies = {}
-for i = 2, #ARGV, 4 do replies[#replies + 1] = { 'ok', ARGV[i + 2], tonumber(ARGV[i + 3]) + ${holdTtlMs}, 1 } end
+local expires = tonumber(ARGV[2]) + ${holdTtlMs}
+for i = 3, #ARGV, 3 do replies[#replies + 1] = expires end
 return replies`;
 
 type CommandCost = Readonly<{ calls_per_checkout: number; us_per_checkout: number }>;
@@ -166,8 +170,8 @@ async function sendNoOp(
   calls: Iterable<CheckoutArgs[]>,
 ): Promise<void> {
   for (const call of calls) {
-    const args: Array<string | number> = [64];
-    for (const a of call) args.push(a.userId, a.itemId, a.newCode, a.nowMs);
+    const args: Array<string | number> = [64, call.at(-1)!.nowMs];
+    for (const a of call) args.push(a.userId, a.itemId, a.newCode);
     await redis.evalsha(sha, 9, ...saleDataKeys(saleId), ...args);
   }
 }

@@ -240,6 +240,24 @@ describe('the admission scripts', () => {
     }
   });
 
+  it('the checkouts of one call are decided at the latest time among them, no sooner than any was asked', async () => {
+    const saleId = Number((await post('/checkout?user_id=rae&id=75')).body.sale_id);
+    const client = new Redis(REDIS_URL, { keyPrefix: world.redis.prefix });
+    try {
+      const admission = createAdmission(client);
+      const t0 = world.clock.now();
+      const ask = (userId: string, itemId: number, nowMs: number) =>
+        admission.checkout({ saleId, userId, itemId, newCode: `${saleId}.${userId}-${itemId}`, nowMs });
+      // rae's hold on 75 lasts until t0 + 30 s. Asked in one turn: sam at t0 + 29 s, tom at t0 + 31 s.
+      const [sam, tom] = await Promise.all([ask('sam', 75, t0 + 29_000), ask('tom', 76, t0 + 31_000)]);
+      // Decided at t0 + 31 s: rae's hold had lapsed, so sam takes item 75, until 30 s after that time.
+      expect(sam).toEqual({ kind: 'held', code: `${saleId}.sam-75`, expiresAtMs: t0 + 61_000, isNew: true });
+      expect(tom).toEqual({ kind: 'held', code: `${saleId}.tom-76`, expiresAtMs: t0 + 61_000, isNew: true });
+    } finally {
+      client.disconnect();
+    }
+  });
+
   it('a batch of purchases mixing live, unknown and lapsed codes answers each as if alone', async () => {
     const saleId = Number((await post('/checkout?user_id=pc-tia&id=130')).body.sale_id);
     const watched = await watchedAdmission();

@@ -159,6 +159,7 @@ export type CheckoutInput = {
   userId: string;
   itemId: number;
   newCode: string;
+  /** When it was asked: the checkouts of one call are decided at the latest of their times. */
   nowMs: Milliseconds;
 };
 
@@ -230,8 +231,11 @@ export function createAdmission(redis: RedisClient, batching: CallBatching = SAL
     maxPerCall: MAX_CHECKOUTS_PER_CALL,
     ...batching,
     send: (saleId: number, inputs: readonly CheckoutInput[]) => {
-      const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL];
-      for (const input of inputs) args.push(input.userId, input.itemId, input.newCode, input.nowMs);
+      // One time for the call, the latest asked: an argument less per checkout, for Redis and ioredis.
+      let nowMs = 0;
+      for (const input of inputs) if (input.nowMs > nowMs) nowMs = input.nowMs;
+      const args: Array<string | number> = [SWEEP_BEFORE_LIMIT_REFUSAL, nowMs];
+      for (const input of inputs) args.push(input.userId, input.itemId, input.newCode);
       return call('fsCheckout', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
     },
     decode: (reply, input) => checkoutDecisionOf(reply as string | number | undefined, input.newCode),

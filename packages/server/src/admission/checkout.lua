@@ -2,7 +2,9 @@
 -- a batch of checkouts of one sale (the checkouts of one event-loop turn), in the order given.
 -- KEYS: the sale keys (see sale-lib.lua)
 -- ARGV: 1 most lapsed holds to sweep before refusing a buyer at the limit who has holds (no
---       other checkout sweeps: the reconciler does), then per checkout: user, item, new code, now (ms)
+--       other checkout sweeps: the reconciler does), 2 now (ms): the latest time of the batch's
+--       checkouts (Redis decides them all at one moment, no sooner than any of them was asked),
+--       then per checkout: user, item, new code
 -- Returns one flat reply per checkout (no table per checkout: each costs Redis a reply to build):
 --   expires_ms (an integer) for a new hold with the code given | 'expires_ms|code' (a string) for
 --   the buyer's own live hold on the item, asked again | 'sold_out' | 'item_held' | 'user_limit'
@@ -10,9 +12,9 @@
 -- One read of the sale's parameters for the batch; no meta means the keys are gone.
 local meta = redis.call('HMGET', META, 'size', 'user_limit', 'hold_ttl_ms')
 local size, limit, ttl = tonumber(meta[1]), tonumber(meta[2]), tonumber(meta[3])
-local sweep_limit = tonumber(ARGV[1])
+local sweep_limit, now = tonumber(ARGV[1]), tonumber(ARGV[2])
 
-local function checkout(user, item, code, now)
+local function checkout(user, item, code)
   if tonumber(item) >= size then
     return 'no_item'
   end
@@ -55,11 +57,11 @@ local function checkout(user, item, code, now)
 end
 
 local replies = {}
-for i = 2, #ARGV, 4 do
+for i = 3, #ARGV, 3 do
   if size == nil then
     replies[#replies + 1] = 'rebuild'
   else
-    replies[#replies + 1] = checkout(ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]))
+    replies[#replies + 1] = checkout(ARGV[i], ARGV[i + 1], ARGV[i + 2])
   end
 end
 return replies
