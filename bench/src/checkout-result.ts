@@ -1,6 +1,7 @@
 // The result of benchmark 1 for one service setup: the figures of its best round beside the best
 // round of its baseline, every round with its paired baseline, the service's own health over the
-// window (from /metrics), and flags for any attempt not durable before its answer.
+// window (from /metrics), and flags for any attempt not durable before its answer and for any
+// round the hypervisor took CPU from (steal).
 
 import type { BareRound, Rounds, ServiceRound } from './checkout-rounds.js';
 import {
@@ -11,6 +12,7 @@ import {
   formatCpuSplit,
 } from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
+import type { ProcessUsage } from './proc-stats.js';
 import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
 import type { BenchResult } from './results.js';
 import type { SocketErrors, WrkRun } from './wrk.js';
@@ -22,7 +24,8 @@ type BaselineFigures = Readonly<{
   p99_ms: number;
   requests: number;
   rounds_rps: readonly (number | null)[];
-  cpu_cores: Readonly<{ server: number | null; wrk: number | null }>;
+  /** The bare server's and wrk's cores, and the hypervisor's steal meanwhile, in the best round. */
+  cpu_cores: Readonly<{ server: number | null; wrk: number | null; steal: number | null }>;
   /** CPU µs per answered request: the bare server and wrk. */
   cpu_us_per_request: Readonly<Record<string, number | null>>;
   command_lines: Readonly<{ load: string; server: string }>;
@@ -44,6 +47,8 @@ type RoundFigures = Readonly<{
   paired_baseline: string;
   paired_baseline_rps: number | null;
   paired_ratio: number | null;
+  /** Cores the hypervisor took (steal) while the paired baseline ran. */
+  paired_baseline_steal: number | null;
   cpu_cores: CpuCores;
   cpu_us_per_checkout: Readonly<Record<string, number | null>>;
 }>;
@@ -148,6 +153,37 @@ function durabilityFlags(measured: ServiceRound): string[] {
   return flags;
 }
 
+/** Steal above this (cores) makes a round's req/s low for it: flagged. A tenth of a core is 5 % of this box. */
+const stealFlagCores = 0.1;
+
+const stealCores = (usage: ProcessUsage): number | null =>
+  usage.elapsedS > 0 ? round(usage.machineStealS / usage.elapsedS) : null;
+
+/**
+ * Rounds during which the hypervisor took CPU from this virtual machine (steal): the side measured
+ * then ran on less than the box, so its req/s, and a ratio taken from it, say less about the code.
+ */
+export function stealFlags(
+  service: readonly Pick<ServiceRound, 'usage'>[],
+  paired: readonly Pick<BareRound, 'usage' | 'name'>[],
+): string[] {
+  const flags: string[] = [];
+  service.forEach((r, i) => {
+    const baseline = paired[i];
+    for (const [side, usage] of [
+      [baseline?.name ?? 'the baseline', baseline?.usage],
+      ['flashsale', r.usage],
+    ] as const) {
+      const steal = usage === undefined ? null : stealCores(usage);
+      if (steal !== null && steal >= stealFlagCores)
+        flags.push(
+          `round ${i + 1}: the hypervisor took ${steal} cores (steal) while ${side} ran: its req/s that round are low for it`,
+        );
+    }
+  });
+  return flags;
+}
+
 function baselineFigures(b: Rounds<BareRound>): BaselineFigures {
   const { wrk, usage } = b.best;
   return {
@@ -160,6 +196,7 @@ function baselineFigures(b: Rounds<BareRound>): BaselineFigures {
     cpu_cores: {
       server: round(usage.cpuByGroup.server / usage.elapsedS),
       wrk: round(usage.cpuByGroup.load_generator / usage.elapsedS),
+      steal: stealCores(usage),
     },
     cpu_us_per_request: cpuMicrosPerRequest(usage, wrk.requests),
     command_lines: { load: wrk.commandLine, server: b.best.commandLine },
@@ -188,7 +225,10 @@ export function checkoutResult(
     histogramOf(measured.metricsAfter, 'flashsale_http_request_duration_seconds', { route: 'checkout' }),
     histogramOf(measured.metricsBefore, 'flashsale_http_request_duration_seconds', { route: 'checkout' }),
   );
-  const flags = service.rounds.flatMap((r, i) => durabilityFlags(r).map((flag) => `round ${i + 1}: ${flag}`));
+  const flags = [
+    ...service.rounds.flatMap((r, i) => durabilityFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),
+    ...stealFlags(service.rounds, paired.rounds),
+  ];
   const others = otherBaselines.map((b) => ({
     ...baselineFigures(b),
     ratio: round(wrk.rps / b.best.wrk.rps),
@@ -230,6 +270,7 @@ export function checkoutResult(
           paired_baseline: paired.best.name,
           paired_baseline_rps: round(pairedRound.wrk.rps, 0),
           paired_ratio: round(r.wrk.rps / pairedRound.wrk.rps),
+          paired_baseline_steal: stealCores(pairedRound.usage),
           cpu_cores: cpuSplit(r.usage),
           cpu_us_per_checkout: cpuMicrosPerRequest(r.usage, r.wrk.requests),
         };
