@@ -153,7 +153,7 @@ function durabilityFlags(measured: ServiceRound): string[] {
   return flags;
 }
 
-/** Steal above this (cores) makes a round's req/s low for it: flagged. A tenth of a core is 5 % of this box. */
+/** Steal of this many cores or more makes a round's req/s low for it: flagged (a tenth of a core: 5 % of a 2-core box). */
 const stealFlagCores = 0.1;
 
 const stealCores = (usage: ProcessUsage): number | null =>
