@@ -23,6 +23,7 @@
 
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
+import { saleIdAt, saleWindow } from '@flashsale/protocol';
 import type { SimOptions } from '../config/options.js';
 import { SaleMonitor } from '../sale/monitor.js';
 import type { PartSale } from './part.js';
@@ -43,7 +44,8 @@ const saleReadEveryMs = 10;
 const holdMs = 5 * 60_000;
 const nowMs = Date.now();
 const hourMs = 3_600_000;
-const saleId = Math.floor(nowMs / hourMs);
+const sale = saleWindow(saleIdAt(nowMs, hourMs), hourMs);
+const { saleId } = sale;
 const checkoutOf = (itemId: number) =>
   JSON.stringify({
     code: `${saleId}.warmup0000000000000000000000`,
@@ -54,8 +56,8 @@ const checkoutOf = (itemId: number) =>
 const checkoutBody = checkoutOf(1);
 const saleBody = JSON.stringify({
   sale_id: saleId,
-  starts_at: new Date(saleId * hourMs).toISOString(),
-  ends_at: new Date((saleId + 1) * hourMs).toISOString(),
+  starts_at: new Date(sale.startsAtMs).toISOString(),
+  ends_at: new Date(sale.endsAtMs).toISOString(),
   size: 10_000,
   sold: 0,
   held: 0,
