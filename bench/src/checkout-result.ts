@@ -156,8 +156,7 @@ function durabilityFlags(measured: ServiceRound): string[] {
 /** Steal of this many cores or more makes a round's req/s low for it: flagged (a tenth of a core: 5 % of a 2-core box). */
 const stealFlagCores = 0.1;
 
-const stealCores = (usage: ProcessUsage): number | null =>
-  usage.elapsedS > 0 ? round(usage.machineStealS / usage.elapsedS) : null;
+const stealCores = (usage: ProcessUsage): number | null => cpuSplit(usage).steal;
 
 /**
  * Rounds during which the hypervisor took CPU from this virtual machine (steal): the side measured
