@@ -127,6 +127,8 @@ describe('the Grafana dashboard against a real /metrics', () => {
       'flashsale_holds_placed_total',
       'flashsale_group_commit_batch_rows_bucket',
       'flashsale_group_commit_duration_seconds_bucket',
+      'flashsale_redis_call_inputs_bucket',
+      'flashsale_redis_call_duration_seconds_bucket',
       'flashsale_pg_pool_connections',
       'flashsale_group_commit_queue_rows',
       'flashsale_http_requests_in_flight',

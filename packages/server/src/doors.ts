@@ -1,7 +1,7 @@
 // The service's two doors, opened at start-up: admission (Redis) and the store (Postgres). Redis
 // is connected first, then Postgres must answer; whichever fails, what was opened is closed and
 // the error names the dependency.
-import type { Admission } from './admission/admission.js';
+import type { Admission, ObserveCall } from './admission/admission.js';
 import { connectAdmission } from './admission/connect.js';
 import type { ServerConfig } from './config/settings.js';
 import { UnavailableError } from './errors.js';
@@ -11,14 +11,18 @@ import type { SaleStore } from './store/sale-store.js';
 
 export type Doors = { admission: Admission; store: SaleStore };
 
-export async function openDoors(config: Readonly<ServerConfig>, log: Logger): Promise<Doors> {
+export async function openDoors(
+  config: Readonly<ServerConfig>,
+  log: Logger,
+  observeCall?: ObserveCall,
+): Promise<Doors> {
   const store = createPgStore(
     { databaseUrl: config.databaseUrl, size: config.pgPoolSize, applicationName: 'flashsale' },
     log,
   );
   let admission: Admission;
   try {
-    admission = await connectAdmission(config, log);
+    admission = await connectAdmission(config, log, observeCall);
   } catch (error) {
     await store.close();
     throw error;

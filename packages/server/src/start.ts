@@ -99,9 +99,9 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logLevel, { service: 'flashsale', pid: process.pid });
-  const { admission, store } = await openDoors(config, log);
-  const { clock, shared, registration } = await joinInstances(config, { admission, store }, options, log);
   const metrics = createMetrics();
+  const { admission, store } = await openDoors(config, log, metrics.observeRedisCall);
+  const { clock, shared, registration } = await joinInstances(config, { admission, store }, options, log);
   const writes = createWrites({ config, store, admission, metrics, log });
   const rebuilder = createRebuilder({
     store,

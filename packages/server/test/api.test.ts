@@ -206,6 +206,8 @@ describe('GET endpoints', () => {
       /flashsale_http_request_duration_seconds_bucket\{le="0.005",route="checkout",outcome="item_held"\}/,
     );
     expect(text).toMatch(/flashsale_group_commit_batch_rows_count\{table="checkout_attempts"\} [1-9]/);
+    expect(text).toMatch(/flashsale_redis_call_inputs_count\{script="checkout"\} [1-9]/);
+    expect(text).toMatch(/flashsale_redis_call_duration_seconds_count\{script="checkout"\} [1-9]/);
     expect(text).toMatch(/flashsale_pg_pool_connections\{state="total"\}/);
     expect(text).toMatch(/flashsale_items_sold_total [1-9]/);
   });

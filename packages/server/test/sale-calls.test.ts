@@ -11,6 +11,7 @@ type Sent = {
 
 function fakeCalls({ maxPerCall = 10, maxCallsOut = 1, sendAt = Number.POSITIVE_INFINITY } = {}) {
   const sent: Sent[] = [];
+  const calls: Array<{ inputs: number; seconds: number }> = [];
   const ask = createSaleCalls({
     maxPerCall,
     maxCallsOut,
@@ -23,9 +24,10 @@ function fakeCalls({ maxPerCall = 10, maxCallsOut = 1, sendAt = Number.POSITIVE_
       if (typeof reply !== 'string') throw new Error('no reply');
       return reply;
     },
+    onCall: (inputs, seconds) => calls.push({ inputs, seconds }),
   });
   const echo = (call: Sent) => call.answer(call.inputs.map((input) => `${input}!`));
-  return { ask, sent, echo };
+  return { ask, sent, echo, calls };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -122,5 +124,21 @@ describe('sale calls', () => {
     expect(sent[2]!.inputs).toEqual(['f', 'g', 'h', 'i']);
     echo(sent[2]!);
     expect(await Promise.all(later)).toEqual(['f!', 'g!', 'h!', 'i!']);
+  });
+
+  it('tells onCall of each call once it answered or failed: its inputs and how long it was out', async () => {
+    const { ask, sent, echo, calls } = fakeCalls({ maxCallsOut: 2 });
+    const answered = [ask(1, 'a'), ask(1, 'b'), ask(1, 'c')];
+    await turn();
+    const failed = ask(1, 'd').catch((error: Error) => error.message);
+    await turn();
+    expect(calls).toEqual([]); // both out, neither answered
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    echo(sent[0]!);
+    sent[1]!.fail(new Error('gone'));
+    expect(await Promise.all(answered)).toEqual(['a!', 'b!', 'c!']);
+    expect(await failed).toBe('gone');
+    expect(calls.map((c) => c.inputs)).toEqual([3, 1]);
+    for (const call of calls) expect(call.seconds).toBeGreaterThanOrEqual(0.015);
   });
 });

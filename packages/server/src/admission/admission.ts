@@ -218,7 +218,14 @@ function purchaseDecisionOf(reply: unknown, nowMs: Milliseconds): PurchaseDecisi
 /** Commands the client must not auto-pipeline: the checkout and purchase calls are batches already. */
 export const notAutoPipelined = ['fsCheckout', 'fsPurchase'];
 
-export function createAdmission(redis: RedisClient, batching: CallBatching = SALE_CALLS) {
+/** Told of each batched script call: which script, how many checkouts or purchases, how long. */
+export type ObserveCall = (script: 'checkout' | 'purchase', inputs: number, seconds: number) => void;
+
+export function createAdmission(
+  redis: RedisClient,
+  batching: CallBatching = SALE_CALLS,
+  observeCall?: ObserveCall,
+) {
   const sources = loadScripts();
   for (const name of Object.keys(sources) as ScriptName[]) {
     redis.defineCommand(name, { numberOfKeys: 9, lua: sources[name] });
@@ -239,6 +246,7 @@ export function createAdmission(redis: RedisClient, batching: CallBatching = SAL
       return call('fsCheckout', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
     },
     decode: (reply, input) => checkoutDecisionOf(reply as string | number | undefined, input.newCode),
+    onCall: observeCall && ((inputs, seconds) => observeCall('checkout', inputs, seconds)),
   });
   const askPurchase = createSaleCalls({
     maxPerCall: MAX_PURCHASES_PER_CALL,
@@ -249,6 +257,7 @@ export function createAdmission(redis: RedisClient, batching: CallBatching = SAL
       return call('fsPurchase', saleDataKeys(saleId), ...args) as Promise<unknown[]>;
     },
     decode: (reply, input) => purchaseDecisionOf(reply, input.nowMs),
+    onCall: observeCall && ((inputs, seconds) => observeCall('purchase', inputs, seconds)),
   });
 
   return {

@@ -4,7 +4,7 @@
 import type { ServerConfig } from '../config/settings.js';
 import { UnavailableError } from '../errors.js';
 import type { Logger } from '../observe/log.js';
-import { type Admission, createAdmission, notAutoPipelined } from './admission.js';
+import { type Admission, createAdmission, notAutoPipelined, type ObserveCall } from './admission.js';
 import { createRedisClient, isCluster, type RedisClient } from './client.js';
 
 export async function connectRedis(config: Readonly<ServerConfig>, log: Logger): Promise<RedisClient> {
@@ -72,8 +72,12 @@ async function warnIfRedisMayEvict(redis: RedisClient, log: Logger): Promise<voi
 }
 
 /** The service's admission on its own connection: the one way the service reaches Redis. */
-export async function connectAdmission(config: Readonly<ServerConfig>, log: Logger): Promise<Admission> {
+export async function connectAdmission(
+  config: Readonly<ServerConfig>,
+  log: Logger,
+  observeCall?: ObserveCall,
+): Promise<Admission> {
   const redis = await connectRedis(config, log);
   await warnIfRedisMayEvict(redis, log);
-  return createAdmission(redis);
+  return createAdmission(redis, undefined, observeCall);
 }

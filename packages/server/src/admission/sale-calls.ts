@@ -28,6 +28,8 @@ export type BatchedCall<Input, Output> = {
   send: (saleId: number, inputs: readonly Input[]) => Promise<readonly unknown[]>;
   /** One input's decision from its reply (undefined when the script answered too few); throws if unreadable. */
   decode: (reply: unknown, input: Input) => Output;
+  /** Told of each call once it answered or failed: how many inputs it carried and how long it took. */
+  onCall?: (inputs: number, seconds: number) => void;
 };
 
 type Waiting<Input, Output> = {
@@ -69,6 +71,8 @@ export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>)
 
   const send = (lane: Lane<Input, Output>, batch: readonly Waiting<Input, Output>[]) => {
     lane.callsOut += 1;
+    const startedMs = performance.now();
+    const done = () => call.onCall?.(batch.length, (performance.now() - startedMs) / 1000);
     call
       .send(
         lane.saleId,
@@ -76,6 +80,7 @@ export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>)
       )
       .then(
         (replies) => {
+          done();
           answered(lane);
           for (let i = 0; i < batch.length; i++) {
             try {
@@ -86,6 +91,7 @@ export function createSaleCalls<Input, Output>(call: BatchedCall<Input, Output>)
           }
         },
         (error: unknown) => {
+          done();
           answered(lane);
           for (const waiting of batch) waiting.reject(error);
         },

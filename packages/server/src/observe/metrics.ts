@@ -80,6 +80,20 @@ export function createMetrics() {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const redisCallInputs = new Histogram({
+    name: 'flashsale_redis_call_inputs',
+    help: 'Checkouts or purchases decided per Redis script call, by script.',
+    labelNames: ['script'] as const,
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [registry],
+  });
+  const redisCallSeconds = new Histogram({
+    name: 'flashsale_redis_call_duration_seconds',
+    help: 'Time from sending a batched script call to its answer, by script.',
+    labelNames: ['script'] as const,
+    buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
   const batchFailures = new Counter({
     name: 'flashsale_group_commit_failures_total',
     help: 'Batches that could not be committed, by table.',
@@ -127,6 +141,11 @@ export function createMetrics() {
     observeBatch(table: string, rows: number, seconds: number): void {
       batchRows.labels(table).observe(rows);
       batchSeconds.labels(table).observe(seconds);
+    },
+    /** Per batched script call, not per request: a few hundred to a few thousand a second. */
+    observeRedisCall(script: string, inputs: number, seconds: number): void {
+      redisCallInputs.labels(script).observe(inputs);
+      redisCallSeconds.labels(script).observe(seconds);
     },
     /** This registry's metrics in the Prometheus text format. */
     async text(): Promise<{ contentType: string; text: string }> {
