@@ -10,10 +10,15 @@ import {
   cpuSplit,
   formatCpuMicros,
   formatCpuSplit,
+  formatUserKernel,
+  serverUserKernelMicros,
+  type UserKernelMicros,
 } from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
+import { type CommitFigures, commitFigures } from './group-commit.js';
 import type { ProcessUsage } from './proc-stats.js';
 import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
+import { formatRedisCalls, type RedisCallFigures, redisCallFigures } from './redis-calls.js';
 import type { BenchResult } from './results.js';
 import type { SocketErrors, WrkRun } from './wrk.js';
 
@@ -28,6 +33,8 @@ type BaselineFigures = Readonly<{
   cpu_cores: Readonly<{ server: number | null; wrk: number | null; steal: number | null }>;
   /** CPU µs per answered request: the bare server and wrk. */
   cpu_us_per_request: Readonly<Record<string, number | null>>;
+  /** The bare server's CPU µs per request, its own code and the kernel's. */
+  server_us_per_request: UserKernelMicros;
   command_lines: Readonly<{ load: string; server: string }>;
 }>;
 
@@ -68,9 +75,14 @@ export type CheckoutResult = BenchResult<
     outcomes: Readonly<Record<string, number>>;
     server_side_p99_ms: number | null;
     server_runtime: RuntimeFigures;
+    /** The two waits of a checkout in the service: its Redis call, then its group commit. */
+    redis_calls: RedisCallFigures;
+    group_commits: CommitFigures;
     cpu_cores: CpuCores;
     /** CPU µs per answered checkout by process group, over the best round's window. */
     cpu_us_per_checkout: Readonly<Record<string, number | null>>;
+    /** The service's part of it: its own code (user) and the kernel's work for it (system). */
+    server_us_per_checkout: UserKernelMicros;
     workers: number;
     rounds: readonly RoundFigures[];
   }>,
@@ -198,6 +210,7 @@ function baselineFigures(b: Rounds<BareRound>): BaselineFigures {
       steal: stealCores(usage),
     },
     cpu_us_per_request: cpuMicrosPerRequest(usage, wrk.requests),
+    server_us_per_request: serverUserKernelMicros(usage, wrk.requests),
     command_lines: { load: wrk.commandLine, server: b.best.commandLine },
   };
 }
@@ -234,7 +247,11 @@ export function checkoutResult(
   }));
   const isDurable = service.rounds.every((r) => r.rowsWritten >= r.wrk.requests);
   const runtime = runtimeFigures(measured);
+  const { metricsBefore, metricsAfter } = measured;
+  const redisCalls = redisCallFigures(metricsBefore, metricsAfter, 'checkout', wrk.durationS);
+  const commits = commitFigures(metricsBefore, metricsAfter, 'checkout_attempts', wrk.durationS);
   const cpuMicros = cpuMicrosPerRequest(measured.usage, wrk.requests);
+  const serverMicros = serverUserKernelMicros(measured.usage, wrk.requests);
   const baselineFigs = baselineFigures(baseline);
   const nodeUs = cpuMicros.server;
   const bareNodeUs = baselineFigs.cpu_us_per_request.server;
@@ -255,8 +272,11 @@ export function checkoutResult(
       outcomes: outcomesOf(measured),
       server_side_p99_ms: round(histogramQuantile(0.99, serverSeconds) * 1000),
       server_runtime: runtime,
+      redis_calls: redisCalls,
+      group_commits: commits,
       cpu_cores: cpuSplit(measured.usage),
       cpu_us_per_checkout: cpuMicros,
+      server_us_per_checkout: serverMicros,
       workers: measured.workers,
       rounds: service.rounds.map((r, i) => {
         const pairedRound = paired.rounds[i] ?? paired.best;
@@ -286,7 +306,7 @@ export function checkoutResult(
       baseline: baseline.best.commandLine,
     },
     notes: [
-      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; on fresh sales, a database and Redis prefix each (a full run opens one per configuration, a quick run's three share one), new buyers and items every request (bench/checkout.lua; a run that would pass the sale's size is flagged). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk.`,
+      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; on fresh sales, a database and Redis prefix each (a full run opens one per configuration, a quick run's three share one), new buyers and items every request (bench/checkout.lua; a run that would pass the sale's size is flagged). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk. node's own code (user) and the kernel's work for it (system: syscalls, loopback TCP) are /proc's utime and stime, for the bare server too. In the service, mean: from /metrics around the window, flashsale_redis_call_duration_seconds and _inputs{script="checkout"} (a call carries the checkouts that arrived while the last was out) and the group commit's; each runs from send to its answer read, so it includes waiting for the event loop.`,
     ],
     flags,
     rows: [
@@ -295,6 +315,12 @@ export function checkoutResult(
         formatCpuMicros(cpuMicros),
         formatCpuMicros(baselineFigs.cpu_us_per_request),
         nodeRatio === null ? '' : `node ${formatRatio(nodeRatio)}`,
+      ],
+      [
+        'node CPU µs per checkout: its own code (user), the kernel for it',
+        formatUserKernel(serverMicros),
+        formatUserKernel(baselineFigs.server_us_per_request),
+        '',
       ],
       ['req/s (best round)', formatRate(wrk.rps), formatRate(baseline.best.wrk.rps), formatRatio(ratio)],
       ...others.map(
@@ -314,6 +340,12 @@ export function checkoutResult(
       ],
       ['CPU, cores (of 2)', formatCpuSplit(cpuSplit(measured.usage)), '', ''],
       ['server event-loop lag p99; GC', formatRuntime(runtime), '', ''],
+      [
+        'in the service, mean: Redis call; group commit',
+        `${formatRedisCalls(redisCalls)}; ${formatMs(commits.commit_ms_mean)} (${commits.rows_per_round_trip_mean ?? '-'} a trip)`,
+        '',
+        '',
+      ],
       [
         'attempt rows / answered',
         `${formatCount(measured.rowsWritten)} / ${formatCount(wrk.requests)}${isDurable ? '' : ' (!)'}`,

@@ -145,6 +145,23 @@ export function cpuMicrosPerRequest(usage: ProcessUsage, requests: number): Reco
   );
 }
 
+export type UserKernelMicros = Readonly<{ user: number | null; kernel: number | null }>;
+
+/**
+ * The service's CPU µs per request split into its own code (user: JavaScript, V8, the parsers) and
+ * the kernel's work on its behalf (system: syscalls, the sockets' TCP work on loopback).
+ */
+export function serverUserKernelMicros(usage: ProcessUsage, requests: number): UserKernelMicros {
+  const total = usage.cpuByGroup.server;
+  const kernel = usage.kernelCpuByGroup.server;
+  if (total === undefined || kernel === undefined || requests === 0) return { user: null, kernel: null };
+  const micros = (seconds: number) => Math.round((seconds * 1e6) / requests);
+  return { user: micros(total - kernel), kernel: micros(kernel) };
+}
+
+export const formatUserKernel = ({ user, kernel }: UserKernelMicros): string =>
+  user === null || kernel === null ? '-' : `user ${user}, kernel ${kernel}`;
+
 const cpuLabels: Readonly<Record<string, string>> = {
   server: 'node',
   postgres_backends: 'pg',

@@ -10,6 +10,7 @@ import { type CommitFigures, type CommitTable, commitFigures } from './group-com
 import { type ListPids, processTree } from './proc-stats.js';
 import { scrapeMetrics } from './prometheus.js';
 import { type RateVerdict, searchMaxRate } from './rate-search.js';
+import { type CallScript, formatRedisCalls, type RedisCallFigures, redisCallFigures } from './redis-calls.js';
 import type { BenchResult, TableRow } from './results.js';
 import { formatServerSide, type ServerSideFigures, serverSideFigures } from './server-side.js';
 import { withService } from './service.js';
@@ -28,6 +29,8 @@ export type FullFlowRun = RunSummary &
   Readonly<{
     /** The service's group commits during the run (absent for the bare baseline). */
     group_commits?: Readonly<Record<CommitTable, CommitFigures>>;
+    /** The service's batched Redis calls during the run (absent for the bare baseline). */
+    redis_calls?: Readonly<Record<CallScript, RedisCallFigures>>;
     /** What the service measured itself during the run: its p99s, GC pauses (absent for the bare baseline). */
     server_side?: ServerSideFigures;
     failures: readonly string[];
@@ -137,6 +140,7 @@ async function runFullFlow(ctx: RunContext, target: Target, rps: number): Promis
   });
   const summary = summarizeRun(run);
   let groupCommits: Record<CommitTable, CommitFigures> | undefined;
+  let redisCalls: Record<CallScript, RedisCallFigures> | undefined;
   let serverSide: ServerSideFigures | undefined;
   if (metricsBefore !== null && target.metricsUrl !== undefined) {
     const metricsAfter = await scrapeMetrics(target.metricsUrl);
@@ -144,11 +148,16 @@ async function runFullFlow(ctx: RunContext, target: Target, rps: number): Promis
     groupCommits = Object.fromEntries(
       commitTables.map((table) => [table, commitFigures(metricsBefore, metricsAfter, table, windowS)]),
     ) as Record<CommitTable, CommitFigures>;
+    redisCalls = {
+      checkout: redisCallFigures(metricsBefore, metricsAfter, 'checkout', windowS),
+      purchase: redisCallFigures(metricsBefore, metricsAfter, 'purchase', windowS),
+    };
     serverSide = serverSideFigures(metricsBefore, metricsAfter, windowS);
   }
   return {
     ...summary,
     group_commits: groupCommits,
+    redis_calls: redisCalls,
     server_side: serverSide,
     failures: fullFlowFailures(summary),
     commandLine: run.commandLine,
@@ -319,6 +328,7 @@ function fullFlowResult(
       ],
       halfRow,
       ["at half, the service's own p99 and GC pauses", formatServerSide(server.half?.server_side), '', ''],
+      ['at half, in the service, mean: Redis call; group commit', formatWaits(server.half), '', ''],
       [
         'group commits at that rate: rows per trip, commit mean',
         formatCommits(server.runs.find((run) => run.target_rps === server.maxRps)?.group_commits),
@@ -333,6 +343,19 @@ const commitLabels: Readonly<Record<CommitTable, string>> = {
   checkout_attempts: 'attempts',
   purchases: 'purchases',
 };
+
+/** Per kind: its Redis call (and how many a call carried), then its group commit (rows a trip). */
+function formatWaits(run: FullFlowRun | null | undefined): string {
+  const calls = run?.redis_calls;
+  const commits = run?.group_commits;
+  if (calls === undefined || commits === undefined) return '-';
+  const kind = (name: string, call: RedisCallFigures, commit: CommitFigures) =>
+    `${name} ${formatRedisCalls(call)}; ${formatMs(commit.commit_ms_mean)} (${commit.rows_per_round_trip_mean ?? '-'} a trip)`;
+  return [
+    kind('checkout', calls.checkout, commits.checkout_attempts),
+    kind('purchase', calls.purchase, commits.purchases),
+  ].join('; ');
+}
 
 function formatCommits(groupCommits: Readonly<Record<CommitTable, CommitFigures>> | undefined): string {
   if (groupCommits === undefined) return '-';

@@ -23,6 +23,8 @@ export type ProcessUsage<Group extends string = string> = Readonly<{
   machineInterruptS: number;
   machineStealS: number;
   cpuByGroup: Readonly<Record<Group, number>>;
+  /** The part of cpuByGroup spent in the kernel on the processes' behalf (system time: syscalls, the sockets' TCP work). */
+  kernelCpuByGroup: Readonly<Record<Group, number>>;
   rss: readonly ProcessRss[];
 }>;
 
@@ -44,13 +46,21 @@ export function readRssBytes(pid: number): number | undefined {
   return match === null ? undefined : Number(match[1]) * 1024;
 }
 
-/** User + system CPU seconds a process has used so far. */
-export function readCpuSeconds(pid: number): number | undefined {
+type CpuTimes = Readonly<{ totalS: number; systemS: number }>;
+
+/** CPU seconds a process has used so far: user + system, and system alone. */
+function readCpuTimes(pid: number): CpuTimes | undefined {
   const stat = readText(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
   // Fields after the command name, which may hold spaces, start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicksPerS;
+  const systemS = Number(fields[12]) / clockTicksPerS;
+  return { totalS: Number(fields[11]) / clockTicksPerS + systemS, systemS };
+}
+
+/** User + system CPU seconds a process has used so far. */
+export function readCpuSeconds(pid: number): number | undefined {
+  return readCpuTimes(pid)?.totalS;
 }
 
 /**
@@ -115,8 +125,8 @@ export function sampleProcesses<Group extends string>(
   { intervalMs = 250, relistMs = 2000 }: { intervalMs?: number; relistMs?: number } = {},
 ): ProcessSampler<Group> {
   const groupNames = Object.keys(groups) as Group[];
-  const cpuFirst = new Map<string, number>(); // `group:pid` → CPU seconds when first seen
-  const cpuLast = new Map<string, number>();
+  const cpuFirst = new Map<string, CpuTimes>(); // `group:pid` → CPU seconds when first seen
+  const cpuLast = new Map<string, CpuTimes>();
   const rss = new Map<string, { group: Group; pid: number; samples: number[] }>();
   const machineStart = readMachineCpuSeconds();
   const startedMs = Date.now();
@@ -130,7 +140,7 @@ export function sampleProcesses<Group extends string>(
     }
     for (const [group, pids] of listed) {
       for (const pid of pids) {
-        const cpu = readCpuSeconds(pid);
+        const cpu = readCpuTimes(pid);
         if (cpu === undefined) continue;
         const key = `${group}:${pid}`;
         if (!cpuFirst.has(key)) cpuFirst.set(key, cpu);
@@ -155,10 +165,14 @@ export function sampleProcesses<Group extends string>(
       sample();
       const elapsedS = (Date.now() - startedMs) / 1000;
       const machineEnd = readMachineCpuSeconds();
-      const cpuByGroup = Object.fromEntries(groupNames.map((group) => [group, 0])) as Record<Group, number>;
+      const zeros = () => Object.fromEntries(groupNames.map((group) => [group, 0])) as Record<Group, number>;
+      const cpuByGroup = zeros();
+      const kernelCpuByGroup = zeros();
       for (const [key, first] of cpuFirst) {
         const group = key.slice(0, key.lastIndexOf(':')) as Group;
-        cpuByGroup[group] += (cpuLast.get(key) ?? first) - first;
+        const last = cpuLast.get(key) ?? first;
+        cpuByGroup[group] += last.totalS - first.totalS;
+        kernelCpuByGroup[group] += last.systemS - first.systemS;
       }
       return {
         elapsedS,
@@ -167,6 +181,7 @@ export function sampleProcesses<Group extends string>(
         machineInterruptS: machineEnd.interruptS - machineStart.interruptS,
         machineStealS: machineEnd.stealS - machineStart.stealS,
         cpuByGroup,
+        kernelCpuByGroup,
         rss: [...rss.values()].map(({ group, pid, samples }) => ({
           group,
           pid,

@@ -9,6 +9,7 @@ const usageWithSteal = (stealS: number): ProcessUsage => ({
   machineInterruptS: 1,
   machineStealS: stealS,
   cpuByGroup: { server: 8 },
+  kernelCpuByGroup: { server: 3 },
   rss: [],
 });
 

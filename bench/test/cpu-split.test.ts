@@ -4,7 +4,9 @@ import {
   cpuSplit,
   formatCpuMicros,
   formatCpuSplit,
+  formatUserKernel,
   isRedisServerOn,
+  serverUserKernelMicros,
 } from '../src/cpu-split.js';
 import type { ProcessUsage } from '../src/proc-stats.js';
 
@@ -16,6 +18,7 @@ describe('the CPU split of a window', () => {
     machineInterruptS: 1,
     machineStealS: 0.5,
     cpuByGroup: { server: 9, redis: 2 },
+    kernelCpuByGroup: { server: 4, redis: 1 },
     rss: [],
   };
 
@@ -46,6 +49,13 @@ describe('CPU per request', () => {
     machineInterruptS: 1,
     machineStealS: 0,
     cpuByGroup: { server: 1.2, postgres_backends: 0.4, redis: 0.22, load_generator: 0.5, bench_harness: 0.1 },
+    kernelCpuByGroup: {
+      server: 0.5,
+      postgres_backends: 0.1,
+      redis: 0.1,
+      load_generator: 0.3,
+      bench_harness: 0,
+    },
     rss: [],
   };
 
@@ -57,6 +67,13 @@ describe('CPU per request', () => {
       load_generator: 25,
     });
     expect(cpuMicrosPerRequest(usage, 0)).toMatchObject({ server: null });
+  });
+
+  it("splits the service's into its own code (user) and the kernel's work for it (system)", () => {
+    expect(serverUserKernelMicros(usage, 20_000)).toEqual({ user: 35, kernel: 25 });
+    expect(formatUserKernel(serverUserKernelMicros(usage, 20_000))).toBe('user 35, kernel 25');
+    expect(serverUserKernelMicros(usage, 0)).toEqual({ user: null, kernel: null });
+    expect(formatUserKernel(serverUserKernelMicros(usage, 0))).toBe('-');
   });
 
   it('reads as one line in the order node, pg, pg bg, redis, wrk', () => {

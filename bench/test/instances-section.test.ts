@@ -58,6 +58,7 @@ function roundOf(
         redis: redisS,
         load_generator: 1,
       },
+      kernelCpuByGroup: {},
       rss: [],
     },
     checkoutsByInstance: Array.from({ length: instances }, () => perInstance),

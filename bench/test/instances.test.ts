@@ -32,6 +32,7 @@ function roundOf(
       machineInterruptS: 1,
       machineStealS: 0,
       cpuByGroup: { bench_harness: 0.1, ...cpuByGroup },
+      kernelCpuByGroup: {},
       rss: [],
     },
     checkoutsByInstance,
