@@ -17,7 +17,7 @@ import {
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import { type CommitFigures, commitFigures } from './group-commit.js';
 import type { ProcessUsage } from './proc-stats.js';
-import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
+import { histogramBetween, histogramQuantile, type Sample, sumOf } from './prometheus.js';
 import { formatRedisCalls, type RedisCallFigures, redisCallFigures } from './redis-calls.js';
 import type { BenchResult } from './results.js';
 import type { SocketErrors, WrkRun } from './wrk.js';
@@ -99,10 +99,7 @@ export type CheckoutResult = BenchResult<
 function runtimeFigures(measured: ServiceRound): RuntimeFigures {
   const { metricsBefore: before, metricsAfter: after } = measured;
   const gc = (wanted: Readonly<Record<string, string>>) =>
-    histogramDelta(
-      histogramOf(after, 'flashsale_nodejs_gc_duration_seconds', wanted),
-      histogramOf(before, 'flashsale_nodejs_gc_duration_seconds', wanted),
-    );
+    histogramBetween(before, after, 'flashsale_nodejs_gc_duration_seconds', wanted);
   const all = gc({});
   const major = gc({ kind: 'major' });
   const lagMs = (stat: string) =>
@@ -233,9 +230,11 @@ export function checkoutResult(
   const measured = service.best;
   const { wrk } = measured;
   const ratio = wrk.rps / baseline.best.wrk.rps;
-  const serverSeconds = histogramDelta(
-    histogramOf(measured.metricsAfter, 'flashsale_http_request_duration_seconds', { route: 'checkout' }),
-    histogramOf(measured.metricsBefore, 'flashsale_http_request_duration_seconds', { route: 'checkout' }),
+  const serverSeconds = histogramBetween(
+    measured.metricsBefore,
+    measured.metricsAfter,
+    'flashsale_http_request_duration_seconds',
+    { route: 'checkout' },
   );
   const flags = [
     ...service.rounds.flatMap((r, i) => durabilityFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),

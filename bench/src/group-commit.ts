@@ -3,7 +3,7 @@
 
 import type { CheckoutMeasurements, ServiceRound } from './checkout-rounds.js';
 import { formatMs, formatRatio, round } from './format.js';
-import { histogramDelta, histogramOf, histogramQuantile, type Sample } from './prometheus.js';
+import { histogramBetween, histogramQuantile, type Sample } from './prometheus.js';
 import type { BenchResult } from './results.js';
 
 /** The tables the service group-commits, as its metrics label them. */
@@ -44,8 +44,7 @@ export function commitFigures(
   table: CommitTable,
   windowS: number,
 ): CommitFigures {
-  const between = (name: string) =>
-    histogramDelta(histogramOf(metricsAfter, name, { table }), histogramOf(metricsBefore, name, { table }));
+  const between = (name: string) => histogramBetween(metricsBefore, metricsAfter, name, { table });
   const rows = between('flashsale_group_commit_batch_rows');
   const seconds = between('flashsale_group_commit_duration_seconds');
   return {

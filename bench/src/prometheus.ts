@@ -71,6 +71,16 @@ export function histogramDelta(after: PromHistogram, before: PromHistogram): Pro
   };
 }
 
+/** The histogram `name` (summed over the series whose labels include `wanted`) observed between two scrapes. */
+export function histogramBetween(
+  before: readonly Sample[],
+  after: readonly Sample[],
+  name: string,
+  wanted: Labels = {},
+): PromHistogram {
+  return histogramDelta(histogramOf(after, name, wanted), histogramOf(before, name, wanted));
+}
+
 /**
  * The q-quantile (0..1) estimated from cumulative buckets, as histogram_quantile: linear
  * interpolation inside the bucket holding the rank, the lower bound of the first bucket taken as

@@ -2,7 +2,7 @@
 // /metrics scrapes: how many checkouts (or purchases) a call carried, and how long a call was out.
 // Beside the group commit's figures they say where a request waited in the service.
 import { formatMs, round } from './format.js';
-import { histogramDelta, histogramOf, histogramQuantile, type Sample } from './prometheus.js';
+import { histogramBetween, histogramQuantile, type Sample } from './prometheus.js';
 
 export type CallScript = 'checkout' | 'purchase';
 
@@ -22,8 +22,7 @@ export function redisCallFigures(
   script: CallScript,
   windowS: number,
 ): RedisCallFigures {
-  const between = (name: string) =>
-    histogramDelta(histogramOf(metricsAfter, name, { script }), histogramOf(metricsBefore, name, { script }));
+  const between = (name: string) => histogramBetween(metricsBefore, metricsAfter, name, { script });
   const inputs = between('flashsale_redis_call_inputs');
   const seconds = between('flashsale_redis_call_duration_seconds');
   return {

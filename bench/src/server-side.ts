@@ -2,7 +2,7 @@
 // its own p99 per route, its event-loop lag and its garbage collections by kind. The simulator
 // measures from the intended send time; these split its p99 into the service's time (which holds
 // the GC pauses) and the rest (the simulator's own lag, the network, the kernel).
-import { histogramDelta, histogramOf, histogramQuantile, type Sample, sumOf } from './prometheus.js';
+import { histogramBetween, histogramQuantile, type Sample } from './prometheus.js';
 
 /** To two decimals: these figures are never missing once the window has any requests. */
 const round = (value: number) => Math.round(value * 100) / 100;
@@ -29,10 +29,7 @@ export type ServerSideFigures = Readonly<{
 }>;
 
 function routeP99Ms(before: readonly Sample[], after: readonly Sample[], route: string): number | null {
-  const window = histogramDelta(
-    histogramOf(after, requestSeconds, { route }),
-    histogramOf(before, requestSeconds, { route }),
-  );
+  const window = histogramBetween(before, after, requestSeconds, { route });
   return window.count === 0 ? null : round(histogramQuantile(0.99, window) * 1000);
 }
 
@@ -42,9 +39,8 @@ function gcFigures(
   kind: GcKind,
   windowS: number,
 ): GcFigures {
-  const count = sumOf(after, `${gcSeconds}_count`, { kind }) - sumOf(before, `${gcSeconds}_count`, { kind });
-  const totalMs =
-    (sumOf(after, `${gcSeconds}_sum`, { kind }) - sumOf(before, `${gcSeconds}_sum`, { kind })) * 1000;
+  const { count, sum } = histogramBetween(before, after, gcSeconds, { kind });
+  const totalMs = sum * 1000;
   return {
     count,
     per_s: round(count / windowS),
