@@ -12,14 +12,13 @@ import {
   formatCpuSplit,
   formatUserKernel,
   serverUserKernelMicros,
-  type UserKernelMicros,
 } from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import { type CommitFigures, commitFigures } from './group-commit.js';
 import type { ProcessUsage } from './proc-stats.js';
 import { histogramBetween, histogramQuantile, type Sample, sumOf } from './prometheus.js';
 import { formatRedisCalls, type RedisCallFigures, redisCallFigures } from './redis-calls.js';
-import type { BenchResult } from './results.js';
+import type { BenchResult, UserKernelMicros } from './results.js';
 import type { SocketErrors, WrkRun } from './wrk.js';
 
 type BaselineFigures = Readonly<{
@@ -162,16 +161,17 @@ function durabilityFlags(measured: ServiceRound): string[] {
   return flags;
 }
 
-/** Steal of this many cores or more makes a round's req/s low for it: flagged (a tenth of a core: 5 % of a 2-core box). */
-const stealFlagCores = 0.1;
+/** Steal or other work of this many cores or more makes a round's req/s low for it: flagged (a tenth of a core: 5 % of a 2-core box). */
+const sharedBoxFlagCores = 0.1;
 
 const stealCores = (usage: ProcessUsage): number | null => cpuSplit(usage).steal;
 
 /**
- * Rounds during which the hypervisor took CPU from this virtual machine (steal): the side measured
- * then ran on less than the box, so its req/s, and a ratio taken from it, say less about the code.
+ * Rounds during which the side measured ran on less than the box: the hypervisor took CPU from
+ * this virtual machine (steal), or processes other than the benchmark's used it (other users of
+ * the box, or a build started meanwhile). Its req/s, and a ratio taken from it, say less about the code.
  */
-export function stealFlags(
+export function sharedBoxFlags(
   service: readonly Pick<ServiceRound, 'usage'>[],
   paired: readonly Pick<BareRound, 'usage' | 'name'>[],
 ): string[] {
@@ -182,10 +182,16 @@ export function stealFlags(
       [baseline?.name ?? 'the baseline', baseline?.usage],
       ['flashsale', r.usage],
     ] as const) {
-      const steal = usage === undefined ? null : stealCores(usage);
-      if (steal !== null && steal >= stealFlagCores)
+      const cores = usage === undefined ? null : cpuSplit(usage);
+      const steal = cores?.steal ?? null;
+      const other = cores?.other ?? null;
+      if (steal !== null && steal >= sharedBoxFlagCores)
         flags.push(
           `round ${i + 1}: the hypervisor took ${steal} cores (steal) while ${side} ran: its req/s that round are low for it`,
+        );
+      if (other !== null && other >= sharedBoxFlagCores)
+        flags.push(
+          `round ${i + 1}: other processes used ${other} cores while ${side} ran: its req/s that round are low for it`,
         );
     }
   });
@@ -238,7 +244,7 @@ export function checkoutResult(
   );
   const flags = [
     ...service.rounds.flatMap((r, i) => durabilityFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),
-    ...stealFlags(service.rounds, paired.rounds),
+    ...sharedBoxFlags(service.rounds, paired.rounds),
   ];
   const others = otherBaselines.map((b) => ({
     ...baselineFigures(b),
@@ -296,7 +302,11 @@ export function checkoutResult(
     },
     baseline: baselineFigs,
     other_baselines: others,
-    cpu_us_per_checkout: { measured: cpuMicros, baseline: baselineFigs.cpu_us_per_request },
+    cpu_us_per_checkout: {
+      measured: cpuMicros,
+      baseline: baselineFigs.cpu_us_per_request,
+      node_user_kernel: { measured: serverMicros, baseline: baselineFigs.server_us_per_request },
+    },
     ratio: round(ratio),
     ratio_of: 'flashsale req/s / bare node:http (1 process) req/s, best round of each, same wrk command',
     command_lines: {

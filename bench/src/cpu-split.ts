@@ -10,6 +10,7 @@ import {
   processTree,
   sampleProcesses,
 } from './proc-stats.js';
+import type { UserKernelMicros } from './results.js';
 import type { Service } from './service.js';
 import type { BenchContext } from './session.js';
 import { runWrk, type WrkOptions, type WrkRun } from './wrk.js';
@@ -144,8 +145,6 @@ export function cpuMicrosPerRequest(usage: ProcessUsage, requests: number): Reco
       .map(([group, seconds]) => [group, requests > 0 ? Math.round((seconds * 1e6) / requests) : null]),
   );
 }
-
-export type UserKernelMicros = Readonly<{ user: number | null; kernel: number | null }>;
 
 /**
  * The service's CPU µs per request split into its own code (user: JavaScript, V8, the parsers) and

@@ -2,7 +2,7 @@
 // the <!-- bench:start --> and <!-- bench:end --> markers, so the figures there always come from
 // a run.
 import { instancesSectionLines } from './instances-section.js';
-import type { ResultEnvelope, ResultsDocument } from './results.js';
+import type { ResultEnvelope, ResultsDocument, UserKernelMicros } from './results.js';
 
 const startMarker = '<!-- bench:start -->';
 const endMarker = '<!-- bench:end -->';
@@ -84,17 +84,29 @@ function cpuPerCheckoutLines(results: readonly ResultEnvelope[]): string[] {
   const measured = results.flatMap((r) => (r.cpu_us_per_checkout === undefined ? [] : [r]));
   if (measured.length === 0) return [];
   const us = (value: number | null | undefined) => (typeof value === 'number' ? String(value) : '-');
+  // node's figure with the kernel's part of it, where the run split it.
+  const node = (value: number | null | undefined, split: UserKernelMicros | null | undefined) =>
+    split?.kernel === null || split?.kernel === undefined
+      ? us(value)
+      : `${us(value)} (kernel ${split.kernel})`;
   return [
     'CPU µs per checkout, by process (CPU time from /proc over the measured window / answered checkouts;',
+    "in brackets the kernel's part of node's, its system time: syscalls and the sockets' loopback TCP work;",
     'the redis-server and the Postgres background processes also serve whatever else uses them on the box):',
     '',
     `| setup | ${cpuColumns.map(([, label]) => label).join(' | ')} | bare node:http: node / wrk |`,
     `|---|${cpuColumns.map(() => '---|').join('')}---|`,
     ...measured.map((r) => {
       const cpu = r.cpu_us_per_checkout!;
+      const split = cpu.node_user_kernel;
       const bare =
-        cpu.baseline === null ? '-' : `${us(cpu.baseline.server)} / ${us(cpu.baseline.load_generator)}`;
-      return `| ${cell(r.title)} | ${cpuColumns.map(([key]) => us(cpu.measured[key])).join(' | ')} | ${bare} |`;
+        cpu.baseline === null
+          ? '-'
+          : `${node(cpu.baseline.server, split?.baseline)} / ${us(cpu.baseline.load_generator)}`;
+      const cells = cpuColumns.map(([key]) =>
+        key === 'server' ? node(cpu.measured[key], split?.measured) : us(cpu.measured[key]),
+      );
+      return `| ${cell(r.title)} | ${cells.join(' | ')} | ${bare} |`;
     }),
     '',
   ];

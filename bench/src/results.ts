@@ -19,7 +19,12 @@ export type TableRow = readonly [figure: string, measured: string, baseline: str
 export type CpuPerRequest = Readonly<{
   measured: Readonly<Record<string, number | null>>;
   baseline: Readonly<Record<string, number | null>> | null;
+  /** node's part split into its own code (user time) and the kernel's work for it (system time). */
+  node_user_kernel?: Readonly<{ measured: UserKernelMicros; baseline: UserKernelMicros | null }>;
 }>;
+
+/** CPU µs per request of a process group: user time and system time. */
+export type UserKernelMicros = Readonly<{ user: number | null; kernel: number | null }>;
 
 export type ResultEnvelope = Readonly<{
   id: string;

@@ -28,7 +28,16 @@ describe("the README's Performance section", () => {
 });
 
 describe('CPU per checkout in the Performance section', () => {
-  it('comes first, one line per checkout setup, beside the bare server and wrk', () => {
+  const measured = {
+    server: 61,
+    postgres_backends: 19,
+    postgres_background: 3,
+    redis: 11,
+    load_generator: 22,
+  };
+  const baseline = { server: 30, load_generator: 21 };
+  /** The section's lines for one checkout result whose CPU per checkout is `cpu`. */
+  const render = (cpu: Record<string, unknown>) => {
     const result = {
       id: 'server-checkout-1-worker',
       title: 'Server checkout, 1 worker',
@@ -37,16 +46,7 @@ describe('CPU per checkout in the Performance section', () => {
       notes: [],
       flags: [],
       rows: [['req/s', '1', '2', '0.50'] as const],
-      cpu_us_per_checkout: {
-        measured: {
-          server: 61,
-          postgres_backends: 19,
-          postgres_background: 3,
-          redis: 11,
-          load_generator: 22,
-        },
-        baseline: { server: 30, load_generator: 21 },
-      },
+      cpu_us_per_checkout: cpu,
     };
     const machine = {
       date: '2026-11-30T00:00:00Z',
@@ -62,14 +62,29 @@ describe('CPU per checkout in the Performance section', () => {
       load_average_at_start: [1, 1, 1],
     };
     const document = { command: 'pnpm bench', duration_s: 1, machine, benchmarks: [result] };
-    const text = renderPerformanceSection(
+    return renderPerformanceSection(
       document as unknown as Parameters<typeof renderPerformanceSection>[0],
-    );
-    const lines = text.split('\n');
+    ).split('\n');
+  };
+
+  it('comes first, one line per checkout setup, beside the bare server and wrk', () => {
+    const lines = render({ measured, baseline });
     const cpuHeader = lines.findIndex((line) => line.startsWith('| setup | node |'));
     expect(cpuHeader).toBeGreaterThan(0);
     expect(cpuHeader).toBeLessThan(lines.findIndex((line) => line.startsWith('| benchmark |')));
     expect(lines[cpuHeader + 2]).toBe('| Server checkout, 1 worker | 61 | 19 | 3 | 11 | 22 | 30 / 21 |');
+  });
+
+  it("gives the kernel's part of node's, for the bare server too, where the run split it", () => {
+    const lines = render({
+      measured,
+      baseline,
+      node_user_kernel: { measured: { user: 36, kernel: 25 }, baseline: { user: 16, kernel: 14 } },
+    });
+    const cpuHeader = lines.findIndex((line) => line.startsWith('| setup | node |'));
+    expect(lines[cpuHeader + 2]).toBe(
+      '| Server checkout, 1 worker | 61 (kernel 25) | 19 | 3 | 11 | 22 | 30 (kernel 14) / 21 |',
+    );
   });
 });
 
