@@ -10,8 +10,11 @@ import {
   cpuSplit,
   formatCpuMicros,
   formatCpuSplit,
+  formatMainThreads,
   formatUserKernel,
+  mainThreadsOf,
   serverUserKernelMicros,
+  type ThreadShares,
 } from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import { type CommitFigures, commitFigures } from './group-commit.js';
@@ -34,6 +37,8 @@ type BaselineFigures = Readonly<{
   cpu_us_per_request: Readonly<Record<string, number | null>>;
   /** The bare server's CPU µs per request, its own code and the kernel's. */
   server_us_per_request: UserKernelMicros;
+  /** The bare server's main thread: shares of the window on a core and waiting for one. */
+  server_main_threads: readonly ThreadShares[];
   command_lines: Readonly<{ load: string; server: string }>;
 }>;
 
@@ -82,6 +87,8 @@ export type CheckoutResult = BenchResult<
     cpu_us_per_checkout: Readonly<Record<string, number | null>>;
     /** The service's part of it: its own code (user) and the kernel's work for it (system). */
     server_us_per_checkout: UserKernelMicros;
+    /** Its main threads: shares of the window on a core and waiting for one (see the notes). */
+    server_main_threads: readonly ThreadShares[];
     workers: number;
     rounds: readonly RoundFigures[];
   }>,
@@ -214,6 +221,7 @@ function baselineFigures(b: Rounds<BareRound>): BaselineFigures {
     },
     cpu_us_per_request: cpuMicrosPerRequest(usage, wrk.requests),
     server_us_per_request: serverUserKernelMicros(usage, wrk.requests),
+    server_main_threads: mainThreadsOf(usage, 'server'),
     command_lines: { load: wrk.commandLine, server: b.best.commandLine },
   };
 }
@@ -257,6 +265,7 @@ export function checkoutResult(
   const commits = commitFigures(metricsBefore, metricsAfter, 'checkout_attempts', wrk.durationS);
   const cpuMicros = cpuMicrosPerRequest(measured.usage, wrk.requests);
   const serverMicros = serverUserKernelMicros(measured.usage, wrk.requests);
+  const serverThreads = mainThreadsOf(measured.usage, 'server');
   const baselineFigs = baselineFigures(baseline);
   const nodeUs = cpuMicros.server;
   const bareNodeUs = baselineFigs.cpu_us_per_request.server;
@@ -282,6 +291,7 @@ export function checkoutResult(
       cpu_cores: cpuSplit(measured.usage),
       cpu_us_per_checkout: cpuMicros,
       server_us_per_checkout: serverMicros,
+      server_main_threads: serverThreads,
       workers: measured.workers,
       rounds: service.rounds.map((r, i) => {
         const pairedRound = paired.rounds[i] ?? paired.best;
@@ -315,7 +325,7 @@ export function checkoutResult(
       baseline: baseline.best.commandLine,
     },
     notes: [
-      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; on fresh sales, a database and Redis prefix each (a full run opens one per configuration, a quick run's three share one), new buyers and items every request (bench/checkout.lua; a run that would pass the sale's size is flagged). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk. node's own code (user) and the kernel's work for it (system: syscalls, loopback TCP) are /proc's utime and stime, for the bare server too. In the service, mean: from /metrics around the window, flashsale_redis_call_duration_seconds and _inputs{script="checkout"} (a call carries the checkouts that arrived while the last was out) and the group commit's; each runs from send to its answer read, so it includes waiting for the event loop.`,
+      `${wrk.commandLine.split(' -s ')[0]?.replace(/^.* wrk /, 'wrk ')} against each side in turn (baseline, then flashsale) in each of ${service.rounds.length} round(s), after a warm-up run; on fresh sales, a database and Redis prefix each (a full run opens one per configuration, a quick run's three share one), new buyers and items every request (bench/checkout.lua; a run that would pass the sale's size is flagged). Rows: count(*) of checkout_attempts just before and after the measured run. CPU µs per checkout: CPU time (/proc, user + system) of each process group over the measured window divided by the answered requests: node (the service's processes), pg (the Postgres backends of the bench's database), pg bg (Postgres' WAL writer, checkpointer and other background processes, shared with the box), redis (the redis-server on the service's port), wrk. node's own code (user) and the kernel's work for it (system: syscalls, loopback TCP) are /proc's utime and stime, for the bare server too. node main thread: the scheduler's time on a core and time runnable on a run queue (/proc/<pid>/task/<pid>/schedstat) of each node process that carried the load, over the window; the rest of the window it slept, waiting for I/O: an event loop rarely asleep is bound by CPU, and its waiting is what the other processes on the 2 cores cost it. In the service, mean: from /metrics around the window, flashsale_redis_call_duration_seconds and _inputs{script="checkout"} (a call carries the checkouts that arrived while the last was out) and the group commit's; each runs from send to its answer read, so it includes waiting for the event loop.`,
     ],
     flags,
     rows: [
@@ -345,6 +355,12 @@ export function checkoutResult(
         'p50 / p99 (wrk)',
         `${formatMs(wrk.latencyMs.p50)} / ${formatMs(wrk.latencyMs.p99)}`,
         `${formatMs(baseline.best.wrk.latencyMs.p50)} / ${formatMs(baseline.best.wrk.latencyMs.p99)}`,
+        '',
+      ],
+      [
+        'node main thread (event loop), share of the window',
+        formatMainThreads(serverThreads),
+        formatMainThreads(baselineFigs.server_main_threads),
         '',
       ],
       ['CPU, cores (of 2)', formatCpuSplit(cpuSplit(measured.usage)), '', ''],

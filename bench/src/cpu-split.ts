@@ -6,6 +6,7 @@
 import {
   findProcesses,
   type ListPids,
+  type MainThreadShare,
   type ProcessUsage,
   processTree,
   sampleProcesses,
@@ -160,6 +161,27 @@ export function serverUserKernelMicros(usage: ProcessUsage, requests: number): U
 
 export const formatUserKernel = ({ user, kernel }: UserKernelMicros): string =>
   user === null || kernel === null ? '-' : `user ${user}, kernel ${kernel}`;
+
+/** A main thread that ran less than this share of the window is not one that carried the load (a cluster's primary). */
+const loadCarryingShare = 0.05;
+
+export type ThreadShares = Readonly<{ running: number; waiting: number }>;
+
+/** The main threads of a group's processes that carried the load, busiest first. */
+export function mainThreadsOf(usage: ProcessUsage, group: string): ThreadShares[] {
+  return usage.mainThreads
+    .filter((thread: MainThreadShare) => thread.group === group && thread.running >= loadCarryingShare)
+    .sort((a, b) => b.running - a.running)
+    .map(({ running, waiting }) => ({ running, waiting }));
+}
+
+/** One line, a process each: `62% on a core, 15% waiting for one`. */
+export function formatMainThreads(threads: readonly ThreadShares[]): string {
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  return threads.length === 0
+    ? '-'
+    : threads.map((t) => `${percent(t.running)} on a core, ${percent(t.waiting)} waiting for one`).join('; ');
+}
 
 const cpuLabels: Readonly<Record<string, string>> = {
   server: 'node',

@@ -26,7 +26,17 @@ export type ProcessUsage<Group extends string = string> = Readonly<{
   /** The part of cpuByGroup spent in the kernel on the processes' behalf (system time: syscalls, the sockets' TCP work). */
   kernelCpuByGroup: Readonly<Record<Group, number>>;
   rss: readonly ProcessRss[];
+  /** Each process's main thread (a node process's event loop) over the window, as seen by the scheduler. */
+  mainThreads: readonly MainThreadShare[];
 }>;
+
+/**
+ * Shares of the window a process's main thread spent on a core (`running`) and runnable but waiting
+ * for one (`waiting`, every core busy with other work); the rest it slept, waiting for I/O. An event
+ * loop that is rarely asleep is bound by CPU, and `waiting` is what the other processes on the box
+ * cost it.
+ */
+export type MainThreadShare = Readonly<{ group: string; pid: number; running: number; waiting: number }>;
 
 export type ProcessSampler<Group extends string> = Readonly<{ stop: () => ProcessUsage<Group> }>;
 
@@ -56,6 +66,18 @@ function readCpuTimes(pid: number): CpuTimes | undefined {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const systemS = Number(fields[12]) / clockTicksPerS;
   return { totalS: Number(fields[11]) / clockTicksPerS + systemS, systemS };
+}
+
+type ThreadSchedule = Readonly<{ runS: number; waitS: number }>;
+
+/**
+ * Seconds the main thread of a process has run on a core and waited runnable on a run queue, from
+ * the scheduler's own counters (/proc/<pid>/task/<pid>/schedstat, in ns); undefined when gone.
+ */
+export function readMainThreadSchedule(pid: number): ThreadSchedule | undefined {
+  const [run, wait] = (readText(`/proc/${pid}/task/${pid}/schedstat`) ?? '').trim().split(' ').map(Number);
+  if (run === undefined || wait === undefined || Number.isNaN(run) || Number.isNaN(wait)) return undefined;
+  return { runS: run / 1e9, waitS: wait / 1e9 };
 }
 
 /** User + system CPU seconds a process has used so far. */
@@ -128,6 +150,8 @@ export function sampleProcesses<Group extends string>(
   const cpuFirst = new Map<string, CpuTimes>(); // `group:pid` → CPU seconds when first seen
   const cpuLast = new Map<string, CpuTimes>();
   const rss = new Map<string, { group: Group; pid: number; samples: number[] }>();
+  const scheduleFirst = new Map<string, ThreadSchedule>();
+  const scheduleLast = new Map<string, ThreadSchedule>();
   const machineStart = readMachineCpuSeconds();
   const startedMs = Date.now();
   // Listing pids may scan /proc: done every relistMs, not at every sample.
@@ -145,6 +169,11 @@ export function sampleProcesses<Group extends string>(
         const key = `${group}:${pid}`;
         if (!cpuFirst.has(key)) cpuFirst.set(key, cpu);
         cpuLast.set(key, cpu);
+        const schedule = readMainThreadSchedule(pid);
+        if (schedule !== undefined) {
+          if (!scheduleFirst.has(key)) scheduleFirst.set(key, schedule);
+          scheduleLast.set(key, schedule);
+        }
         const bytes = readRssBytes(pid);
         if (bytes === undefined) continue;
         let entry = rss.get(key);
@@ -189,6 +218,16 @@ export function sampleProcesses<Group extends string>(
           meanBytes: samples.reduce((sum, value) => sum + value, 0) / samples.length,
           samples: samples.length,
         })),
+        mainThreads: [...scheduleFirst].map(([key, first]) => {
+          const last = scheduleLast.get(key) ?? first;
+          const share = (seconds: number) => Math.round((seconds / elapsedS) * 100) / 100;
+          return {
+            group: key.slice(0, key.lastIndexOf(':')),
+            pid: Number(key.slice(key.lastIndexOf(':') + 1)),
+            running: share(last.runS - first.runS),
+            waiting: share(last.waitS - first.waitS),
+          };
+        }),
       };
     },
   };

@@ -12,6 +12,7 @@ const usageWith = (stealS: number, otherS = 0): ProcessUsage => ({
   cpuByGroup: { server: 8 },
   kernelCpuByGroup: { server: 3 },
   rss: [],
+  mainThreads: [],
 });
 
 describe('the checkout rounds that ran on less than the box', () => {

@@ -20,6 +20,7 @@ describe('the CPU split of a window', () => {
     cpuByGroup: { server: 9, redis: 2 },
     kernelCpuByGroup: { server: 4, redis: 1 },
     rss: [],
+    mainThreads: [],
   };
 
   it('gives each group its cores and leaves the rest of the busy time to "other"', () => {
@@ -57,6 +58,7 @@ describe('CPU per request', () => {
       bench_harness: 0,
     },
     rss: [],
+    mainThreads: [],
   };
 
   it("is each group's CPU seconds over the requests, in µs, the harness left out", () => {

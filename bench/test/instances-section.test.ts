@@ -60,6 +60,7 @@ function roundOf(
       },
       kernelCpuByGroup: {},
       rss: [],
+      mainThreads: [],
     },
     checkoutsByInstance: Array.from({ length: instances }, () => perInstance),
     rowsWritten: requests,

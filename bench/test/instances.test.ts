@@ -34,6 +34,7 @@ function roundOf(
       cpuByGroup: { bench_harness: 0.1, ...cpuByGroup },
       kernelCpuByGroup: {},
       rss: [],
+      mainThreads: [],
     },
     checkoutsByInstance,
     rowsWritten: requests,
