@@ -23,7 +23,10 @@ import {
   cpuSplit,
   formatCpuMicros,
   formatCpuSplit,
+  formatMainThreads,
+  mainThreadsOf,
   serviceProcessGroups,
+  type ThreadShares,
 } from './cpu-split.js';
 import { formatCount, formatMs, formatRate, formatRatio, round } from './format.js';
 import { type ListPids, type ProcessUsage, processTree, sampleProcesses } from './proc-stats.js';
@@ -57,6 +60,8 @@ type InstanceFigures = Readonly<{
   rps: number | null;
   cpu_cores: number | null;
   cpu_us_per_checkout: number | null;
+  /** Its main thread (event loop): shares of the window on a core and waiting for one. */
+  main_thread: ThreadShares | null;
 }>;
 
 export type InstancesFigures = Readonly<{
@@ -275,6 +280,7 @@ export function instancesResults(measured: readonly (readonly InstancesRound[])[
         rps: round(checkouts / wrk.durationS, 0),
         cpu_cores: round(cpuS / best.usage.elapsedS),
         cpu_us_per_checkout: checkouts > 0 ? Math.round((cpuS * 1e6) / checkouts) : null,
+        main_thread: mainThreadsOf(best.usage, `instance_${i + 1}`)[0] ?? null,
       };
     });
     const scaling = aloneRps > 0 ? wrk.rps / aloneRps : null;
@@ -318,7 +324,7 @@ export function instancesResults(measured: readonly (readonly InstancesRound[])[
       ratio_of: 'checkouts/s with these instances / with 1 instance, same total wrk connections',
       command_lines: { load: wrk.commandLine, services: best.serviceCommandLines },
       notes: [
-        `${best.instances} separate flashsale serve --workers 1 processes (own ports) on the bench's database and a redis-server of the benchmark's own (the shared one also serves other users of the box; the first instance rebuilds the sale's keys in it from Postgres); one wrk, one thread per instance (bench/checkout.lua with BENCH_TARGETS), ${best.connections} connections in all, ${wrk.durationS.toFixed(0)} s after a warm-up, best of ${rounds.length} round(s). CPU µs per checkout from /proc over the window / checkouts answered: node is every instance summed (each checkout is answered by one instance, so it is also what one instance spends per checkout), per instance its own CPU / the checkouts its /metrics counted. Saturation, from this run's CPU per checkout: Redis at 1e6 / its µs (one core: redis-server runs commands on one thread), Postgres at 1e6 / its backends' µs per core (assuming the backends spread over cores; its background processes are shared with the box and left out); instances carried = that rate / the rate of one instance alone (the 1-instance run), or / 1e6 / that run's node µs per checkout (an instance with a full core).`,
+        `${best.instances} separate flashsale serve --workers 1 processes (own ports) on the bench's database and a redis-server of the benchmark's own (the shared one also serves other users of the box; the first instance rebuilds the sale's keys in it from Postgres); one wrk, one thread per instance (bench/checkout.lua with BENCH_TARGETS), ${best.connections} connections in all, ${wrk.durationS.toFixed(0)} s after a warm-up, best of ${rounds.length} round(s). CPU µs per checkout from /proc over the window / checkouts answered: node is every instance summed (each checkout is answered by one instance, so it is also what one instance spends per checkout), per instance its own CPU / the checkouts its /metrics counted. Saturation, from this run's CPU per checkout: Redis at 1e6 / its µs (one core: redis-server runs commands on one thread), Postgres at 1e6 / its backends' µs per core (assuming the backends spread over cores; its background processes are shared with the box and left out); instances carried = that rate / the rate of one instance alone (the 1-instance run), or / 1e6 / that run's node µs per checkout (an instance with a full core). Main thread per instance: the scheduler's time on a core and time runnable waiting for one (/proc/<pid>/task/<pid>/schedstat) over the window: what the instances, Redis, Postgres and wrk cost each other on the 2 cores.`,
       ],
       flags: [
         ...rounds.flatMap((r, i) => roundFlags(r).map((flag) => `round ${i + 1}: ${flag}`)),
@@ -382,6 +388,12 @@ function tableRows(
     [
       'per instance: checkouts/s, node µs per checkout',
       perInstance.map((i) => `${formatRate(i.rps)}, ${i.cpu_us_per_checkout ?? '-'}`).join('; '),
+      '',
+      '',
+    ],
+    [
+      'per instance: main thread (event loop), share of the window',
+      perInstance.map((i) => formatMainThreads(i.main_thread === null ? [] : [i.main_thread])).join('; '),
       '',
       '',
     ],

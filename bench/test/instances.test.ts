@@ -20,6 +20,7 @@ function roundOf(
   requests: number,
   cpuByGroup: Record<string, number>,
   checkoutsByInstance: readonly number[],
+  mainThreads: InstancesRound['usage']['mainThreads'] = [],
 ): InstancesRound {
   return {
     instances,
@@ -34,7 +35,7 @@ function roundOf(
       cpuByGroup: { bench_harness: 0.1, ...cpuByGroup },
       kernelCpuByGroup: {},
       rss: [],
-      mainThreads: [],
+      mainThreads,
     },
     checkoutsByInstance,
     rowsWritten: requests,
@@ -57,6 +58,12 @@ describe('the instances results', () => {
     90_000,
     { instance_1: 4, instance_2: 3, instance_3: 3, ...shared(2.7, 3.6) },
     [40_000, 30_000, 20_000],
+    [
+      { group: 'instance_1', pid: 11, running: 0.45, waiting: 0.3 },
+      { group: 'instance_2', pid: 12, running: 0.02, waiting: 0.01 }, // too little to have carried load
+      { group: 'instance_3', pid: 13, running: 0.35, waiting: 0.4 },
+      { group: 'redis', pid: 20, running: 0.27, waiting: 0.05 },
+    ],
   );
   const results = instancesResults([[oneSlower, one], [three]]);
 
@@ -76,6 +83,17 @@ describe('the instances results', () => {
       [2000, 150],
     ]);
     expect(many?.cpu_us_per_checkout?.measured.server).toBe(111);
+    expect(many?.figures.per_instance.map((i) => i.main_thread)).toEqual([
+      { running: 0.45, waiting: 0.3 },
+      null,
+      { running: 0.35, waiting: 0.4 },
+    ]);
+    expect(many?.rows).toContainEqual([
+      'per instance: main thread (event loop), share of the window',
+      '45% on a core, 30% waiting for one; -; 35% on a core, 40% waiting for one',
+      '',
+      '',
+    ]);
     expect(many?.figures.idle_share).toBe(0.2);
   });
 
