@@ -5,7 +5,15 @@
 // DevTools) and the summary to DIR (default .out/bench/profiles/<time>).
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type CpuCores, cpuSplit, formatCpuSplit, runWrkOnService, type ServiceGroup } from './cpu-split.js';
+import {
+  type CpuCores,
+  cpuSplit,
+  formatCpuSplit,
+  formatMainThreads,
+  mainThreadsOf,
+  runWrkOnService,
+  type ServiceGroup,
+} from './cpu-split.js';
 import {
   type CpuProfile,
   type ProfileSummary,
@@ -81,6 +89,7 @@ function renderReport(
     `flashsale serve --workers ${flags.workers} under node --cpu-prof, ${wrk.commandLine}`,
     `${Math.round(wrk.rps)} req/s, p50 ${wrk.latencyMs.p50} ms, p99 ${wrk.latencyMs.p99} ms, ${wrk.requests} requests, ${wrk.non2xx} non-2xx`,
     `CPU during the window, cores: ${formatCpuSplit(cores)}`,
+    `node main thread (event loop), share of the window: ${formatMainThreads(mainThreadsOf(measured.usage, 'server'))}`,
     '',
   ];
   // The primary of a cluster idles; the busiest profile comes first.
