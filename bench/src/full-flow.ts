@@ -4,7 +4,7 @@
 // it. The baseline is the same search with the same simulator against bare node:http.
 import { fileURLToPath } from 'node:url';
 import { startBareServer } from './bare-baseline.js';
-import { formatCpuSplit, serviceProcessGroups } from './cpu-split.js';
+import { formatCpuSplit, formatMainThreads, serviceProcessGroups } from './cpu-split.js';
 import { formatMs, formatRate, formatRatio, round, verdictText } from './format.js';
 import { type CommitFigures, type CommitTable, commitFigures } from './group-commit.js';
 import { type ListPids, processTree } from './proc-stats.js';
@@ -189,6 +189,12 @@ async function allOrFirstError<A, B>(promises: readonly [Promise<A>, Promise<B>]
   return [a.value, b.value];
 }
 
+/** `58% on a core, 12% waiting for one; 40% on a core, 9% waiting for one`: the service's, then the simulator's. */
+export function formatHalfThreads(threads: FullFlowRun['main_threads']): string {
+  if (threads === null) return '-';
+  return `${formatMainThreads(threads.server)}; ${formatMainThreads(threads.simulator)}`;
+}
+
 export async function benchFullFlow(
   ctx: RunContext,
   { checkoutRpsHint }: { checkoutRpsHint: number },
@@ -316,7 +322,7 @@ function fullFlowResult(
       baseline_load: baseline.commandLine,
     },
     notes: [
-      `Buyers: bench/full-flow-scenario.json (all "normal": checkout, think 0.3-2 s, purchase; 20% abandon; items uniform over the sale), on a ${ctx.saleSize.toLocaleString('en-US')}-item sale of its own (a fresh database and Redis prefix: the checkout benchmark's holds, 5 minutes each, would refuse most of its checkouts with item_held). Each rate runs ${ctx.settings.stepS} s with a new seed (new buyers); the flashsale and bare searches take turns, run by run, so both meet the same load from other users of the box (the "other" cores of each run are in the JSON). Judged on the steady seconds (after the first ${startUpS} s of each run, the simulator's own start-up; whole-run figures are in the JSON): p99 < ${p99LimitMs} ms from the intended send time, >= 98% of the target sent, the simulator's event-loop lag p99 <= ${generatorLagLimitMs} ms in every second (else the figure would be the generator's); and over the whole run nothing dropped and no errors.`,
+      `Buyers: bench/full-flow-scenario.json (all "normal": checkout, think 0.3-2 s, purchase; 20% abandon; items uniform over the sale), on a ${ctx.saleSize.toLocaleString('en-US')}-item sale of its own (a fresh database and Redis prefix: the checkout benchmark's holds, 5 minutes each, would refuse most of its checkouts with item_held). Each rate runs ${ctx.settings.stepS} s with a new seed (new buyers); the flashsale and bare searches take turns, run by run, so both meet the same load from other users of the box (the "other" cores of each run are in the JSON). Judged on the steady seconds (after the first ${startUpS} s of each run, the simulator's own start-up; whole-run figures are in the JSON): p99 < ${p99LimitMs} ms from the intended send time, >= 98% of the target sent, the simulator's event-loop lag p99 <= ${generatorLagLimitMs} ms in every second (else the figure would be the generator's); and over the whole run nothing dropped and no errors. Main thread at half: the scheduler's time on a core and time runnable waiting for one (/proc/<pid>/task/<pid>/schedstat) of the service and of the simulator over the run: the two share the box's 2 cores with Redis and Postgres.`,
     ],
     flags,
     rows: [
@@ -329,6 +335,12 @@ function fullFlowResult(
       halfRow,
       ["at half, the service's own p99 and GC pauses", formatServerSide(server.half?.server_side), '', ''],
       ['at half, in the service, mean: Redis call; group commit', formatWaits(server.half), '', ''],
+      [
+        'at half, main thread (event loop): the service; the simulator',
+        formatHalfThreads(server.half?.main_threads ?? null),
+        '',
+        '',
+      ],
       [
         'group commits at that rate: rows per trip, commit mean',
         formatCommits(server.runs.find((run) => run.target_rps === server.maxRps)?.group_commits),

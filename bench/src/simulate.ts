@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cliMainPath } from '@flashsale/cli';
 import { gcNodeFlags } from '@flashsale/server';
 import { parseReport, type SimReport } from '@flashsale/sim';
-import { type CpuCores, cpuSplit } from './cpu-split.js';
+import { type CpuCores, cpuSplit, mainThreadsOf, type ThreadShares } from './cpu-split.js';
 import { durationFlag } from './duration-flag.js';
 import { round } from './format.js';
 import {
@@ -71,6 +71,8 @@ export type RunSummary = Readonly<{
   steady_cpu_us_per_request: number | null;
   steady: WindowFigures;
   start_up: WindowFigures;
+  /** The main threads of the service (when sampled) and of the simulator: on a core, waiting for one. */
+  main_threads: Readonly<{ server: readonly ThreadShares[]; simulator: readonly ThreadShares[] }> | null;
   cpu_cores: CpuCores | null;
 }>;
 
@@ -194,5 +196,9 @@ export function summarizeRun({ report, rssMaxBytes, cpuS, usage, cpuSeries }: Si
     steady,
     start_up: startUp,
     cpu_cores: usage === undefined ? null : cpuSplit(usage),
+    main_threads:
+      usage === undefined
+        ? null
+        : { server: mainThreadsOf(usage, 'server'), simulator: mainThreadsOf(usage, 'simulator') },
   };
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatMainThreads, mainThreadsOf } from '../src/cpu-split.js';
+import { formatHalfThreads } from '../src/full-flow.js';
 import { type ProcessUsage, readMainThreadSchedule, sampleProcesses } from '../src/proc-stats.js';
 
 /** Keeps this thread on a core (or waiting for one) for `ms`. */
@@ -71,5 +72,17 @@ describe('the main threads of a group that carried the load', () => {
       '62% on a core, 15% waiting for one; 55% on a core, 12% waiting for one',
     );
     expect(formatMainThreads([])).toBe('-');
+  });
+});
+
+describe('the full flow at half its max', () => {
+  it("gives the service's main thread, then the simulator's", () => {
+    expect(
+      formatHalfThreads({
+        server: [{ running: 0.31, waiting: 0.04 }],
+        simulator: [{ running: 0.45, waiting: 0.08 }],
+      }),
+    ).toBe('31% on a core, 4% waiting for one; 45% on a core, 8% waiting for one');
+    expect(formatHalfThreads(null)).toBe('-');
   });
 });
