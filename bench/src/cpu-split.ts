@@ -6,7 +6,6 @@
 import {
   findProcesses,
   type ListPids,
-  type MainThreadShare,
   type ProcessUsage,
   processTree,
   sampleProcesses,
@@ -170,7 +169,7 @@ export type ThreadShares = Readonly<{ running: number; waiting: number }>;
 /** The main threads of a group's processes that carried the load, busiest first. */
 export function mainThreadsOf(usage: ProcessUsage, group: string): ThreadShares[] {
   return usage.mainThreads
-    .filter((thread: MainThreadShare) => thread.group === group && thread.running >= loadCarryingShare)
+    .filter((thread) => thread.group === group && thread.running >= loadCarryingShare)
     .sort((a, b) => b.running - a.running)
     .map(({ running, waiting }) => ({ running, waiting }));
 }

@@ -150,8 +150,10 @@ export function sampleProcesses<Group extends string>(
   const cpuFirst = new Map<string, CpuTimes>(); // `group:pid` → CPU seconds when first seen
   const cpuLast = new Map<string, CpuTimes>();
   const rss = new Map<string, { group: Group; pid: number; samples: number[] }>();
-  const scheduleFirst = new Map<string, ThreadSchedule>();
-  const scheduleLast = new Map<string, ThreadSchedule>();
+  const schedules = new Map<
+    string,
+    { group: Group; pid: number; first: ThreadSchedule; last: ThreadSchedule }
+  >();
   const machineStart = readMachineCpuSeconds();
   const startedMs = Date.now();
   // Listing pids may scan /proc: done every relistMs, not at every sample.
@@ -171,8 +173,9 @@ export function sampleProcesses<Group extends string>(
         cpuLast.set(key, cpu);
         const schedule = readMainThreadSchedule(pid);
         if (schedule !== undefined) {
-          if (!scheduleFirst.has(key)) scheduleFirst.set(key, schedule);
-          scheduleLast.set(key, schedule);
+          const seen = schedules.get(key);
+          if (seen === undefined) schedules.set(key, { group, pid, first: schedule, last: schedule });
+          else seen.last = schedule;
         }
         const bytes = readRssBytes(pid);
         if (bytes === undefined) continue;
@@ -218,12 +221,11 @@ export function sampleProcesses<Group extends string>(
           meanBytes: samples.reduce((sum, value) => sum + value, 0) / samples.length,
           samples: samples.length,
         })),
-        mainThreads: [...scheduleFirst].map(([key, first]) => {
-          const last = scheduleLast.get(key) ?? first;
+        mainThreads: [...schedules.values()].map(({ group, pid, first, last }) => {
           const share = (seconds: number) => Math.round((seconds / elapsedS) * 100) / 100;
           return {
-            group: key.slice(0, key.lastIndexOf(':')),
-            pid: Number(key.slice(key.lastIndexOf(':') + 1)),
+            group,
+            pid,
             running: share(last.runS - first.runS),
             waiting: share(last.waitS - first.waitS),
           };
