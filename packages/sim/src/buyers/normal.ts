@@ -2,103 +2,26 @@
 // some holds. When an item is gone it looks for another; it stops when satisfied, when told it is
 // at its limit, or after too many tries.
 
-import type { IssuedCode } from './code-book.js';
 import type { BuyerContext } from './context.js';
-import { type Random, randomChance, randomInRange } from './random.js';
-import { type Answer, isUncertain, type Session, type Step } from './session.js';
-import { checkoutStep, purchaseStep } from './steps.js';
+import { type Random, randomChance } from './random.js';
+import { ShopperSession, type ShopperState } from './shopper.js';
 
-export class NormalSession implements Session {
+export class NormalSession extends ShopperSession {
   readonly behaviour = 'normal';
-  readonly userId: string;
-  readonly itemsWanted: number;
-  itemsBought = 0;
-  readonly #random: Random;
-  readonly #context: BuyerContext;
-  #state: 'shopping' | 'buying' | 'done' = 'shopping';
-  #itemId = -1;
-  /** The sale generation the item was chosen in (see CurrentSale). */
-  #generation = 0;
-  #code: string | null = null;
-  #checkouts = 0;
-  #retries = 0;
 
   constructor(userId: string, random: Random, context: BuyerContext) {
-    this.userId = userId;
-    this.#random = random;
-    this.#context = context;
-    this.itemsWanted = randomInRange(random, context.scenario.normal.itemsWanted);
-    context.addWanted(Math.min(this.itemsWanted, context.userLimit));
+    super(userId, random, context, context.scenario.normal);
   }
 
-  get isHolding(): boolean {
-    return this.#state === 'buying' && this.#code !== null;
+  protected afterHold(code: string, expiresAtMs: number | null, isCurrent: boolean): ShopperState {
+    if (!randomChance(this.random, this.context.scenario.normal.abandonRate)) return 'buying';
+    this.context.stats.holdsAbandoned += 1;
+    if (isCurrent)
+      this.context.codes.addAbandoned(this.issued(code), expiresAtMs ?? Number.POSITIVE_INFINITY);
+    return 'shopping';
   }
 
-  nextStep(nowMs: number): Step | null {
-    if (this.#state === 'buying' && this.#code !== null)
-      return purchaseStep(this.#code, this.userId, this.#wireItemId());
-    if (this.#state !== 'shopping' || this.#checkouts >= this.#context.scenario.normal.maxAttempts)
-      return null;
-    this.#itemId = this.#context.picker.pick(this.#random, nowMs);
-    this.#generation = this.#context.sale.generation;
-    this.#checkouts += 1;
-    return checkoutStep(this.userId, this.#wireItemId());
-  }
-
-  onAnswer(answer: Answer, nowMs: number): number {
-    if (this.#state === 'buying') this.#onPurchaseAnswer(answer);
-    else this.#onCheckoutAnswer(answer, nowMs);
-    return randomInRange(this.#random, this.#context.scenario.normal.thinkMs);
-  }
-
-  #onCheckoutAnswer(answer: Answer, nowMs: number): void {
-    const isCurrent = this.#context.sale.isCurrent(answer.saleId, this.#generation);
-    if (answer.isOk && answer.code !== null) {
-      if (isCurrent) this.#context.heldItems.markHeld(this.#itemId, nowMs);
-      if (randomChance(this.#random, this.#context.scenario.normal.abandonRate)) {
-        this.#context.stats.holdsAbandoned += 1;
-        if (isCurrent)
-          this.#context.codes.addAbandoned(
-            this.#issued(answer.code),
-            answer.expiresAtMs ?? Number.POSITIVE_INFINITY,
-          );
-        return;
-      }
-      this.#code = answer.code;
-      this.#retries = 0;
-      this.#state = 'buying';
-    } else if (answer.error === 'sold_out') {
-      if (isCurrent) this.#context.soldItems.markSold(this.#itemId);
-    } else if (answer.error === 'item_held') {
-      if (isCurrent) this.#context.heldItems.markHeld(this.#itemId, nowMs);
-    } else if (answer.error === 'user_limit' || answer.error === 'invalid_request') {
-      this.#state = 'done';
-    }
-  }
-
-  /** The item's id on the wire: `#itemId` is its index in the sale. */
-  #wireItemId(): number {
-    return this.#context.firstItemId + this.#itemId;
-  }
-
-  #issued(code: string): IssuedCode {
-    return { code, userId: this.userId, itemId: this.#wireItemId() };
-  }
-
-  #onPurchaseAnswer(answer: Answer): void {
-    const isCurrent = this.#context.sale.isCurrent(answer.saleId, this.#generation);
-    if (answer.isOk) {
-      this.itemsBought += 1;
-      if (isCurrent) this.#context.soldItems.markSold(this.#itemId);
-      if (isCurrent && this.#code !== null) this.#context.codes.addUsed(this.#issued(this.#code));
-      this.#code = null;
-      this.#state = this.itemsBought >= this.itemsWanted ? 'done' : 'shopping';
-    } else if (isUncertain(answer) && this.#retries < this.#context.scenario.normal.purchaseRetries) {
-      this.#retries += 1;
-    } else {
-      this.#code = null;
-      this.#state = 'shopping';
-    }
+  protected stopsAtLimit(): boolean {
+    return true;
   }
 }
