@@ -1,7 +1,9 @@
 // The facts a figure depends on: cores, CPU model, memory, Node, the service versions, the
-// commit measured, and how busy the box was before the run (it is shared).
+// commit measured, and how busy the box was before the run (it is shared), and how much its
+// vCPUs were taken away then (vcpu-stalls.ts).
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import type { StallFigures } from './vcpu-stalls.js';
 
 export type MachineFacts = Readonly<{
   cores: number;
@@ -15,6 +17,8 @@ export type MachineFacts = Readonly<{
   git_commit: string | null;
   git_dirty: boolean | null;
   load_average_at_start: readonly number[];
+  /** How much the vCPUs were taken away just before the benchmarks (absent in older results). */
+  vcpu_stalls_at_start?: StallFigures;
   /** ISO 8601. */
   date: string;
 }>;

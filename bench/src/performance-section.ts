@@ -3,6 +3,7 @@
 // a run.
 import { instancesSectionLines } from './instances-section.js';
 import type { ResultEnvelope, ResultsDocument, UserKernelMicros } from './results.js';
+import { formatStalls } from './vcpu-stalls.js';
 
 const startMarker = '<!-- bench:start -->';
 const endMarker = '<!-- bench:end -->';
@@ -17,6 +18,9 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     `Figures of ${(document.kept_from_earlier ?? []).length === 0 ? 'one full run' : 'the latest full run'} of \`${document.command}\` on ${machine.date.slice(0, 10)}, on this project's shared box:`,
     `${machine.cores} × ${machine.cpu_model}, ${machine.memory_gb} GB, ${machine.os}, Node ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis},`,
     `commit ${machine.git_commit}${machine.git_dirty ? ' (with uncommitted changes)' : ''}, load average ${machine.load_average_at_start.join(' / ')} at the start,`,
+    ...(machine.vcpu_stalls_at_start === undefined
+      ? []
+      : [`vCPUs taken away ${formatStalls(machine.vcpu_stalls_at_start)} just before,`]),
     `${document.duration_s} s in all.${keptText(document)} Written by \`pnpm bench:readme\` from \`bench/results.json\`; do not edit by hand.`,
     'Every baseline ran in the same invocation on the same box with the same load generator; other',
     "engineers' work shares the box, so compare ratios rather than absolute rates, and expect ±15%.",
@@ -42,6 +46,11 @@ export function renderPerformanceSection(document: ResultsDocument<ResultEnvelop
     const notes = [`Ratio = ${result.ratio_of}.`, ...result.notes].join(' ');
     lines.push(`- **${result.title}**: ${notes}`);
   }
+  if (machine.vcpu_stalls_at_start !== undefined)
+    lines.push(
+      '- **vCPUs taken away**: before the benchmarks, one thread per core spins on the clock; a gap of over 1 ms between two',
+      'reads is time the box did not run it (this VM reports no steal time), time that adds to any request in flight then.',
+    );
   lines.push(
     '',
     '`pnpm bench --quick` (3 minutes on a slow 2-core box) writes `.out/bench/results-quick.json` instead; `pnpm bench --only instances`',

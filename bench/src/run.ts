@@ -3,6 +3,7 @@
 // .out/bench/results-quick.json with --quick). It makes its own Postgres database and Redis key
 // prefix and removes them, and stops everything it started, on success, failure or Ctrl-C.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import type { CheckoutResult } from './checkout-result.js';
 import { benchFullFlow, type FullFlowResult } from './full-flow.js';
@@ -21,7 +22,11 @@ import { openBenchSale, withOwnSale } from './service.js';
 import { type RunContext, step, withBenchSession } from './session.js';
 import { benchSimulator, type SimulatorResult } from './simulator.js';
 import { renderFlags, renderTable } from './table.js';
+import { formatStalls, probeVcpuStalls } from './vcpu-stalls.js';
 import { ensureWrk } from './wrk.js';
+
+/** How long the vCPU stall probe spins before the benchmarks. */
+const stallProbeS = 2;
 
 /** A full run sets the figures behind the README; a quick one goes to .out/ (ignored by git and Biome). */
 function defaultOutPath(flags: RunFlags): string {
@@ -110,7 +115,9 @@ async function main(): Promise<void> {
   const command = `pnpm bench${mode === 'quick' ? ' --quick' : ''}`;
   step(`${command}: ${flags.only.join(', ')}`);
   const wrkVersion = ensureWrk();
-  const machine = machineFacts({ wrkVersion });
+  const stalls = await probeVcpuStalls(stallProbeS, os.cpus().length);
+  step(`vCPUs taken away: ${formatStalls(stalls)}`);
+  const machine = { ...machineFacts({ wrkVersion }), vcpu_stalls_at_start: stalls };
   const settings = settingsByMode[mode];
   const results = await withBenchSession({ mode, settings, saleSize: benchSaleSize }, (ctx) =>
     runBenchmarks(ctx, flags),

@@ -9,6 +9,20 @@ import { readResultsDocument } from '../src/results.js';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 
+const machine = {
+  date: '2026-11-30T00:00:00Z',
+  cores: 2,
+  cpu_model: 'cpu',
+  memory_gb: 8,
+  os: 'linux',
+  node: '20',
+  postgres: '15',
+  redis: '7',
+  git_commit: 'abc',
+  git_dirty: false,
+  load_average_at_start: [1, 1, 1],
+};
+
 describe("the README's Performance section", () => {
   it('is what the committed bench/results.json renders to (pnpm bench:readme writes it)', () => {
     const results = readResultsDocument(read('../results.json'), 'bench/results.json');
@@ -48,19 +62,6 @@ describe('CPU per checkout in the Performance section', () => {
       rows: [['req/s', '1', '2', '0.50'] as const],
       cpu_us_per_checkout: cpu,
     };
-    const machine = {
-      date: '2026-11-30T00:00:00Z',
-      cores: 2,
-      cpu_model: 'cpu',
-      memory_gb: 8,
-      os: 'linux',
-      node: '20',
-      postgres: '15',
-      redis: '7',
-      git_commit: 'abc',
-      git_dirty: false,
-      load_average_at_start: [1, 1, 1],
-    };
     const document = { command: 'pnpm bench', duration_s: 1, machine, benchmarks: [result] };
     return renderPerformanceSection(
       document as unknown as Parameters<typeof renderPerformanceSection>[0],
@@ -85,6 +86,26 @@ describe('CPU per checkout in the Performance section', () => {
     expect(lines[cpuHeader + 2]).toBe(
       '| Server checkout, 1 worker | 61 (kernel 25) | 19 | 3 | 11 | 22 | 30 (kernel 14) / 21 |',
     );
+  });
+});
+
+describe('the machine line', () => {
+  const render = (machineMore: Record<string, unknown>) => {
+    const document = {
+      command: 'pnpm bench',
+      duration_s: 1,
+      machine: { ...machine, ...machineMore },
+      benchmarks: [],
+    };
+    return renderPerformanceSection(document as unknown as Parameters<typeof renderPerformanceSection>[0]);
+  };
+
+  it('says how much the vCPUs were taken away before the run, where the run probed it', () => {
+    const stalls = { seconds: 2, threads: 2, lost_pct: 0.7, stalls_per_s: 3.1, longest_ms: 8.9 };
+    expect(render({ vcpu_stalls_at_start: stalls })).toContain(
+      'vCPUs taken away 0.7% of a 2 s probe (3.1 stalls over 1 ms a second, longest 8.9 ms) just before,',
+    );
+    expect(render({})).not.toContain('vCPUs taken away');
   });
 });
 
