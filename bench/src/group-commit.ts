@@ -1,9 +1,10 @@
 // Benchmark 3: how the group commits of checkout_attempts behaved during the checkout load of
 // benchmark 1, from the difference of the two /metrics scrapes around its measured window.
 
+import { batchFigures } from './batches.js';
 import type { CheckoutMeasurements, ServiceRound } from './checkout-rounds.js';
-import { formatMs, formatRatio, round } from './format.js';
-import { histogramBetween, histogramQuantile, type Sample } from './prometheus.js';
+import { formatMs, formatRatio } from './format.js';
+import type { Sample } from './prometheus.js';
 import type { BenchResult } from './results.js';
 
 /** The tables the service group-commits, as its metrics label them. */
@@ -44,19 +45,26 @@ export function commitFigures(
   table: CommitTable,
   windowS: number,
 ): CommitFigures {
-  const between = (name: string) => histogramBetween(metricsBefore, metricsAfter, name, { table });
-  const rows = between('flashsale_group_commit_batch_rows');
-  const seconds = between('flashsale_group_commit_duration_seconds');
+  const commits = batchFigures(
+    metricsBefore,
+    metricsAfter,
+    {
+      size: 'flashsale_group_commit_batch_rows',
+      seconds: 'flashsale_group_commit_duration_seconds',
+      labels: { table },
+    },
+    windowS,
+  );
   return {
-    batches: rows.count,
-    batches_per_s: round(rows.count / windowS, 0),
-    rows: rows.sum,
-    rows_per_round_trip_mean: round(rows.sum / rows.count),
-    rows_per_round_trip_p99: round(histogramQuantile(0.99, rows)),
-    commit_ms_mean: round((seconds.sum / seconds.count) * 1000),
-    commit_ms_p50: round(histogramQuantile(0.5, seconds) * 1000),
-    commit_ms_p99: round(histogramQuantile(0.99, seconds) * 1000),
-    flushing_share: round((seconds.sum / windowS) * 100, 0),
+    batches: commits.batches,
+    batches_per_s: commits.batches_per_s,
+    rows: commits.items,
+    rows_per_round_trip_mean: commits.size_mean,
+    rows_per_round_trip_p99: commits.size_p99,
+    commit_ms_mean: commits.ms_mean,
+    commit_ms_p50: commits.ms_p50,
+    commit_ms_p99: commits.ms_p99,
+    flushing_share: commits.busy_share,
   };
 }
 

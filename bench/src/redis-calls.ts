@@ -1,8 +1,9 @@
 // The service's batched Redis script calls over a measured window, from the difference of two
 // /metrics scrapes: how many checkouts (or purchases) a call carried, and how long a call was out.
 // Beside the group commit's figures they say where a request waited in the service.
-import { formatMs, round } from './format.js';
-import { histogramBetween, histogramQuantile, type Sample } from './prometheus.js';
+import { batchFigures } from './batches.js';
+import { formatMs } from './format.js';
+import type { Sample } from './prometheus.js';
 
 export type CallScript = 'checkout' | 'purchase';
 
@@ -22,17 +23,24 @@ export function redisCallFigures(
   script: CallScript,
   windowS: number,
 ): RedisCallFigures {
-  const between = (name: string) => histogramBetween(metricsBefore, metricsAfter, name, { script });
-  const inputs = between('flashsale_redis_call_inputs');
-  const seconds = between('flashsale_redis_call_duration_seconds');
+  const calls = batchFigures(
+    metricsBefore,
+    metricsAfter,
+    {
+      size: 'flashsale_redis_call_inputs',
+      seconds: 'flashsale_redis_call_duration_seconds',
+      labels: { script },
+    },
+    windowS,
+  );
   return {
-    calls: inputs.count,
-    calls_per_s: round(inputs.count / windowS, 0),
-    inputs: inputs.sum,
-    inputs_per_call_mean: round(inputs.sum / inputs.count),
-    inputs_per_call_p99: round(histogramQuantile(0.99, inputs)),
-    call_ms_mean: round((seconds.sum / seconds.count) * 1000),
-    call_ms_p99: round(histogramQuantile(0.99, seconds) * 1000),
+    calls: calls.batches,
+    calls_per_s: calls.batches_per_s,
+    inputs: calls.items,
+    inputs_per_call_mean: calls.size_mean,
+    inputs_per_call_p99: calls.size_p99,
+    call_ms_mean: calls.ms_mean,
+    call_ms_p99: calls.ms_p99,
   };
 }
 

@@ -1,25 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '../src/prometheus.js';
 import { formatRedisCalls, redisCallFigures } from '../src/redis-calls.js';
+import { batchScrape } from './support/batch-scrape.js';
 
+const names = {
+  size: 'flashsale_redis_call_inputs',
+  seconds: 'flashsale_redis_call_duration_seconds',
+  label: 'script',
+};
 /** A scrape where checkout calls so far: `calls` of them, `inputs` checkouts, `seconds` out in all. */
 const scrape = (calls: number, inputs: number, seconds: number, under1ms: number) =>
-  parsePrometheusText(`# TYPE flashsale_redis_call_inputs histogram
-flashsale_redis_call_inputs_bucket{le="16",script="checkout"} ${calls}
-flashsale_redis_call_inputs_bucket{le="+Inf",script="checkout"} ${calls}
-flashsale_redis_call_inputs_sum{script="checkout"} ${inputs}
-flashsale_redis_call_inputs_count{script="checkout"} ${calls}
-flashsale_redis_call_inputs_bucket{le="16",script="purchase"} 7
-flashsale_redis_call_inputs_bucket{le="+Inf",script="purchase"} 7
-flashsale_redis_call_inputs_sum{script="purchase"} 9
-flashsale_redis_call_inputs_count{script="purchase"} 7
-# TYPE flashsale_redis_call_duration_seconds histogram
-flashsale_redis_call_duration_seconds_bucket{le="0.001",script="checkout"} ${under1ms}
-flashsale_redis_call_duration_seconds_bucket{le="0.002",script="checkout"} ${calls}
-flashsale_redis_call_duration_seconds_bucket{le="+Inf",script="checkout"} ${calls}
-flashsale_redis_call_duration_seconds_sum{script="checkout"} ${seconds}
-flashsale_redis_call_duration_seconds_count{script="checkout"} ${calls}
-`);
+  batchScrape(names, { size: 16, time: [0.001, 0.002] }, 'checkout', 'purchase', {
+    batches: calls,
+    items: inputs,
+    seconds,
+    underFirst: under1ms,
+  });
 
 describe("a window's Redis calls", () => {
   // In the window: 1,000 calls carrying 12,000 checkouts, out 0.8 s in all; 900 under 1 ms.
